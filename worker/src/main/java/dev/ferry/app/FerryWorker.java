@@ -1,0 +1,295 @@
+package dev.ferry.app;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.deadletter.DeadLetterPublisher;
+import dev.ferry.deadletter.DeadLetterTopics;
+import dev.ferry.dispatch.Lanes;
+import dev.ferry.dispatch.WorkerPool;
+import dev.ferry.errors.Backoff;
+import dev.ferry.lifecycle.State;
+import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.metrics.WorkerCounters;
+import dev.ferry.pipeline.PipelineProcessor;
+import dev.ferry.sink.PostgresSink;
+import dev.ferry.sink.SinkSetupException;
+import dev.ferry.source.PollLoop;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of a running worker: builds the pool, sink, dead-letter producer, lanes,
+ * workers and poll loop from a validated config, runs them, and shuts them down in order.
+ *
+ * <p>Shutdown order: the poll loop stops taking records and drains (in-flight batches finish and
+ * commit, up to {@code worker.drain-timeout}), commits final offsets and closes the consumer
+ * (leaving the group); then the workers stop, the DLT producer flushes and the connection pool
+ * closes. Each step is bounded and guarded on its own, and the final state is set last.
+ */
+public final class FerryWorker {
+  private static final Logger log = LoggerFactory.getLogger(FerryWorker.class);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_STEP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final FerryConfig config;
+  private final Clock clock;
+  private final StopSignal stopRequested = new StopSignal();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final WorkerCounters counters = new WorkerCounters();
+  private volatile State state = State.STARTING;
+  private volatile int exitCode = ExitCodes.OK;
+
+  private HikariDataSource dataSource;
+  private DeadLetterPublisher deadLetters;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private Lanes lanes;
+  private WorkerPool pool;
+  private PollLoop pollLoop;
+  private Thread pollThread;
+
+  private FerryWorker(FerryConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * Connects to Postgres and Kafka, checks the target tables and starts the poll loop and workers.
+   * Returns once everything runs; on a start failure everything already opened is closed.
+   */
+  public static FerryWorker start(FerryConfig config) throws StartupException {
+    FerryWorker worker = new FerryWorker(config, Clock.systemUTC());
+    try {
+      worker.open();
+    } catch (StartupException | RuntimeException e) {
+      worker.closeResources();
+      worker.state = State.FAILED;
+      worker.terminated.countDown();
+      throw e;
+    }
+    return worker;
+  }
+
+  private void open() throws StartupException {
+    log.info("starting with {}", config.describe());
+    dataSource = openPool();
+    PostgresSink sink;
+    try {
+      sink = PostgresSink.open(dataSource, config.pipelines());
+    } catch (SinkSetupException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    KafkaClients clients = new KafkaClients(config.kafka());
+    ensureDeadLetterTopics(clients);
+
+    lanes = new Lanes(config.worker().threads(), config.worker().queueCapacity());
+    Backoff backoff =
+        new Backoff(
+            config.retry().initialBackoff(),
+            config.retry().maxBackoff(),
+            ThreadLocalRandom.current());
+    PipelineProcessor[] processor = new PipelineProcessor[1];
+    pool =
+        new WorkerPool(
+            lanes,
+            batch -> processor[0].process(batch),
+            config.worker().batchSize(),
+            config.worker().batchLinger(),
+            this::onWorkerCrash);
+    deadLetters =
+        new DeadLetterPublisher(
+            clients.deadLetterProducer(),
+            config.deadLetter(),
+            config.kafka().groupId(),
+            backoff,
+            pool.stopSignal(),
+            clock,
+            Duration.ofSeconds(60));
+    processor[0] =
+        new PipelineProcessor(config, sink, deadLetters, backoff, pool.stopSignal(), counters);
+    consumer = clients.consumer();
+    pollLoop =
+        new PollLoop(
+            consumer,
+            config.inputTopics(),
+            lanes,
+            config.worker().commitInterval(),
+            clock,
+            stopRequested);
+    pool.start();
+    pollThread = new Thread(this::runPollLoop, "ferry-poll");
+    pollThread.start();
+    state = State.RUNNING;
+    log.info(
+        "running: {} workers, queue capacity {}, topics {}",
+        config.worker().threads(),
+        config.worker().queueCapacity(),
+        config.inputTopics());
+  }
+
+  private HikariDataSource openPool() throws StartupException {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("ferry-db");
+    hikari.setJdbcUrl(config.database().url());
+    if (!config.database().username().isEmpty()) {
+      hikari.setUsername(config.database().username());
+    }
+    if (!config.database().password().isEmpty()) {
+      hikari.setPassword(config.database().password().value());
+    }
+    hikari.setMaximumPoolSize(config.database().poolSize());
+    hikari.setMinimumIdle(Math.min(2, config.database().poolSize()));
+    hikari.setConnectionTimeout(10_000);
+    hikari.setAutoCommit(false);
+    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+    hikari.addDataSourceProperty("ApplicationName", "ferry");
+    try {
+      return new HikariDataSource(hikari);
+    } catch (RuntimeException e) {
+      throw new StartupException(
+          "cannot connect to Postgres at " + config.database().url() + ": " + rootMessage(e), e);
+    }
+  }
+
+  private void ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
+    try (Admin admin = clients.admin()) {
+      DeadLetterTopics.ensure(admin, config.deadLetter(), config.inputTopics(), ADMIN_TIMEOUT);
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      throw new StartupException(
+          "cannot reach Kafka at "
+              + config.kafka().bootstrapServers()
+              + " to check dead-letter topics: "
+              + rootMessage(e),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StartupException("interrupted while checking dead-letter topics", e);
+    }
+  }
+
+  private void runPollLoop() {
+    int left = 0;
+    try {
+      left = pollLoop.run(config.worker().drainTimeout());
+      if (left > 0) {
+        log.warn(
+            "drain timed out after {}: {} records were not completed; their offsets are not"
+                + " committed and the next owner of the partitions will read them again",
+            config.worker().drainTimeout(),
+            left);
+        exitCode = Math.max(exitCode, ExitCodes.DRAIN_TIMEOUT);
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("poll loop failed", e);
+      exitCode = ExitCodes.FAILURE;
+      state = State.FAILED;
+    } finally {
+      closeResources();
+      if (state != State.FAILED) {
+        state = exitCode == ExitCodes.OK ? State.STOPPED : State.FAILED;
+      }
+      log.info("stopped (exit code {})", exitCode);
+      terminated.countDown();
+    }
+  }
+
+  private void onWorkerCrash(Throwable error) {
+    exitCode = ExitCodes.FAILURE;
+    state = State.FAILED;
+    requestStop();
+  }
+
+  /** Begins the graceful drain; returns at once. Idempotent. */
+  public void requestStop() {
+    if (state == State.RUNNING) {
+      state = State.DRAINING;
+    }
+    stopRequested.stop();
+  }
+
+  /** Waits until the worker has fully stopped. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void closeResources() {
+    if (consumer != null) {
+      step(
+          "close consumer",
+          () ->
+              consumer.close(
+                  org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_STEP_TIMEOUT)));
+    }
+    if (pool != null) {
+      step(
+          "stop workers",
+          () -> {
+            try {
+              pool.close(CLOSE_STEP_TIMEOUT);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new IllegalStateException("interrupted while stopping workers", e);
+            }
+          });
+    }
+    if (deadLetters != null) {
+      step("close dead-letter producer", () -> deadLetters.close(CLOSE_STEP_TIMEOUT));
+    }
+    if (dataSource != null) {
+      step("close connection pool", dataSource::close);
+    }
+  }
+
+  private static void step(String name, Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      log.warn("shutdown step '{}' failed: {}", name, e.toString());
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+
+  public WorkerCounters counters() {
+    return counters;
+  }
+
+  /** The lanes, for their in-memory count and peak. */
+  public Lanes lanes() {
+    return lanes;
+  }
+
+  /** The poll loop, for its rebalance counters and paused partitions. */
+  public PollLoop pollLoop() {
+    return pollLoop;
+  }
+
+  public List<String> inputTopics() {
+    return config.inputTopics();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.ferry.app;
+
+import dev.ferry.config.KafkaSettings;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Builds Ferry's Kafka clients: the user's {@code client-properties} first (security, tuning), then
+ * the settings Ferry's guarantees depend on, which always win.
+ */
+final class KafkaClients {
+  private final KafkaSettings settings;
+
+  KafkaClients(KafkaSettings settings) {
+    this.settings = settings;
+  }
+
+  private Map<String, Object> base(String role) {
+    Map<String, Object> props = new HashMap<>(settings.clientProperties());
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.putIfAbsent(
+        CommonClientConfigs.CLIENT_ID_CONFIG, "ferry-" + settings.groupId() + "-" + role);
+    return props;
+  }
+
+  KafkaConsumer<byte[], byte[]> consumer() {
+    Map<String, Object> props = base("consumer");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putIfAbsent(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.keySet().removeIf(k -> !ConsumerConfig.configNames().contains(k));
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  KafkaProducer<byte[], byte[]> deadLetterProducer() {
+    Map<String, Object> props = base("dlt");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    // Consumer-only keys from client-properties would only produce "unknown config" warnings.
+    props.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  Admin admin() {
+    Map<String, Object> props = base("admin");
+    props.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    return Admin.create(props);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.ferry.app;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ferry run}: validates the config (exit 2 on any problem, before any connection), starts
+ * the worker and runs it until SIGTERM or SIGINT, then drains and exits 0 (3 if the drain ran out
+ * of time, 1 on a failure).
+ */
+@Command(
+    name = "run",
+    description = "Run the worker until SIGTERM or SIGINT, then drain and exit.",
+    mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+  private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(15);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The YAML config file.")
+  Path config;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    FerryConfig settings;
+    try {
+      settings = ConfigLoader.withSystemEnvironment().load(config);
+    } catch (ConfigException e) {
+      err.println("ferry: " + e.getMessage());
+      err.flush();
+      return ExitCodes.BAD_CONFIG;
+    }
+    FerryWorker worker;
+    try {
+      worker = FerryWorker.start(settings);
+    } catch (StartupException e) {
+      log.error("cannot start: {}", e.getMessage());
+      err.println("ferry: cannot start: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
+    Duration patience = settings.worker().drainTimeout().plus(SHUTDOWN_MARGIN);
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> stopOnSignal(worker, patience), "ferry-shutdown"));
+    while (!worker.awaitTermination(Duration.ofDays(1))) {
+      log.debug("still running");
+    }
+    return worker.exitCode();
+  }
+
+  /**
+   * Runs in the JVM's shutdown sequence (SIGTERM, SIGINT, or System.exit after a failure): drains
+   * the worker, then halts with the worker's exit code, because a JVM ended by a signal would
+   * otherwise report 143 even after a clean drain.
+   */
+  private static void stopOnSignal(FerryWorker worker, Duration patience) {
+    worker.requestStop();
+    int code;
+    try {
+      code = worker.awaitTermination(patience) ? worker.exitCode() : ExitCodes.DRAIN_TIMEOUT;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      code = ExitCodes.DRAIN_TIMEOUT;
+    }
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
+  }
+}

@@ -1,0 +1,285 @@
+package dev.ferry.config;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a YAML config file into a {@link FerryConfig}. It never touches the network: every problem
+ * (missing keys, values out of range, malformed durations or JSON Pointers, unknown keys) is
+ * collected and thrown together in one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+  private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private final EnvSubstitution env;
+
+  private ConfigLoader(EnvSubstitution env) {
+    this.env = env;
+  }
+
+  /** A loader that substitutes {@code ${VAR}} from the process environment. */
+  public static ConfigLoader withSystemEnvironment() {
+    return new ConfigLoader(EnvSubstitution.fromSystem());
+  }
+
+  /** A loader that substitutes {@code ${VAR}} from {@code environment}; for tests. */
+  public static ConfigLoader withEnvironment(Map<String, String> environment) {
+    return new ConfigLoader(new EnvSubstitution(environment::get));
+  }
+
+  public FerryConfig load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(
+          file.toString(), List.of("the file cannot be read: " + e.getMessage()));
+    }
+    return parse(text, file.toString());
+  }
+
+  public FerryConfig parse(String yaml, String source) throws ConfigException {
+    JsonNode root;
+    try {
+      root = new YAMLMapper().readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          source, List.of("the file is not valid YAML: " + e.getOriginalMessage()));
+    }
+    List<String> problems = new ArrayList<>();
+    Section top = new Section("", root, problems, env);
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      problems.add("the file is empty");
+    }
+    KafkaSettings kafka = kafka(top.section("kafka"));
+    WorkerSettings worker = worker(top.section("worker"));
+    DatabaseSettings database = database(top.section("database"), worker);
+    RetrySettings retry = retry(top.section("retry"));
+    DeadLetterSettings deadLetter = deadLetter(top.section("dead-letter"));
+    HttpSettings http = http(top.section("http"));
+    List<PipelineSettings> pipelines = pipelines(top, problems);
+    checkDeadLetterTopics(deadLetter, pipelines, problems);
+    top.rejectUnknownKeys();
+    if (!problems.isEmpty()) {
+      throw new ConfigException(source, problems);
+    }
+    return new FerryConfig(kafka, database, worker, retry, deadLetter, http, pipelines);
+  }
+
+  private static HttpSettings http(Section s) {
+    HttpSettings http = new HttpSettings(s.integer("port", 9400, 0, 65535));
+    s.rejectUnknownKeys();
+    return http;
+  }
+
+  private static KafkaSettings kafka(Section s) {
+    String bootstrap = s.requiredString("bootstrap-servers");
+    String groupId = s.string("group-id", "ferry");
+    Map<String, String> clientProperties = s.stringMap("client-properties");
+    for (String ours : List.of("enable.auto.commit", "group.id", "bootstrap.servers")) {
+      if (clientProperties.containsKey(ours)) {
+        s.problem(
+            s.key("client-properties." + ours),
+            "is set by Ferry itself and cannot be overridden here");
+      }
+    }
+    s.rejectUnknownKeys();
+    return new KafkaSettings(bootstrap, groupId, clientProperties);
+  }
+
+  private static DatabaseSettings database(Section s, WorkerSettings worker) {
+    String url = s.requiredString("url");
+    if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+      s.problem(s.key("url"), "must start with jdbc:postgresql:, was '" + url + "'");
+    }
+    String username = s.string("username", "");
+    Secret password = new Secret(s.string("password", ""));
+    int poolSize = s.integer("pool-size", Math.max(8, worker.threads()), 1, 1000);
+    if (poolSize < worker.threads() && worker.threads() > 0) {
+      s.problem(
+          s.key("pool-size"),
+          "must be ≥ worker.threads ("
+              + worker.threads()
+              + ") so that every worker can hold a connection, was "
+              + poolSize);
+    }
+    s.rejectUnknownKeys();
+    return new DatabaseSettings(url, username, password, poolSize);
+  }
+
+  private static WorkerSettings worker(Section s) {
+    int threads = s.integer("threads", 8, 1, 1024);
+    int capacity = s.integer("queue-capacity", 10_000, 1, 10_000_000);
+    int batchSize = s.integer("batch-size", 500, 1, 100_000);
+    Duration linger = s.duration("batch-linger", Duration.ofMillis(10), Duration.ZERO);
+    Duration drain = s.duration("drain-timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
+    Duration commit = s.duration("commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
+    s.rejectUnknownKeys();
+    return new WorkerSettings(threads, capacity, batchSize, linger, drain, commit);
+  }
+
+  private static RetrySettings retry(Section s) {
+    int attempts = s.integer("max-attempts", 5, 1, 1000);
+    Duration initial = s.duration("initial-backoff", Duration.ofMillis(100), Duration.ofMillis(1));
+    Duration max = s.duration("max-backoff", Duration.ofSeconds(30), Duration.ofMillis(1));
+    if (max.compareTo(initial) < 0) {
+      s.problem(
+          s.key("max-backoff"),
+          "must be ≥ retry.initial-backoff ("
+              + Durations.format(initial)
+              + "), was "
+              + Durations.format(max));
+    }
+    s.rejectUnknownKeys();
+    return new RetrySettings(attempts, initial, max);
+  }
+
+  private static DeadLetterSettings deadLetter(Section s) {
+    String topic = s.string("topic", "{topic}.dlt");
+    if (!TOPIC.matcher(topic.replace("{topic}", "t")).matches()) {
+      s.problem(
+          s.key("topic"),
+          "must be a valid topic name (letters, digits, '.', '_', '-'; {topic} for the input"
+              + " topic), was '"
+              + topic
+              + "'");
+    }
+    boolean stacktrace = s.bool("include-stacktrace", true);
+    s.rejectUnknownKeys();
+    return new DeadLetterSettings(topic, stacktrace);
+  }
+
+  private static List<PipelineSettings> pipelines(Section top, List<String> problems) {
+    List<Section> sections = top.sections("pipelines");
+    if (sections.isEmpty()) {
+      top.problem("pipelines", "must list at least one pipeline");
+    }
+    List<PipelineSettings> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Map<String, String> topicOwners = new HashMap<>();
+    for (Section s : sections) {
+      PipelineSettings p = pipeline(s);
+      if (!p.name().isEmpty() && !names.add(p.name())) {
+        s.problem(s.key("name"), "'" + p.name() + "' is used by another pipeline too");
+      }
+      for (String topic : p.topics()) {
+        String owner = topicOwners.putIfAbsent(topic, p.name());
+        if (owner != null) {
+          s.problem(
+              s.key("topics"), "topic '" + topic + "' is already consumed by pipeline " + owner);
+        }
+      }
+      s.rejectUnknownKeys();
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static PipelineSettings pipeline(Section s) {
+    String name = s.requiredString("name");
+    if (!name.isEmpty() && !PIPELINE_NAME.matcher(name).matches()) {
+      s.problem(s.key("name"), "may hold letters, digits, '_' and '-' only, was '" + name + "'");
+    }
+    List<String> topics = s.stringList("topics");
+    if (topics.isEmpty()) {
+      s.problem(s.key("topics"), "must list at least one topic");
+    }
+    for (String topic : topics) {
+      if (!TOPIC.matcher(topic).matches()) {
+        s.problem(s.key("topics"), "'" + topic + "' is not a valid topic name");
+      }
+    }
+    Optional<String> schema = s.optionalString("schema");
+    String tableText = s.requiredString("table");
+    TableName table = TableName.parse(tableText).orElse(new TableName(Optional.empty(), "?"));
+    if (!tableText.isEmpty() && TableName.parse(tableText).isEmpty()) {
+      s.problem(
+          s.key("table"),
+          "must be a table name or schema.table made of letters, digits and '_', was '"
+              + tableText
+              + "'");
+    }
+    PipelineSettings.Mode mode = mode(s);
+    Map<String, JsonPointer> columns = columns(s);
+    List<String> keyColumns = s.stringList("key-columns");
+    if (mode == PipelineSettings.Mode.UPSERT && keyColumns.isEmpty()) {
+      s.problem(s.key("key-columns"), "is required when mode is upsert");
+    }
+    for (String key : keyColumns) {
+      if (!columns.containsKey(key)) {
+        s.problem(s.key("key-columns"), "'" + key + "' is not one of the mapped columns");
+      }
+    }
+    return new PipelineSettings(name, topics, schema, table, mode, keyColumns, columns);
+  }
+
+  private static PipelineSettings.Mode mode(Section s) {
+    String text = s.string("mode", "insert");
+    try {
+      return PipelineSettings.Mode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      s.problem(s.key("mode"), "must be insert or upsert, was '" + text + "'");
+      return PipelineSettings.Mode.INSERT;
+    }
+  }
+
+  private static Map<String, JsonPointer> columns(Section s) {
+    Map<String, String> raw = s.stringMap("columns");
+    if (raw.isEmpty()) {
+      s.problem(s.key("columns"), "must map at least one column to a JSON Pointer");
+    }
+    Map<String, JsonPointer> columns = new LinkedHashMap<>();
+    raw.forEach(
+        (column, pointer) -> {
+          String key = s.key("columns." + column);
+          if (!TableName.isIdentifier(column)) {
+            s.problem(key, "is not a plain column name (letters, digits and '_')");
+          }
+          try {
+            columns.put(column, JsonPointer.compile(pointer));
+          } catch (IllegalArgumentException e) {
+            s.problem(
+                key,
+                "'"
+                    + pointer
+                    + "' is not a valid JSON Pointer (RFC 6901: empty, or '/' followed by"
+                    + " field names, e.g. /user_id)");
+          }
+        });
+    return columns;
+  }
+
+  private static void checkDeadLetterTopics(
+      DeadLetterSettings deadLetter, List<PipelineSettings> pipelines, List<String> problems) {
+    Set<String> inputs = new HashSet<>();
+    pipelines.forEach(p -> inputs.addAll(p.topics()));
+    for (String input : inputs) {
+      String dlt = deadLetter.topicFor(input);
+      if (inputs.contains(dlt)) {
+        problems.add(
+            "dead-letter.topic resolves to '"
+                + dlt
+                + "' for input topic '"
+                + input
+                + "', which is itself an input topic: dead letters would be consumed again");
+      }
+    }
+  }
+}

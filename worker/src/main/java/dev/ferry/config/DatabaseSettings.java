@@ -1,0 +1,11 @@
+package dev.ferry.config;
+
+/**
+ * How to reach PostgreSQL.
+ *
+ * @param url a {@code jdbc:postgresql://} URL; its ssl* parameters are honoured
+ * @param username may be empty when the URL carries the user
+ * @param password masked whenever printed
+ * @param poolSize connections in the pool; at least {@code worker.threads}
+ */
+public record DatabaseSettings(String url, String username, Secret password, int poolSize) {}

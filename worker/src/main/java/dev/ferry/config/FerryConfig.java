@@ -1,0 +1,66 @@
+package dev.ferry.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole, validated configuration of one Ferry process. Instances are immutable and only come
+ * from {@link ConfigLoader}, which checks every value before any of it is used.
+ */
+public record FerryConfig(
+    KafkaSettings kafka,
+    DatabaseSettings database,
+    WorkerSettings worker,
+    RetrySettings retry,
+    DeadLetterSettings deadLetter,
+    HttpSettings http,
+    List<PipelineSettings> pipelines) {
+
+  public FerryConfig {
+    pipelines = List.copyOf(pipelines);
+  }
+
+  /** The pipeline that consumes {@code topic}; validation guarantees there is at most one. */
+  public PipelineSettings pipelineFor(String topic) {
+    for (PipelineSettings p : pipelines) {
+      if (p.topics().contains(topic)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("no pipeline consumes topic " + topic);
+  }
+
+  /** Every input topic of every pipeline. */
+  public List<String> inputTopics() {
+    return pipelines.stream().flatMap(p -> p.topics().stream()).toList();
+  }
+
+  /** A readable rendering of the effective settings with every secret masked, for the start log. */
+  public String describe() {
+    Map<String, String> maskedClientProperties = ClientProperties.masked(kafka.clientProperties());
+    return "kafka{bootstrap-servers="
+        + kafka.bootstrapServers()
+        + ", group-id="
+        + kafka.groupId()
+        + ", client-properties="
+        + maskedClientProperties
+        + "}, database{url="
+        + database.url()
+        + ", username="
+        + database.username()
+        + ", password="
+        + (database.password().isEmpty() ? "(none)" : database.password())
+        + ", pool-size="
+        + database.poolSize()
+        + "}, "
+        + worker
+        + ", "
+        + retry
+        + ", "
+        + deadLetter
+        + ", "
+        + http
+        + ", pipelines="
+        + pipelines;
+  }
+}

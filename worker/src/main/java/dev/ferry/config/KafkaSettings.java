@@ -1,0 +1,18 @@
+package dev.ferry.config;
+
+import java.util.Map;
+
+/**
+ * How to reach Kafka.
+ *
+ * @param bootstrapServers comma-separated host:port list
+ * @param groupId the consumer group; replicas with the same group share the partitions
+ * @param clientProperties passed verbatim to every Kafka client (security.protocol, sasl.*, ssl.*,
+ *     and tuning such as max.poll.records); Ferry's own settings win where they overlap
+ */
+public record KafkaSettings(
+    String bootstrapServers, String groupId, Map<String, String> clientProperties) {
+  public KafkaSettings {
+    clientProperties = Map.copyOf(clientProperties);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.ferry.config;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One topic-to-table mapping.
+ *
+ * @param name unique among the pipelines; appears in logs, metrics and DLT headers
+ * @param topics the input topics; a topic belongs to one pipeline only
+ * @param schema optional path of a JSON Schema the values must match
+ * @param table target table, {@code name} or {@code schema.name}
+ * @param mode insert or upsert
+ * @param keyColumns conflict target of upsert
+ * @param columns target column to JSON Pointer into the record value, in declaration order
+ */
+public record PipelineSettings(
+    String name,
+    List<String> topics,
+    Optional<String> schema,
+    TableName table,
+    Mode mode,
+    List<String> keyColumns,
+    Map<String, JsonPointer> columns) {
+
+  /** How rows are written. */
+  public enum Mode {
+    INSERT,
+    UPSERT
+  }
+
+  public PipelineSettings {
+    topics = List.copyOf(topics);
+    keyColumns = List.copyOf(keyColumns);
+    columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+  }
+
+  @Override
+  public String toString() {
+    return "pipeline{name="
+        + name
+        + ", topics="
+        + topics
+        + ", table="
+        + table
+        + ", mode="
+        + mode.name().toLowerCase(java.util.Locale.ROOT)
+        + ", columns="
+        + columns.keySet()
+        + "}";
+  }
+}

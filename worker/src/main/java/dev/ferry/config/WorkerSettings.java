@@ -1,0 +1,38 @@
+package dev.ferry.config;
+
+import java.time.Duration;
+
+/**
+ * The shape of the worker.
+ *
+ * @param threads worker threads, one lane each; records of one key always go to the same lane
+ * @param queueCapacity records held in memory at most (plus one poll of {@code max.poll.records})
+ * @param batchSize records written in one Postgres transaction at most
+ * @param batchLinger how long a worker waits to fill a batch once it holds one record
+ * @param drainTimeout how long a graceful stop may take before it gives up
+ * @param commitInterval how often completed offsets are committed to Kafka
+ */
+public record WorkerSettings(
+    int threads,
+    int queueCapacity,
+    int batchSize,
+    Duration batchLinger,
+    Duration drainTimeout,
+    Duration commitInterval) {
+  @Override
+  public String toString() {
+    return "worker{threads="
+        + threads
+        + ", queue-capacity="
+        + queueCapacity
+        + ", batch-size="
+        + batchSize
+        + ", batch-linger="
+        + Durations.format(batchLinger)
+        + ", drain-timeout="
+        + Durations.format(drainTimeout)
+        + ", commit-interval="
+        + Durations.format(commitInterval)
+        + "}";
+  }
+}

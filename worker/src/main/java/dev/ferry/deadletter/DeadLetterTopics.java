@@ -1,0 +1,67 @@
+package dev.ferry.deadletter;
+
+import dev.ferry.config.DeadLetterSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates missing dead-letter topics at start, with as many partitions as their input topic. */
+public final class DeadLetterTopics {
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterTopics.class);
+
+  private DeadLetterTopics() {}
+
+  /**
+   * Ensures the DLT of every input topic that exists. Input topics that do not exist yet are
+   * skipped (their DLT is then created by the broker on first use, if it allows that).
+   *
+   * @return the DLT topics created
+   */
+  public static List<String> ensure(
+      Admin admin, DeadLetterSettings settings, Collection<String> inputs, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Set<String> existing =
+        admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    List<String> presentInputs = inputs.stream().filter(existing::contains).toList();
+    Map<String, TopicDescription> described =
+        admin
+            .describeTopics(presentInputs)
+            .allTopicNames()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    List<NewTopic> missing = new ArrayList<>();
+    for (String input : presentInputs) {
+      String dlt = settings.topicFor(input);
+      if (!existing.contains(dlt) && missing.stream().noneMatch(t -> t.name().equals(dlt))) {
+        int partitions = described.get(input).partitions().size();
+        missing.add(new NewTopic(dlt, Optional.of(partitions), Optional.empty()));
+      }
+    }
+    List<String> created = new ArrayList<>();
+    for (NewTopic topic : missing) {
+      try {
+        admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        created.add(topic.name());
+        log.info(
+            "created dead-letter topic {} with {} partitions", topic.name(), topic.numPartitions());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    }
+    return created;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.ferry.dispatch;
+
+import dev.ferry.lifecycle.StopSignal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed set of named threads ({@code ferry-worker-N}), one per lane. Each takes a batch from its
+ * lane, drops records of partitions this worker no longer owns, and hands the rest to the {@link
+ * BatchProcessor}; the records leave the in-memory count only after that returns.
+ */
+public final class WorkerPool {
+  private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+  private static final Duration IDLE_WAIT = Duration.ofMillis(100);
+
+  private final Lanes lanes;
+  private final BatchProcessor processor;
+  private final int batchSize;
+  private final Duration linger;
+  private final StopSignal stop = new StopSignal();
+  private final Consumer<Throwable> onCrash;
+  private final List<Thread> threads = new ArrayList<>();
+  private final AtomicInteger busy = new AtomicInteger();
+
+  /**
+   * @param onCrash called once per worker that dies of an unexpected error; the caller should stop
+   *     the process, since that lane no longer moves
+   */
+  public WorkerPool(
+      Lanes lanes,
+      BatchProcessor processor,
+      int batchSize,
+      Duration linger,
+      Consumer<Throwable> onCrash) {
+    this.lanes = lanes;
+    this.processor = processor;
+    this.batchSize = batchSize;
+    this.linger = linger;
+    this.onCrash = onCrash;
+  }
+
+  public synchronized void start() {
+    for (int i = 0; i < lanes.count(); i++) {
+      Lane lane = lanes.lane(i);
+      Thread t = new Thread(() -> work(lane), "ferry-worker-" + (i + 1));
+      t.setDaemon(false);
+      threads.add(t);
+      t.start();
+    }
+  }
+
+  private void work(Lane lane) {
+    try {
+      while (!stop.isStopped()) {
+        List<WorkItem> batch = lane.takeBatch(batchSize, linger, IDLE_WAIT);
+        if (batch.isEmpty()) {
+          continue;
+        }
+        busy.incrementAndGet();
+        try {
+          List<WorkItem> live = new ArrayList<>(batch.size());
+          for (WorkItem item : batch) {
+            if (!item.partition().isRetired()) {
+              live.add(item);
+            }
+          }
+          if (!live.isEmpty()) {
+            processor.process(live);
+          }
+        } finally {
+          busy.decrementAndGet();
+          lanes.release(batch.size());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.info("{} interrupted, stopping", Thread.currentThread().getName());
+    } catch (RuntimeException | Error e) {
+      log.error("{} crashed", Thread.currentThread().getName(), e);
+      onCrash.accept(e);
+    }
+  }
+
+  /** Workers currently inside a batch. */
+  public int busy() {
+    return busy.get();
+  }
+
+  /** The signal that ends the workers' loops and cuts their backoffs short. */
+  public StopSignal stopSignal() {
+    return stop;
+  }
+
+  /**
+   * Stops the workers: they finish the batch in hand (its backoffs cut short), then exit. Waits up
+   * to {@code timeout} in all, then interrupts the ones still running.
+   *
+   * @return true if every worker ended in time
+   */
+  public boolean close(Duration timeout) throws InterruptedException {
+    stop.stop();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean clean = true;
+    for (Thread t : threads) {
+      long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+      t.join(left);
+      if (t.isAlive()) {
+        clean = false;
+        log.warn("{} did not stop within {} ms, interrupting it", t.getName(), timeout.toMillis());
+        t.interrupt();
+      }
+    }
+    return clean;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.ferry.errors;
+
+import java.net.SocketTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Locale;
+
+/**
+ * The one place that decides whether a failure is transient, permanent or unknown. Postgres errors
+ * are judged by SQLSTATE: connection (08), insufficient resources (53), operator intervention
+ * (57P01..57P03), serialization failure (40001), deadlock (40P01), query cancelled (57014) and lock
+ * timeout (55P03) are transient; data exceptions (22), integrity violations (23) and syntax or
+ * access problems (42) are the record's fault.
+ */
+public final class FailureClassifier {
+  private FailureClassifier() {}
+
+  public static FailureClass classify(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RecordFailure) {
+        return FailureClass.PERMANENT;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return classifySqlState(sql.getSQLState());
+      }
+      if (t instanceof SQLTransientException
+          || t instanceof SQLRecoverableException
+          || t instanceof SocketTimeoutException
+          || t instanceof java.net.ConnectException) {
+        return FailureClass.TRANSIENT;
+      }
+    }
+    return FailureClass.UNKNOWN;
+  }
+
+  public static FailureClass classifySqlState(String sqlState) {
+    String state = sqlState.toUpperCase(Locale.ROOT);
+    return switch (state) {
+      case "57P01", // admin shutdown
+          "57P02", // crash shutdown
+          "57P03", // cannot connect now
+          "40001", // serialization failure
+          "40P01", // deadlock detected
+          "57014", // query cancelled (statement_timeout)
+          "55P03" -> // lock not available (lock_timeout)
+          FailureClass.TRANSIENT;
+      default ->
+          switch (state.substring(0, Math.min(2, state.length()))) {
+            case "08", "53" -> FailureClass.TRANSIENT;
+            case "22", "23", "42" -> FailureClass.PERMANENT;
+            default -> FailureClass.UNKNOWN;
+          };
+    };
+  }
+
+  /** A short reason code for a permanent sink failure, for the {@code ferry.dlt.reason} header. */
+  public static String sinkReason(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return switch (state.substring(0, Math.min(2, state.length()))) {
+          case "22" -> "invalid-value";
+          case "23" -> "constraint-violation";
+          case "42" -> "schema-mismatch";
+          default -> "sql-" + state;
+        };
+      }
+    }
+    return "sink-error";
+  }
+}

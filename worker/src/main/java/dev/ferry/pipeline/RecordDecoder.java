@@ -1,0 +1,47 @@
+package dev.ferry.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.errors.RecordFailure;
+import dev.ferry.errors.Stage;
+import java.io.IOException;
+
+/**
+ * Turns a record value into a JSON object. Numbers keep their exact decimal value (no detour
+ * through {@code double}), so {@code numeric} columns receive what the producer wrote. Stateless
+ * and thread-safe.
+ */
+public final class RecordDecoder {
+  private final ObjectMapper mapper =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  public ObjectNode decode(byte[] value) throws RecordFailure {
+    JsonNode node;
+    try {
+      node = mapper.readTree(value);
+    } catch (JsonProcessingException e) {
+      throw new RecordFailure(
+          Stage.DECODE, "invalid-json", "value is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new RecordFailure(Stage.DECODE, "invalid-json", "value cannot be read: " + e, e);
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new RecordFailure(Stage.DECODE, "invalid-json", "value is empty");
+    }
+    if (!node.isObject()) {
+      throw new RecordFailure(
+          Stage.DECODE,
+          "not-an-object",
+          "value must be a JSON object, was "
+              + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    return (ObjectNode) node;
+  }
+}

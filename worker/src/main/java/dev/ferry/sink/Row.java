@@ -1,0 +1,7 @@
+package dev.ferry.sink;
+
+/**
+ * One row for one pipeline's table: SQL text per mapped column, in the pipeline's column order,
+ * {@code null} for SQL NULL.
+ */
+public record Row(String pipeline, String[] values) {}

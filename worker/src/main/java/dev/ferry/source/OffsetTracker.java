@@ -1,0 +1,55 @@
+package dev.ferry.source;
+
+import java.util.OptionalLong;
+import java.util.TreeSet;
+
+/**
+ * Tracks one partition's records from dispatch to completion and yields the contiguous commit
+ * watermark: the lowest offset not yet completed, or one past the highest dispatched offset when
+ * all are done. Records complete in any order (different keys run in parallel); the watermark only
+ * moves past an offset once everything below it is complete, so committing it never skips work.
+ * Offsets must be dispatched in increasing order, as a consumer returns them. Thread-safe.
+ */
+public final class OffsetTracker {
+  private final TreeSet<Long> pending = new TreeSet<>();
+  private long nextOffset = -1;
+  private long committed = -1;
+
+  /** Registers a record handed to a worker. */
+  public synchronized void dispatched(long offset) {
+    if (offset < nextOffset) {
+      throw new IllegalArgumentException(
+          "offset " + offset + " dispatched after " + (nextOffset - 1) + ": offsets must increase");
+    }
+    pending.add(offset);
+    nextOffset = offset + 1;
+  }
+
+  /** Marks a record applied, skipped or dead-lettered. Unknown offsets are ignored. */
+  public synchronized void completed(long offset) {
+    pending.remove(offset);
+  }
+
+  /** The watermark, or empty when nothing was dispatched yet. */
+  public synchronized OptionalLong watermark() {
+    if (nextOffset < 0) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(pending.isEmpty() ? nextOffset : pending.first());
+  }
+
+  /** The watermark if it moved past the last committed one, else empty. */
+  public synchronized OptionalLong toCommit() {
+    OptionalLong w = watermark();
+    return w.isPresent() && w.getAsLong() > committed ? w : OptionalLong.empty();
+  }
+
+  public synchronized void committed(long offset) {
+    committed = Math.max(committed, offset);
+  }
+
+  /** Records dispatched but not completed. */
+  public synchronized int pendingCount() {
+    return pending.size();
+  }
+}

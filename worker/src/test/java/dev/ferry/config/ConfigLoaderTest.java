@@ -1,0 +1,195 @@
+package dev.ferry.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private static final String VALID =
+      """
+      kafka:
+        bootstrap-servers: ${BOOTSTRAP:-localhost:9092}
+        group-id: ferry-test
+        client-properties:
+          max.poll.records: "50"
+          sasl.jaas.config: secret-stuff
+      database:
+        url: jdbc:postgresql://localhost:5432/app
+        username: ferry
+        password: ${FERRY_DB_PASSWORD}
+        pool-size: 4
+      worker:
+        threads: 4
+        queue-capacity: 1000
+        batch-size: 100
+        batch-linger: 5ms
+        drain-timeout: 20s
+      retry:
+        max-attempts: 3
+        initial-backoff: 50ms
+        max-backoff: 2m
+      pipelines:
+        - name: events
+          topics: [events]
+          table: public.events
+          mode: upsert
+          key-columns: [event_id]
+          columns:
+            event_id: /event_id
+            user_id: /user_id
+            attrs: /attrs
+      """;
+
+  private static FerryConfig load(String yaml, Map<String, String> env) throws ConfigException {
+    return ConfigLoader.withEnvironment(env).parse(yaml, "test.yaml");
+  }
+
+  private static ConfigException problems(String yaml) {
+    return catchThrowableOfType(ConfigException.class, () -> load(yaml, Map.of()));
+  }
+
+  @Test
+  void readsEveryKeyAndSubstitutesTheEnvironment() throws Exception {
+    FerryConfig config = load(VALID, Map.of("FERRY_DB_PASSWORD", "hunter2"));
+
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(config.kafka().groupId()).isEqualTo("ferry-test");
+    assertThat(config.kafka().clientProperties()).containsEntry("max.poll.records", "50");
+    assertThat(config.database().password().value()).isEqualTo("hunter2");
+    assertThat(config.database().poolSize()).isEqualTo(4);
+    assertThat(config.worker().threads()).isEqualTo(4);
+    assertThat(config.worker().batchLinger()).isEqualTo(Duration.ofMillis(5));
+    assertThat(config.worker().drainTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(config.worker().commitInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.retry().maxBackoff()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.deadLetter().topicFor("events")).isEqualTo("events.dlt");
+    assertThat(config.http().port()).isEqualTo(9400);
+    PipelineSettings p = config.pipelines().get(0);
+    assertThat(p.table().quoted()).isEqualTo("\"public\".\"events\"");
+    assertThat(p.mode()).isEqualTo(PipelineSettings.Mode.UPSERT);
+    assertThat(p.columns().keySet()).containsExactly("event_id", "user_id", "attrs");
+    assertThat(p.columns().get("user_id").toString()).isEqualTo("/user_id");
+    assertThat(config.pipelineFor("events")).isSameAs(p);
+  }
+
+  @Test
+  void describeMasksSecrets() throws Exception {
+    String text = load(VALID, Map.of("FERRY_DB_PASSWORD", "hunter2")).describe();
+
+    assertThat(text).doesNotContain("hunter2").doesNotContain("secret-stuff").contains("****");
+  }
+
+  @Test
+  void envDefaultIsUsedWhenTheVariableIsUnsetOrEmpty() throws Exception {
+    assertThat(load(VALID, Map.of("FERRY_DB_PASSWORD", "x", "BOOTSTRAP", "")).kafka())
+        .extracting(KafkaSettings::bootstrapServers)
+        .isEqualTo("localhost:9092");
+    assertThat(
+            load(VALID, Map.of("FERRY_DB_PASSWORD", "x", "BOOTSTRAP", "broker:1"))
+                .kafka()
+                .bootstrapServers())
+        .isEqualTo("broker:1");
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceNamingEachKey() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              group-id: g
+            database:
+              url: jdbc:postgresql://localhost/app
+            worker:
+              threads: 0
+              batch-linger: soon
+            retry:
+              initial-backoff: 1s
+              max-backoff: 10ms
+            pipelines:
+              - name: events
+                topics: [events]
+                table: events
+                columns:
+                  event_id: event_id
+            """);
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "kafka.bootstrap-servers is required",
+            "worker.threads must be between 1 and 1024, was 0",
+            "worker.batch-linger must be a duration such as 250ms, 30s, 5m or 1h, was 'soon'",
+            "retry.max-backoff must be ≥ retry.initial-backoff (1s), was 10ms",
+            "pipelines[0].columns.event_id 'event_id' is not a valid JSON Pointer (RFC 6901:"
+                + " empty, or '/' followed by field names, e.g. /user_id)");
+    assertThat(e.getMessage()).startsWith("invalid configuration in test.yaml (5 problems):");
+  }
+
+  @Test
+  void unknownKeysAreProblemsNotSilentlyIgnored() {
+    ConfigException e =
+        problems(
+            """
+            kafka: {bootstrap-servers: "k:9092", grup-id: typo}
+            database: {url: "jdbc:postgresql://h/d"}
+            workers: {threads: 2}
+            pipelines:
+              - {name: p, topics: [t], table: t, columns: {a: /a}, colums: {}}
+            """);
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "kafka.grup-id is not a known setting",
+            "workers is not a known setting",
+            "pipelines[0].colums is not a known setting");
+  }
+
+  @Test
+  void pipelineRulesAreChecked() {
+    ConfigException e =
+        problems(
+            """
+            kafka: {bootstrap-servers: "k:9092"}
+            database: {url: "postgres://h/d", pool-size: 2}
+            worker: {threads: 4}
+            dead-letter: {topic: "{topic}"}
+            pipelines:
+              - {name: a, topics: [t], table: "x; drop table y", mode: merge, columns: {a: /a}}
+              - {name: a, topics: [t], table: t, mode: upsert, columns: {"b c": /b}}
+            """);
+
+    assertThat(e.problems())
+        .contains(
+            "database.url must start with jdbc:postgresql:, was 'postgres://h/d'",
+            "database.pool-size must be ≥ worker.threads (4) so that every worker can hold a"
+                + " connection, was 2",
+            "pipelines[0].mode must be insert or upsert, was 'merge'",
+            "pipelines[1].name 'a' is used by another pipeline too",
+            "pipelines[1].topics topic 't' is already consumed by pipeline a",
+            "pipelines[1].key-columns is required when mode is upsert",
+            "pipelines[1].columns.b c is not a plain column name (letters, digits and '_')",
+            "dead-letter.topic resolves to 't' for input topic 't', which is itself an input"
+                + " topic: dead letters would be consumed again");
+    assertThat(e.problems()).anyMatch(p -> p.startsWith("pipelines[0].table must be a table name"));
+  }
+
+  @Test
+  void missingEnvironmentVariableIsAProblem() {
+    ConfigException e = problems(VALID);
+
+    assertThat(e.problems())
+        .containsExactly(
+            "database.password refers to environment variable FERRY_DB_PASSWORD, which is not"
+                + " set");
+  }
+
+  @Test
+  void emptyAndMalformedFilesAreReported() {
+    assertThat(problems("").problems()).contains("the file is empty");
+    assertThat(problems("kafka: [unclosed").problems().get(0))
+        .startsWith("the file is not valid YAML");
+  }
+}

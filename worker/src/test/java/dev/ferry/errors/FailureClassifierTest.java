@@ -1,0 +1,57 @@
+package dev.ferry.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FailureClassifierTest {
+  @ParameterizedTest
+  @CsvSource({
+    "08006, TRANSIENT", // connection failure
+    "08001, TRANSIENT",
+    "53300, TRANSIENT", // too many connections
+    "57P01, TRANSIENT", // admin shutdown
+    "57P03, TRANSIENT", // cannot connect now
+    "40001, TRANSIENT", // serialization failure
+    "40P01, TRANSIENT", // deadlock
+    "57014, TRANSIENT", // statement timeout
+    "55P03, TRANSIENT", // lock timeout
+    "22P02, PERMANENT", // invalid text representation
+    "22001, PERMANENT", // string too long
+    "23505, PERMANENT", // unique violation
+    "23502, PERMANENT", // not null violation
+    "42703, PERMANENT", // undefined column
+    "XX000, UNKNOWN", // internal error
+    "P0001, UNKNOWN" // raise exception
+  })
+  void sqlStatesAreClassified(String state, FailureClass expected) {
+    assertThat(FailureClassifier.classify(new SQLException("x", state))).isEqualTo(expected);
+  }
+
+  @Test
+  void causesAreSearched() {
+    Exception wrapped = new RuntimeException(new SQLException("deadlock", "40P01"));
+    assertThat(FailureClassifier.classify(wrapped)).isEqualTo(FailureClass.TRANSIENT);
+    assertThat(FailureClassifier.classify(new RuntimeException(new ConnectException())))
+        .isEqualTo(FailureClass.TRANSIENT);
+    assertThat(FailureClassifier.classify(new IllegalStateException("?")))
+        .isEqualTo(FailureClass.UNKNOWN);
+    assertThat(FailureClassifier.classify(new RecordFailure(Stage.DECODE, "invalid-json", "bad")))
+        .isEqualTo(FailureClass.PERMANENT);
+  }
+
+  @Test
+  void sinkReasonsNameTheKindOfProblem() {
+    assertThat(FailureClassifier.sinkReason(new SQLException("x", "22P02")))
+        .isEqualTo("invalid-value");
+    assertThat(FailureClassifier.sinkReason(new SQLException("x", "23505")))
+        .isEqualTo("constraint-violation");
+    assertThat(FailureClassifier.sinkReason(new SQLException("x", "42703")))
+        .isEqualTo("schema-mismatch");
+    assertThat(FailureClassifier.sinkReason(new SQLException("x"))).isEqualTo("sink-error");
+  }
+}
