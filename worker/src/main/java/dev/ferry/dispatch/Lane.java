@@ -18,6 +18,13 @@ final class Lane {
     queue.add(item);
   }
 
+  /** Removes every queued record and returns how many there were. */
+  int clear() {
+    List<WorkItem> dropped = new ArrayList<>();
+    queue.drainTo(dropped);
+    return dropped.size();
+  }
+
   int depth() {
     return queue.size();
   }

@@ -48,6 +48,16 @@ public final class Lanes implements RecordHandler {
   }
 
   @Override
+  public int discardQueued() {
+    int dropped = 0;
+    for (Lane lane : lanes) {
+      dropped += lane.clear();
+    }
+    release(dropped);
+    return dropped;
+  }
+
+  @Override
   public boolean hasRoom() {
     return held.get() < capacity;
   }

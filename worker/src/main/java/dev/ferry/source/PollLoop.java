@@ -121,8 +121,10 @@ public final class PollLoop {
     long deadline = clock.millis() + timeout.toMillis();
     consumer.pause(consumer.assignment());
     pausedPartitions = consumer.paused().size();
+    int dropped = handler.discardQueued();
     log.info(
-        "draining: {} records in flight, waiting up to {} ms",
+        "draining: {} queued records left for the next owner, {} in flight, waiting up to {} ms",
+        dropped,
         handler.inMemory(),
         timeout.toMillis());
     while (handler.inMemory() > 0 && clock.millis() < deadline) {

@@ -10,6 +10,14 @@ public interface RecordHandler {
   /** False when the handler holds its capacity: the poll loop then pauses all partitions. */
   boolean hasRoom();
 
+  /**
+   * Drops the records not yet taken by a worker, for a drain: they stay uncommitted and are read
+   * again by the next owner of their partition. Batches already in a worker's hands are kept.
+   *
+   * @return the number of records dropped
+   */
+  int discardQueued();
+
   /** Records accepted and not yet completed or dropped. */
   int inMemory();
 }

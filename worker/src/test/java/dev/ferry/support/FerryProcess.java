@@ -1,0 +1,92 @@
+package dev.ferry.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar worker/target/ferry.jar ARGS} as a child process, output captured to a file,
+ * for tests that prove behaviour at the process boundary (exit codes, signals).
+ */
+public final class FerryProcess implements AutoCloseable {
+  private final Process process;
+  private final Path output;
+
+  private FerryProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  public static Path jar() {
+    String path = System.getProperty("ferry.jar", "target/ferry.jar");
+    Path jar = Path.of(path).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn package first");
+    }
+    return jar;
+  }
+
+  public static FerryProcess start(Path workDir, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    Path output = Files.createTempFile(workDir, "ferry-", ".log");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
+    return new FerryProcess(process, output);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends SIGTERM, as a container runtime does on stop. */
+  public void sigterm() {
+    process.destroy();
+  }
+
+  /** Sends SIGKILL. */
+  public void sigkill() {
+    process.destroyForcibly();
+  }
+
+  /** Waits for the exit; returns the exit code, or empty-handed with an exception on timeout. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(
+          "ferry did not exit within " + timeout + "; output so far:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  public String output() {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      return "(output unreadable: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

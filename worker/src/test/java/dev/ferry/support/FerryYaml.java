@@ -1,0 +1,111 @@
+package dev.ferry.support;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Builds the YAML config of a test worker for the events pipeline. */
+public final class FerryYaml {
+  private final String bootstrap;
+  private final PostgresSchemaExtension pg;
+  private final String topic;
+  private String groupId = "ferry-it";
+  private String table = "events";
+  private final Map<String, String> worker = new LinkedHashMap<>();
+  private final Map<String, String> clientProperties = new LinkedHashMap<>();
+
+  private FerryYaml(String bootstrap, PostgresSchemaExtension pg, String topic) {
+    this.bootstrap = bootstrap;
+    this.pg = pg;
+    this.topic = topic;
+    worker.put("threads", "4");
+    worker.put("batch-linger", "5ms");
+    worker.put("drain-timeout", "20s");
+    worker.put("commit-interval", "200ms");
+  }
+
+  /** Config of the events pipeline: {@code topic} into {@code <test schema>.events}. */
+  public static FerryYaml events(String bootstrap, PostgresSchemaExtension pg, String topic) {
+    return new FerryYaml(bootstrap, pg, topic);
+  }
+
+  public FerryYaml group(String groupId) {
+    this.groupId = groupId;
+    return this;
+  }
+
+  /** The target table in the test schema; {@code events} by default. */
+  public FerryYaml table(String table) {
+    this.table = table;
+    return this;
+  }
+
+  public FerryYaml worker(String key, Object value) {
+    worker.put(key, String.valueOf(value));
+    return this;
+  }
+
+  public FerryYaml clientProperty(String key, Object value) {
+    clientProperties.put(key, String.valueOf(value));
+    return this;
+  }
+
+  public String text() {
+    String props =
+        clientProperties.isEmpty()
+            ? "{}"
+            : clientProperties.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
+                .collect(Collectors.joining(", ", "{", "}"));
+    String workerLines =
+        worker.entrySet().stream()
+            .map(e -> "  " + e.getKey() + ": " + e.getValue())
+            .collect(Collectors.joining("\n"));
+    return """
+        kafka:
+          bootstrap-servers: %s
+          group-id: %s
+          client-properties: %s
+        database:
+          url: %s
+          username: %s
+          password: "%s"
+        worker:
+        %s
+        retry:
+          initial-backoff: 50ms
+          max-backoff: 2s
+        http:
+          port: 0
+        pipelines:
+          - name: events
+            topics: [%s]
+            table: %s
+            columns:
+              event_id: /event_id
+              user_id: /user_id
+              type: /type
+              amount: /amount
+              ts: /ts
+              attrs: /attrs
+        """
+        .formatted(
+            bootstrap,
+            groupId,
+            props,
+            pg.url(),
+            pg.user(),
+            pg.password(),
+            workerLines,
+            topic,
+            pg.qualified(table));
+  }
+
+  public FerryConfig load() throws ConfigException {
+    return ConfigLoader.withEnvironment(Map.of()).parse(text(), "test config");
+  }
+}
