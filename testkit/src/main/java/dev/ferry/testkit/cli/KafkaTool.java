@@ -1,0 +1,174 @@
+package dev.ferry.testkit.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Small Kafka chores for scripts/demo: create a topic, count its records, print dead letters.
+ *
+ * <pre>
+ * create-topic --bootstrap B --topic T [--partitions N]
+ * count        --bootstrap B --topic T
+ * show         --bootstrap B --topic T [--limit N]
+ * </pre>
+ */
+public final class KafkaTool {
+  private KafkaTool() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      usage();
+    }
+    Map<String, String> options = options(args);
+    String bootstrap = required(options, "bootstrap");
+    String topic = required(options, "topic");
+    switch (args[0]) {
+      case "create-topic" ->
+          createTopic(bootstrap, topic, Integer.parseInt(options.getOrDefault("partitions", "6")));
+      case "count" -> System.out.println(count(bootstrap, topic));
+      case "show" -> show(bootstrap, topic, Integer.parseInt(options.getOrDefault("limit", "10")));
+      default -> usage();
+    }
+  }
+
+  private static void usage() {
+    System.err.println(
+        "usage: KafkaTool create-topic|count|show --bootstrap HOST:PORT --topic T"
+            + " [--partitions N] [--limit N]");
+    System.exit(2);
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 1; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        usage();
+      }
+      out.put(args[i].substring(2), args[i + 1]);
+    }
+    return out;
+  }
+
+  private static String required(Map<String, String> options, String name) {
+    String value = options.get(name);
+    if (value == null) {
+      System.err.println("missing --" + name);
+      usage();
+    }
+    return value;
+  }
+
+  private static Admin admin(String bootstrap) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return Admin.create(p);
+  }
+
+  static void createTopic(String bootstrap, String topic, int partitions)
+      throws InterruptedException, ExecutionException {
+    try (Admin admin = admin(bootstrap)) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+          .all()
+          .get();
+      System.out.println("created topic " + topic + " with " + partitions + " partitions");
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+      System.out.println("topic " + topic + " exists");
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {
+    return c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+        .map(info -> new TopicPartition(topic, info.partition()))
+        .toList();
+  }
+
+  /** Records currently in the topic (end minus beginning offsets); 0 if it does not exist. */
+  static long count(String bootstrap, String topic)
+      throws InterruptedException, ExecutionException {
+    try (Admin admin = admin(bootstrap)) {
+      Set<String> names = admin.listTopics().names().get();
+      if (!names.contains(topic)) {
+        return 0;
+      }
+    }
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+      List<TopicPartition> tps = partitions(c, topic);
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      Map<TopicPartition, Long> begin = c.beginningOffsets(tps);
+      return tps.stream().mapToLong(tp -> end.get(tp) - begin.get(tp)).sum();
+    }
+  }
+
+  /** Prints up to {@code limit} records with their Ferry headers and a preview of the value. */
+  static void show(String bootstrap, String topic, int limit) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+      List<TopicPartition> tps = partitions(c, topic);
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (seen.size() < limit
+          && System.nanoTime() < deadline
+          && tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        c.poll(Duration.ofMillis(200)).forEach(seen::add);
+      }
+      seen.stream().limit(limit).forEach(KafkaTool::print);
+    }
+  }
+
+  private static void print(ConsumerRecord<byte[], byte[]> r) {
+    String headers =
+        java.util.stream.StreamSupport.stream(r.headers().spliterator(), false)
+            .filter(h -> !h.key().endsWith("stacktrace"))
+            .map(KafkaTool::header)
+            .collect(Collectors.joining("\n    "));
+    String value = r.value() == null ? "(null)" : new String(r.value(), UTF_8);
+    if (value.length() > 120) {
+      value = value.substring(0, 117) + "...";
+    }
+    System.out.printf(
+        "%s-%d@%d key=%s%n  value: %s%n    %s%n",
+        r.topic(),
+        r.partition(),
+        r.offset(),
+        r.key() == null ? "(null)" : new String(r.key(), UTF_8),
+        value,
+        headers);
+  }
+
+  private static String header(Header h) {
+    return h.key() + ": " + (h.value() == null ? "(null)" : new String(h.value(), UTF_8));
+  }
+}

@@ -1,0 +1,168 @@
+package dev.ferry.testkit.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.KRaftVersion;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * Administration of one test broker through a shared {@link Admin} client: topics, and feature
+ * levels. Thread-safe; {@link #close()} closes the client.
+ */
+final class BrokerAdmin implements AutoCloseable {
+
+  static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+
+  private final Admin admin;
+
+  BrokerAdmin(String bootstrapServers) {
+    this.admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "ferry-testkit-admin"));
+  }
+
+  /** Creates the topic (replication factor 1) and waits until each partition has a leader. */
+  void createTopic(String name, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+    }
+    Deadline deadline = Deadline.after(TIMEOUT);
+    try {
+      admin
+          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+          .all()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      while (!allPartitionsLed(name, partitions)) {
+        if (deadline.expired()) {
+          throw new IllegalStateException(
+              "topic " + name + " has no leader for every partition after " + TIMEOUT);
+        }
+        deadline.pause(POLL_INTERVAL);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + name, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not create topic " + name, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("topic " + name + " not created within " + TIMEOUT, e);
+    }
+  }
+
+  private boolean allPartitionsLed(String name, int partitions)
+      throws InterruptedException, ExecutionException {
+    try {
+      TopicDescription description =
+          admin
+              .describeTopics(List.of(name), new DescribeTopicsOptions().timeoutMs(5_000))
+              .allTopicNames()
+              .get()
+              .get(name);
+      return description.partitions().size() == partitions
+          && description.partitions().stream().allMatch(p -> p.leader() != null);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The level of every production feature (except {@code kraft.version}, which the quorum mode
+   * sets) that {@code kafka-storage format} gives a new cluster at the production metadata version.
+   */
+  static Map<String, Short> productionFeatureLevels() {
+    MetadataVersion version = MetadataVersion.latestProduction();
+    Map<String, Short> levels = new TreeMap<>();
+    for (Feature feature : Feature.PRODUCTION_FEATURES) {
+      if (!feature.featureName().equals(KRaftVersion.FEATURE_NAME)) {
+        levels.put(feature.featureName(), feature.defaultLevel(version));
+      }
+    }
+    return levels;
+  }
+
+  /**
+   * Raises the features to {@link #productionFeatureLevels()}, as {@code kafka-features upgrade}
+   * would, and waits until the broker reports them.
+   */
+  void upgradeToProductionFeatures() {
+    Map<String, Short> wanted = productionFeatureLevels();
+    Map<String, FeatureUpdate> updates = new TreeMap<>();
+    wanted.forEach(
+        (name, level) -> {
+          if (level > 0) {
+            updates.put(name, new FeatureUpdate(level, FeatureUpdate.UpgradeType.UPGRADE));
+          }
+        });
+    Deadline deadline = Deadline.after(TIMEOUT);
+    try {
+      admin
+          .updateFeatures(updates, new UpdateFeaturesOptions())
+          .all()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      while (!finalizedLevels().equals(withoutZeros(wanted))) {
+        if (deadline.expired()) {
+          throw new IllegalStateException(
+              "features are " + finalizedLevels() + " after " + TIMEOUT + ", wanted " + wanted);
+        }
+        deadline.pause(POLL_INTERVAL);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while upgrading features", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not upgrade features to " + wanted, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("features not upgraded within " + TIMEOUT, e);
+    }
+  }
+
+  /** The finalized level of each feature the broker reports, except the two set at format. */
+  Map<String, Short> finalizedLevels() throws InterruptedException, ExecutionException {
+    Map<String, FinalizedVersionRange> finalized =
+        admin.describeFeatures().featureMetadata().get().finalizedFeatures();
+    Map<String, Short> levels = new TreeMap<>();
+    finalized.forEach(
+        (name, range) -> {
+          if (!name.equals(MetadataVersion.FEATURE_NAME)
+              && !name.equals(KRaftVersion.FEATURE_NAME)
+              && range.maxVersionLevel() > 0) {
+            levels.put(name, range.maxVersionLevel());
+          }
+        });
+    return levels;
+  }
+
+  private static Map<String, Short> withoutZeros(Map<String, Short> levels) {
+    Map<String, Short> nonZero = new TreeMap<>(levels);
+    nonZero.values().removeIf(level -> level == 0);
+    return nonZero;
+  }
+
+  @Override
+  public void close() {
+    admin.close(Duration.ofSeconds(5));
+  }
+}
