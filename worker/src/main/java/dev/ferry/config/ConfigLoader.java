@@ -253,7 +253,7 @@ public final class ConfigLoader {
             s.problem(key, "is not a plain column name (letters, digits and '_')");
           }
           try {
-            columns.put(column, JsonPointer.compile(pointer));
+            columns.put(column, strictPointer(pointer));
           } catch (IllegalArgumentException e) {
             s.problem(
                 key,
@@ -264,6 +264,20 @@ public final class ConfigLoader {
           }
         });
     return columns;
+  }
+
+  /**
+   * Compiles an RFC 6901 pointer, rejecting what Jackson would accept leniently: a '~' not followed
+   * by '0' or '1'.
+   */
+  static JsonPointer strictPointer(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == '~'
+          && (i + 1 == text.length() || (text.charAt(i + 1) != '0' && text.charAt(i + 1) != '1'))) {
+        throw new IllegalArgumentException("invalid escape at index " + i);
+      }
+    }
+    return JsonPointer.compile(text);
   }
 
   private static void checkDeadLetterTopics(

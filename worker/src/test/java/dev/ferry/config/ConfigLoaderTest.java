@@ -177,6 +177,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void pointersFollowRfc6901Strictly() {
+    assertThat(ConfigLoader.strictPointer("/a~1b/~0c").toString()).isEqualTo("/a~1b/~0c");
+    assertThat(ConfigLoader.strictPointer("").matches()).isTrue();
+    for (String bad : new String[] {"a", "/a~2", "/a~"}) {
+      org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+          .isThrownBy(() -> ConfigLoader.strictPointer(bad));
+    }
+  }
+
+  @Test
   void missingEnvironmentVariableIsAProblem() {
     ConfigException e = problems(VALID);
 

@@ -31,8 +31,7 @@ class GracefulDrainProcessIT {
   }
 
   @Test
-  void sigtermAfterTheRowsLandedExitsZeroWithinTheDrainTimeout(@TempDir Path dir)
-      throws Exception {
+  void sigtermAfterTheRowsLandedExitsZeroWithinTheDrainTimeout(@TempDir Path dir) throws Exception {
     String topic = KAFKA.uniqueTopic("drain");
     KAFKA.createTopic(topic, 6);
     Path config = dir.resolve("ferry.yaml");
@@ -43,7 +42,12 @@ class GracefulDrainProcessIT {
             .text());
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
-      LoadGenerator.builder(KAFKA.bootstrapServers()).topic(topic).count(5_000).seed(3).build().run();
+      LoadGenerator.builder(KAFKA.bootstrapServers())
+          .topic(topic)
+          .count(5_000)
+          .seed(3)
+          .build()
+          .run();
       await()
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(200))

@@ -55,7 +55,12 @@ class KafkaToPostgresIT {
     String topic = KAFKA.uniqueTopic("events");
     KAFKA.createTopic(topic, 6);
     LoadResult sent =
-        LoadGenerator.builder(KAFKA.bootstrapServers()).topic(topic).count(10_000).seed(2).build().run();
+        LoadGenerator.builder(KAFKA.bootstrapServers())
+            .topic(topic)
+            .count(10_000)
+            .seed(2)
+            .build()
+            .run();
     assertThat(sent.good()).hasSize(10_000);
 
     FerryWorker worker =
@@ -196,5 +201,4 @@ class KafkaToPostgresIT {
     }
     return rows;
   }
-
 }

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar worker/target/ferry.jar ARGS} as a child process, output captured to a file,
- * for tests that prove behaviour at the process boundary (exit codes, signals).
+ * {@code java -jar worker/target/ferry.jar ARGS} as a child process, output captured to a file, for
+ * tests that prove behaviour at the process boundary (exit codes, signals).
  */
 public final class FerryProcess implements AutoCloseable {
   private final Process process;
@@ -82,11 +82,16 @@ public final class FerryProcess implements AutoCloseable {
     }
   }
 
+  /** Kills the process if it still runs and waits for it to be gone. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
