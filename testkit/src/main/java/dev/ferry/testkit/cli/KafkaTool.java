@@ -2,6 +2,7 @@ package dev.ferry.testkit.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.ferry.testkit.CliLogging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ public final class KafkaTool {
   private KafkaTool() {}
 
   public static void main(String[] args) throws Exception {
+    CliLogging.quietKafka();
     if (args.length == 0) {
       usage();
     }
