@@ -83,6 +83,15 @@ public final class FerryWorker {
 
   private void open() throws StartupException {
     log.info("starting with {}", config.describe());
+    config.pipelines().stream()
+        .filter(p -> p.schema().isPresent())
+        .forEach(
+            p ->
+                log.warn(
+                    "pipeline {}: schema {} is not enforced in this version; values are checked by"
+                        + " Postgres only",
+                    p.name(),
+                    p.schema().get()));
     dataSource = openPool();
     PostgresSink sink;
     try {
@@ -99,25 +108,26 @@ public final class FerryWorker {
             config.retry().initialBackoff(),
             config.retry().maxBackoff(),
             ThreadLocalRandom.current());
-    PipelineProcessor[] processor = new PipelineProcessor[1];
-    pool =
-        new WorkerPool(
-            lanes,
-            batch -> processor[0].process(batch),
-            config.worker().batchSize(),
-            config.worker().batchLinger(),
-            this::onWorkerCrash);
+    StopSignal workersStop = new StopSignal();
     deadLetters =
         new DeadLetterPublisher(
             clients.deadLetterProducer(),
             config.deadLetter(),
             config.kafka().groupId(),
             backoff,
-            pool.stopSignal(),
+            workersStop,
             clock,
             Duration.ofSeconds(60));
-    processor[0] =
-        new PipelineProcessor(config, sink, deadLetters, backoff, pool.stopSignal(), counters);
+    PipelineProcessor processor =
+        new PipelineProcessor(config, sink, deadLetters, backoff, workersStop, counters);
+    pool =
+        new WorkerPool(
+            lanes,
+            processor,
+            config.worker().batchSize(),
+            config.worker().batchLinger(),
+            workersStop,
+            this::onWorkerCrash);
     consumer = clients.consumer();
     pollLoop =
         new PollLoop(

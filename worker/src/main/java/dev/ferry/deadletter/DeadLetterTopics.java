@@ -4,6 +4,7 @@ import dev.ferry.config.DeadLetterSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,20 @@ public final class DeadLetterTopics {
   private static final Logger log = LoggerFactory.getLogger(DeadLetterTopics.class);
 
   private DeadLetterTopics() {}
+
+  /**
+   * Waits until the new topic's leader serves it: a producer that sends into the short window
+   * before that can have its first batch refused and retry it out of sequence until it expires.
+   * ListOffsets is answered by the serving replica and retried by the admin client until it is.
+   */
+  private static void awaitServed(Admin admin, NewTopic topic, Duration timeout)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < topic.numPartitions(); p++) {
+      latest.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+    }
+    admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
 
   /**
    * Ensures the DLT of every input topic that exists. Input topics that do not exist yet are
@@ -53,6 +70,7 @@ public final class DeadLetterTopics {
     for (NewTopic topic : missing) {
       try {
         admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        awaitServed(admin, topic, timeout);
         created.add(topic.name());
         log.info(
             "created dead-letter topic {} with {} partitions", topic.name(), topic.numPartitions());

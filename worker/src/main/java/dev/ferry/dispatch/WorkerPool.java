@@ -22,12 +22,14 @@ public final class WorkerPool {
   private final BatchProcessor processor;
   private final int batchSize;
   private final Duration linger;
-  private final StopSignal stop = new StopSignal();
+  private final StopSignal stop;
   private final Consumer<Throwable> onCrash;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger busy = new AtomicInteger();
 
   /**
+   * @param stop ends the workers' loops when set by {@link #close}; the processor should wait on
+   *     the same signal, so that its backoffs end too
    * @param onCrash called once per worker that dies of an unexpected error; the caller should stop
    *     the process, since that lane no longer moves
    */
@@ -36,11 +38,13 @@ public final class WorkerPool {
       BatchProcessor processor,
       int batchSize,
       Duration linger,
+      StopSignal stop,
       Consumer<Throwable> onCrash) {
     this.lanes = lanes;
     this.processor = processor;
     this.batchSize = batchSize;
     this.linger = linger;
+    this.stop = stop;
     this.onCrash = onCrash;
   }
 
@@ -89,11 +93,6 @@ public final class WorkerPool {
   /** Workers currently inside a batch. */
   public int busy() {
     return busy.get();
-  }
-
-  /** The signal that ends the workers' loops and cuts their backoffs short. */
-  public StopSignal stopSignal() {
-    return stop;
   }
 
   /**

@@ -27,7 +27,7 @@ class GracefulDrainProcessIT {
 
   @BeforeAll
   static void tables() throws Exception {
-    PG.executeFile(Path.of(System.getProperty("ferry.schemas", "../schemas"), "events.sql"));
+    PG.executeSchemaFile("events.sql");
   }
 
   @Test

@@ -14,7 +14,6 @@ import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.load.LoadResult;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -46,7 +45,7 @@ class KafkaToPostgresIT {
 
   @BeforeAll
   static void tables() throws Exception {
-    PG.executeFile(Path.of(System.getProperty("ferry.schemas", "../schemas"), "events.sql"));
+    PG.executeSchemaFile("events.sql");
     PG.execute("CREATE TABLE events_bad_input (LIKE events)");
   }
 

@@ -8,7 +8,6 @@ import dev.ferry.support.FerryYaml;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,7 +35,7 @@ class SlowSinkBackpressureIT {
 
   @BeforeAll
   static void slowTable() throws Exception {
-    PG.executeFile(Path.of(System.getProperty("ferry.schemas", "../schemas"), "events.sql"));
+    PG.executeSchemaFile("events.sql");
     PG.execute(
         "CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS"
             + " $$ BEGIN PERFORM pg_sleep(0.08); RETURN NEW; END $$");

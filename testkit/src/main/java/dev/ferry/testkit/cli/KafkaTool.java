@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -93,6 +94,12 @@ public final class KafkaTool {
           .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
           .all()
           .get();
+      // Wait until the leader serves every partition, so a producer starting now is not refused.
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+      }
+      admin.listOffsets(latest).all().get();
       System.out.println("created topic " + topic + " with " + partitions + " partitions");
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {

@@ -1,6 +1,7 @@
 package dev.ferry.testkit.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,8 +14,10 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.KRaftVersion;
@@ -78,8 +81,21 @@ final class BrokerAdmin implements AutoCloseable {
               .allTopicNames()
               .get()
               .get(name);
-      return description.partitions().size() == partitions
-          && description.partitions().stream().allMatch(p -> p.leader() != null);
+      if (description.partitions().size() != partitions
+          || description.partitions().stream().anyMatch(p -> p.leader() == null)) {
+        return false;
+      }
+      // The metadata cache names a leader slightly before the leader's replica manager serves the
+      // partition. A producer that races into that window can get its first batch refused while
+      // later ones are accepted, and an idempotent producer then retries that first batch with an
+      // out-of-order sequence until it expires. ListOffsets is answered by the replica manager
+      // itself (the admin client retries it until it is), so once it succeeds the window is over.
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < partitions; p++) {
+        latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+      }
+      admin.listOffsets(latest).all().get();
+      return true;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         return false;
