@@ -174,7 +174,8 @@ public final class FerryWorker {
 
   private void ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
     try (Admin admin = clients.admin()) {
-      DeadLetterTopics.ensure(admin, config.deadLetter(), config.inputTopics(), ADMIN_TIMEOUT);
+      DeadLetterTopics.ensure(
+          admin, config.deadLetter(), config.inputTopics(), ADMIN_TIMEOUT, stopRequested);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
       throw new StartupException(
           "cannot reach Kafka at "

@@ -1,6 +1,7 @@
 package dev.ferry.deadletter;
 
 import dev.ferry.config.DeadLetterSettings;
+import dev.ferry.lifecycle.StopSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,23 +34,41 @@ public final class DeadLetterTopics {
    * before that can have its first batch refused and retry it out of sequence until it expires.
    * ListOffsets is answered by the serving replica and retried by the admin client until it is.
    */
-  private static void awaitServed(Admin admin, NewTopic topic, Duration timeout)
+  private static void awaitServed(Admin admin, NewTopic topic, Duration timeout, StopSignal pause)
       throws InterruptedException, ExecutionException, TimeoutException {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int p = 0; p < topic.numPartitions(); p++) {
       latest.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
     }
-    admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      if (pause.await(Duration.ofMillis(50))) {
+        return; // stopping: the producer copes on its own, only slower
+      }
+    }
   }
 
   /**
    * Ensures the DLT of every input topic that exists. Input topics that do not exist yet are
    * skipped (their DLT is then created by the broker on first use, if it allows that).
    *
+   * @param stop cuts the wait for new topics short
    * @return the DLT topics created
    */
   public static List<String> ensure(
-      Admin admin, DeadLetterSettings settings, Collection<String> inputs, Duration timeout)
+      Admin admin,
+      DeadLetterSettings settings,
+      Collection<String> inputs,
+      Duration timeout,
+      StopSignal stop)
       throws InterruptedException, ExecutionException, TimeoutException {
     Set<String> existing =
         admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -70,7 +90,7 @@ public final class DeadLetterTopics {
     for (NewTopic topic : missing) {
       try {
         admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        awaitServed(admin, topic, timeout);
+        awaitServed(admin, topic, timeout, stop);
         created.add(topic.name());
         log.info(
             "created dead-letter topic {} with {} partitions", topic.name(), topic.numPartitions());

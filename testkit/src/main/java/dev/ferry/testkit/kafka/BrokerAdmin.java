@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.KRaftVersion;
@@ -94,7 +95,14 @@ final class BrokerAdmin implements AutoCloseable {
       for (int p = 0; p < partitions; p++) {
         latest.put(new TopicPartition(name, p), OffsetSpec.latest());
       }
-      admin.listOffsets(latest).all().get();
+      try {
+        admin.listOffsets(latest).all().get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RetriableException) {
+          return false; // not served yet (unknown topic, not leader): ask again
+        }
+        throw e;
+      }
       return true;
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
