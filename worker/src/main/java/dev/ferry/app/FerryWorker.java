@@ -2,6 +2,9 @@ package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.bookkeeping.EpochStore;
+import dev.ferry.bookkeeping.MarkerCleaner;
+import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.deadletter.DeadLetterTopics;
@@ -14,10 +17,13 @@ import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.pipeline.PipelineProcessor;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.SinkSetupException;
+import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,6 +48,7 @@ public final class FerryWorker {
   private static final Logger log = LoggerFactory.getLogger(FerryWorker.class);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_STEP_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration MARKER_CLEANUP_INTERVAL = Duration.ofSeconds(10);
 
   private final FerryConfig config;
   private final Clock clock;
@@ -57,6 +64,7 @@ public final class FerryWorker {
   private Lanes lanes;
   private WorkerPool pool;
   private PollLoop pollLoop;
+  private MarkerCleaner markerCleaner;
   private Thread pollThread;
 
   private FerryWorker(FerryConfig config, Clock clock) {
@@ -93,11 +101,20 @@ public final class FerryWorker {
                     p.name(),
                     p.schema().get()));
     dataSource = openPool();
+    migrate();
+    Optional<String> bookkeepingGroup =
+        config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
     PostgresSink sink;
     try {
-      sink = PostgresSink.open(dataSource, config.pipelines());
+      sink = PostgresSink.open(dataSource, config.pipelines(), bookkeepingGroup);
     } catch (SinkSetupException e) {
       throw new StartupException(e.getMessage(), e);
+    }
+    PartitionClaimer claimer = PartitionClaimer.NONE;
+    EpochStore epochs = null;
+    if (config.worker().exactlyOnce()) {
+      epochs = new EpochStore(dataSource, config.kafka().groupId(), owner());
+      claimer = epochs;
     }
     KafkaClients clients = new KafkaClients(config.kafka());
     ensureDeadLetterTopics(clients);
@@ -134,9 +151,15 @@ public final class FerryWorker {
             consumer,
             config.inputTopics(),
             lanes,
+            claimer,
+            backoff,
             config.worker().commitInterval(),
             clock,
             stopRequested);
+    if (epochs != null) {
+      markerCleaner = new MarkerCleaner(epochs, pollLoop::committedOffsets);
+      markerCleaner.start(MARKER_CLEANUP_INTERVAL);
+    }
     pool.start();
     pollThread = new Thread(this::runPollLoop, "ferry-poll");
     pollThread.start();
@@ -149,6 +172,11 @@ public final class FerryWorker {
   }
 
   private HikariDataSource openPool() throws StartupException {
+    return openPool(config, config.database().poolSize());
+  }
+
+  /** A connection pool for {@code config.database}; also used by the one-shot commands. */
+  static HikariDataSource openPool(FerryConfig config, int size) throws StartupException {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("ferry-db");
     hikari.setJdbcUrl(config.database().url());
@@ -158,18 +186,42 @@ public final class FerryWorker {
     if (!config.database().password().isEmpty()) {
       hikari.setPassword(config.database().password().value());
     }
-    hikari.setMaximumPoolSize(config.database().poolSize());
-    hikari.setMinimumIdle(Math.min(2, config.database().poolSize()));
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(Math.min(2, size));
     hikari.setConnectionTimeout(10_000);
     hikari.setAutoCommit(false);
     hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-    hikari.addDataSourceProperty("ApplicationName", "ferry");
+    if (!config.database().url().contains("ApplicationName=")) {
+      hikari.addDataSourceProperty("ApplicationName", "ferry");
+    }
     try {
       return new HikariDataSource(hikari);
     } catch (RuntimeException e) {
       throw new StartupException(
           "cannot connect to Postgres at " + config.database().url() + ": " + rootMessage(e), e);
     }
+  }
+
+  private void migrate() throws StartupException {
+    try {
+      Migrations.migrate(dataSource);
+    } catch (SQLException e) {
+      throw new StartupException(
+          "cannot create or upgrade Ferry's schema 'ferry' in Postgres: " + e.getMessage(), e);
+    }
+  }
+
+  /** Who claims partitions, for the operator reading ferry.partition_epochs. */
+  private static String owner() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "unknown-host";
+      }
+    }
+    return host + "/" + ProcessHandle.current().pid();
   }
 
   private void ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
@@ -235,6 +287,9 @@ public final class FerryWorker {
   }
 
   private void closeResources() {
+    if (markerCleaner != null) {
+      step("stop marker cleanup", markerCleaner::close);
+    }
     if (consumer != null) {
       step(
           "close consumer",

@@ -131,8 +131,9 @@ public final class ConfigLoader {
     Duration linger = s.duration("batch-linger", Duration.ofMillis(10), Duration.ZERO);
     Duration drain = s.duration("drain-timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
     Duration commit = s.duration("commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
+    boolean exactlyOnce = s.bool("exactly-once", true);
     s.rejectUnknownKeys();
-    return new WorkerSettings(threads, capacity, batchSize, linger, drain, commit);
+    return new WorkerSettings(threads, capacity, batchSize, linger, drain, commit, exactlyOnce);
   }
 
   private static RetrySettings retry(Section s) {

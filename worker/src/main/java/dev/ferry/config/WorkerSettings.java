@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param batchLinger how long a worker waits to fill a batch once it holds one record
  * @param drainTimeout how long a graceful stop may take before it gives up
  * @param commitInterval how often completed offsets are committed to Kafka
+ * @param exactlyOnce whether every transaction records its offsets in Ferry's bookkeeping and is
+ *     fenced by partition epochs (exactly-once effect); off means at-least-once
  */
 public record WorkerSettings(
     int threads,
@@ -18,7 +20,8 @@ public record WorkerSettings(
     int batchSize,
     Duration batchLinger,
     Duration drainTimeout,
-    Duration commitInterval) {
+    Duration commitInterval,
+    boolean exactlyOnce) {
   @Override
   public String toString() {
     return "worker{threads="
@@ -33,6 +36,8 @@ public record WorkerSettings(
         + Durations.format(drainTimeout)
         + ", commit-interval="
         + Durations.format(commitInterval)
+        + ", exactly-once="
+        + exactlyOnce
         + "}";
   }
 }

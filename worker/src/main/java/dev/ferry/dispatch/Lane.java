@@ -1,10 +1,12 @@
 package dev.ferry.dispatch;
 
+import dev.ferry.source.PartitionState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The FIFO queue of one worker. All records of a key land in the same lane, so they are applied in
@@ -18,11 +20,18 @@ final class Lane {
     queue.add(item);
   }
 
-  /** Removes every queued record and returns how many there were. */
-  int clear() {
-    List<WorkItem> dropped = new ArrayList<>();
-    queue.drainTo(dropped);
-    return dropped.size();
+  /** Removes the queued records of the partitions {@code which} selects; returns how many. */
+  int discard(Predicate<PartitionState> which) {
+    int[] dropped = {0};
+    queue.removeIf(
+        item -> {
+          boolean drop = which.test(item.partition());
+          if (drop) {
+            dropped[0]++;
+          }
+          return drop;
+        });
+    return dropped[0];
   }
 
   int depth() {

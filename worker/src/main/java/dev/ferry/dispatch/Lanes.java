@@ -5,6 +5,7 @@ import dev.ferry.source.RecordHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 
@@ -48,10 +49,10 @@ public final class Lanes implements RecordHandler {
   }
 
   @Override
-  public int discardQueued() {
+  public int discardQueued(Predicate<PartitionState> which) {
     int dropped = 0;
     for (Lane lane : lanes) {
-      dropped += lane.clear();
+      dropped += lane.discard(which);
     }
     release(dropped);
     return dropped;

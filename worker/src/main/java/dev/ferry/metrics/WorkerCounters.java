@@ -9,6 +9,7 @@ public final class WorkerCounters {
   private final LongAdder deadLettered = new LongAdder();
   private final LongAdder retries = new LongAdder();
   private final LongAdder transactions = new LongAdder();
+  private final LongAdder fenced = new LongAdder();
 
   public void addApplied(int records) {
     applied.add(records);
@@ -28,6 +29,15 @@ public final class WorkerCounters {
 
   public void addTransaction() {
     transactions.increment();
+  }
+
+  public void addFenced() {
+    fenced.increment();
+  }
+
+  /** Transactions rolled back because another worker had claimed one of their partitions. */
+  public long fenced() {
+    return fenced.sum();
   }
 
   public long applied() {

@@ -13,14 +13,18 @@ import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.WorkerCounters;
+import dev.ferry.sink.FencedException;
+import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.Row;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,11 +37,15 @@ import org.slf4j.LoggerFactory;
  *       as it takes; no record is dead-lettered for it;
  *   <li>permanent (bad value, constraint): the batch is written again row by row behind savepoints,
  *       so only the failing rows go to the DLT and the rest commit;
- *   <li>unknown: retried up to {@code retry.max-attempts}, then isolated like a permanent one.
+ *   <li>unknown: retried up to {@code retry.max-attempts}, then isolated like a permanent one;
+ *   <li>fenced (another worker claimed a partition): the records of that partition are dropped
+ *       here, since the other worker applies them, and the rest of the batch is written at once.
  * </ul>
  *
- * A tombstone (null value) carries nothing to insert and is skipped. Thread-safe: holds no state
- * per batch.
+ * Records that fail to decode are dead-lettered before the transaction, so that the transaction's
+ * offset markers can include them; rows rejected by Postgres are dead-lettered after it. A
+ * tombstone (null value) carries nothing to insert and is completed without a row. Thread-safe:
+ * holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcessor.class);
@@ -52,6 +60,34 @@ public final class PipelineProcessor implements BatchProcessor {
   private final WorkerCounters counters;
 
   private record Pipeline(PipelineSettings settings, RowMapper mapper) {}
+
+  /** A batch in preparation: the rows to write and the records finished without a row. */
+  private static final class Work {
+    final List<WorkItem> rowItems = new ArrayList<>();
+    final List<Row> rows = new ArrayList<>();
+    final List<WorkItem> otherItems = new ArrayList<>();
+    final List<Origin> otherOrigins = new ArrayList<>();
+    final List<DeadLetter> decodeFailures = new ArrayList<>();
+
+    void dropFenced(Set<TopicPartition> fenced) {
+      for (int i = rows.size() - 1; i >= 0; i--) {
+        if (fenced.contains(rows.get(i).origin().partition())) {
+          rows.remove(i);
+          rowItems.remove(i);
+        }
+      }
+      for (int i = otherOrigins.size() - 1; i >= 0; i--) {
+        if (fenced.contains(otherOrigins.get(i).partition())) {
+          otherOrigins.remove(i);
+          otherItems.remove(i);
+        }
+      }
+    }
+
+    boolean isEmpty() {
+      return rows.isEmpty() && otherOrigins.isEmpty();
+    }
+  }
 
   public PipelineProcessor(
       FerryConfig config,
@@ -74,75 +110,86 @@ public final class PipelineProcessor implements BatchProcessor {
 
   @Override
   public void process(List<WorkItem> batch) throws InterruptedException {
-    List<WorkItem> mapped = new ArrayList<>(batch.size());
-    List<Row> rows = new ArrayList<>(batch.size());
-    List<DeadLetter> rejected = new ArrayList<>();
-    List<WorkItem> done = new ArrayList<>(batch.size());
+    Work work = prepare(batch);
+    for (DeadLetter letter : work.decodeFailures) {
+      if (!deadLetters.publish(letter)) {
+        return; // stopping before the DLT acknowledged: leave the batch incomplete
+      }
+      counters.addDeadLettered();
+    }
+    Map<Integer, SinkRejection> rejected = write(work);
+    if (rejected == null) {
+      return; // stopping: leave the batch incomplete, it will be read again
+    }
+    for (Map.Entry<Integer, SinkRejection> e : rejected.entrySet()) {
+      WorkItem item = work.rowItems.get(e.getKey());
+      DeadLetter letter =
+          new DeadLetter(
+              item.record(),
+              work.rows.get(e.getKey()).pipeline(),
+              Stage.SINK,
+              FailureClassifier.sinkReason(e.getValue().error()),
+              e.getValue().error(),
+              e.getValue().attempts());
+      if (!deadLetters.publish(letter)) {
+        return;
+      }
+      counters.addDeadLettered();
+    }
+    counters.addApplied(work.rows.size() - rejected.size());
+    work.rowItems.forEach(WorkItem::complete);
+    work.otherItems.forEach(WorkItem::complete);
+  }
+
+  private Work prepare(List<WorkItem> batch) {
+    Work work = new Work();
     for (WorkItem item : batch) {
+      Origin origin =
+          new Origin(
+              item.partition().partition(), item.partition().epoch(), item.record().offset());
       if (item.record().value() == null) {
         counters.addTombstoneSkipped();
-        done.add(item);
+        work.otherItems.add(item);
+        work.otherOrigins.add(origin);
         continue;
       }
       Pipeline pipeline = byTopic.get(item.record().topic());
       try {
-        rows.add(
-            new Row(
-                pipeline.settings().name(),
-                pipeline.mapper().map(decoder.decode(item.record().value()))));
-        mapped.add(item);
+        String[] values = pipeline.mapper().map(decoder.decode(item.record().value()));
+        work.rows.add(new Row(pipeline.settings().name(), values, origin));
+        work.rowItems.add(item);
       } catch (RecordFailure f) {
-        rejected.add(
+        work.decodeFailures.add(
             new DeadLetter(item.record(), pipeline.settings().name(), f.stage(), f.reason(), f, 1));
-        done.add(item);
+        work.otherItems.add(item);
+        work.otherOrigins.add(origin);
       }
     }
-    if (!rows.isEmpty()) {
-      Optional<Map<Integer, SinkRejection>> sinkRejections = write(rows);
-      if (sinkRejections.isEmpty()) {
-        return; // stopping: leave the batch incomplete, it will be read again
-      }
-      sinkRejections
-          .get()
-          .forEach(
-              (index, rejection) -> {
-                WorkItem item = mapped.get(index);
-                rejected.add(
-                    new DeadLetter(
-                        item.record(),
-                        rows.get(index).pipeline(),
-                        Stage.SINK,
-                        FailureClassifier.sinkReason(rejection.error()),
-                        rejection.error(),
-                        rejection.attempts()));
-              });
-      counters.addApplied(rows.size() - sinkRejections.get().size());
-      done.addAll(mapped);
-    }
-    for (DeadLetter letter : rejected) {
-      if (!deadLetters.publish(letter)) {
-        return; // stopping before the DLT acknowledged: do not complete anything unacknowledged
-      }
-      counters.addDeadLettered();
-    }
-    done.forEach(WorkItem::complete);
+    return work;
   }
 
   private record SinkRejection(SQLException error, int attempts) {}
 
   /**
-   * Writes the rows, retrying as their failure class says.
+   * Writes the work, retrying as the failure class says and dropping fenced partitions.
    *
-   * @return the rows rejected as permanently bad, by index; empty if the worker stopped first
+   * @return the rows rejected as permanently bad, by index into {@code work.rows}; null if the
+   *     worker stopped first
    */
-  private Optional<Map<Integer, SinkRejection>> write(List<Row> rows) throws InterruptedException {
+  private Map<Integer, SinkRejection> write(Work work) throws InterruptedException {
     int unknownFailures = 0;
-    for (int attempt = 1; ; attempt++) {
+    for (int attempt = 1; ; ) {
+      if (work.isEmpty()) {
+        return Map.of();
+      }
       boolean isolate = false;
       try {
-        sink.write(rows);
+        sink.write(work.rows, work.otherOrigins);
         counters.addTransaction();
-        return Optional.of(Map.of());
+        return Map.of();
+      } catch (FencedException e) {
+        fence(work, e);
+        continue;
       } catch (SQLException e) {
         FailureClass failureClass = FailureClassifier.classify(e);
         if (failureClass == FailureClass.UNKNOWN) {
@@ -152,26 +199,47 @@ public final class PipelineProcessor implements BatchProcessor {
             failureClass == FailureClass.PERMANENT
                 || (failureClass == FailureClass.UNKNOWN && unknownFailures >= maxAttempts);
         if (!isolate) {
-          logRetry(rows, attempt, failureClass, e);
+          logRetry(work.rows, attempt, failureClass, e);
         }
       }
       if (isolate) {
         try {
-          Map<Integer, SQLException> bad = sink.writeIsolating(rows);
+          Map<Integer, SQLException> bad = sink.writeIsolating(work.rows, work.otherOrigins);
           counters.addTransaction();
           Map<Integer, SinkRejection> out = new HashMap<>();
           int attempts = attempt + 1;
           bad.forEach((i, e) -> out.put(i, new SinkRejection(e, attempts)));
-          return Optional.of(out);
+          return out;
+        } catch (FencedException e) {
+          fence(work, e);
+          continue;
         } catch (SQLException e) {
-          logRetry(rows, attempt, FailureClassifier.classify(e), e);
+          logRetry(work.rows, attempt, FailureClassifier.classify(e), e);
         }
       }
       counters.addRetry();
-      if (stop.await(backoff.delay(attempt))) {
-        return Optional.empty();
+      if (stop.await(backoff.delay(attempt++))) {
+        return null;
       }
     }
+  }
+
+  private void fence(Work work, FencedException e) {
+    counters.addFenced();
+    for (WorkItem item : work.rowItems) {
+      if (e.partitions().contains(item.partition().partition())) {
+        item.partition().fence();
+      }
+    }
+    for (WorkItem item : work.otherItems) {
+      if (e.partitions().contains(item.partition().partition())) {
+        item.partition().fence();
+      }
+    }
+    log.warn(
+        "transaction rolled back: another worker claimed {}; its records are left to that worker",
+        e.partitions());
+    work.dropFenced(e.partitions());
   }
 
   private static void logRetry(
@@ -179,7 +247,7 @@ public final class PipelineProcessor implements BatchProcessor {
     log.warn(
         "writing a batch of {} rows failed ({}, attempt {}), retrying after backoff: {}",
         rows.size(),
-        failureClass.name().toLowerCase(java.util.Locale.ROOT),
+        failureClass.name().toLowerCase(Locale.ROOT),
         attempt,
         e.getMessage());
   }

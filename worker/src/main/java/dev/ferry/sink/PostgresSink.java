@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -21,14 +22,23 @@ import javax.sql.DataSource;
 public final class PostgresSink {
   private final DataSource dataSource;
   private final Map<String, TableWriter> writers;
+  private final Optional<OffsetMarkers> markers;
 
-  private PostgresSink(DataSource dataSource, Map<String, TableWriter> writers) {
+  private PostgresSink(
+      DataSource dataSource, Map<String, TableWriter> writers, Optional<OffsetMarkers> markers) {
     this.dataSource = dataSource;
     this.writers = Map.copyOf(writers);
+    this.markers = markers;
   }
 
-  /** Checks every pipeline's table against the database and prepares its statement. */
-  public static PostgresSink open(DataSource dataSource, List<PipelineSettings> pipelines)
+  /**
+   * Checks every pipeline's table against the database and prepares its statement.
+   *
+   * @param exactlyOnceGroup the consumer group whose offset markers and epochs every transaction
+   *     writes and checks; empty for at-least-once writes without bookkeeping
+   */
+  public static PostgresSink open(
+      DataSource dataSource, List<PipelineSettings> pipelines, Optional<String> exactlyOnceGroup)
       throws SinkSetupException {
     Map<String, TableWriter> writers = new HashMap<>();
     List<String> problems = new ArrayList<>();
@@ -46,15 +56,19 @@ public final class PostgresSink {
     if (!problems.isEmpty()) {
       throw new SinkSetupException(String.join("; ", problems));
     }
-    return new PostgresSink(dataSource, writers);
+    return new PostgresSink(dataSource, writers, exactlyOnceGroup.map(OffsetMarkers::new));
   }
 
   /**
-   * Writes all rows in one transaction: all or nothing.
+   * Writes all rows in one transaction: all or nothing. With exactly-once bookkeeping the same
+   * transaction records the offsets of the rows and of {@code alsoCompleted} (records finished
+   * without a row, such as tombstones) and is fenced by the partitions' epochs.
    *
    * @throws SQLException the transaction was rolled back; nothing of the batch is in the table
+   * @throws FencedException rolled back because another worker owns some of the partitions now
    */
-  public void write(List<Row> rows) throws SQLException {
+  public void write(List<Row> rows, List<Origin> alsoCompleted)
+      throws SQLException, FencedException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -68,8 +82,8 @@ public final class PostgresSink {
             ps.executeBatch();
           }
         }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
+        commit(c, rows, Map.of(), alsoCompleted);
+      } catch (SQLException | FencedException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
       }
@@ -78,13 +92,16 @@ public final class PostgresSink {
 
   /**
    * Writes the rows one by one inside one transaction, each behind a savepoint, so the rows that
-   * fail are rolled back alone and the rest commit together.
+   * fail are rolled back alone and the rest commit together. Rejected rows get no offset marker:
+   * they are not complete until the dead-letter topic has them.
    *
    * @return the failure of each rejected row, by its index in {@code rows}
    * @throws SQLException a transient failure (connection, deadlock) or a failed commit: nothing was
    *     written, retry the whole batch
+   * @throws FencedException rolled back because another worker owns some of the partitions now
    */
-  public Map<Integer, SQLException> writeIsolating(List<Row> rows) throws SQLException {
+  public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
+      throws SQLException, FencedException {
     Map<Integer, SQLException> rejected = new LinkedHashMap<>();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -105,13 +122,29 @@ public final class PostgresSink {
             rejected.put(i, e);
           }
         }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
+        commit(c, rows, rejected, alsoCompleted);
+      } catch (SQLException | FencedException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
       }
     }
     return rejected;
+  }
+
+  private void commit(
+      Connection c, List<Row> rows, Map<Integer, SQLException> rejected, List<Origin> alsoCompleted)
+      throws SQLException, FencedException {
+    if (markers.isPresent()) {
+      List<Origin> completed = new ArrayList<>(rows.size() + alsoCompleted.size());
+      for (int i = 0; i < rows.size(); i++) {
+        if (!rejected.containsKey(i)) {
+          completed.add(rows.get(i).origin());
+        }
+      }
+      completed.addAll(alsoCompleted);
+      markers.get().markAndFence(c, completed);
+    }
+    c.commit();
   }
 
   private TableWriter writer(String pipeline) {

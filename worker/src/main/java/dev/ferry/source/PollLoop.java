@@ -1,12 +1,19 @@
 package dev.ferry.source;
 
+import dev.ferry.errors.Backoff;
 import dev.ferry.lifecycle.StopSignal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,12 +25,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single thread that owns the Kafka consumer: it polls, hands records to the dispatcher, pauses
- * and resumes partitions for backpressure, commits completed offsets and reacts to rebalances.
+ * and resumes partitions, commits completed offsets and reacts to rebalances.
  *
  * <p>It never blocks on a full dispatcher: when the dispatcher has no room, every assigned
  * partition is paused and the loop keeps polling (which returns nothing but keeps the group
  * membership alive), so a slow sink cannot cause a {@code max.poll.interval.ms} rebalance. Held
  * records are therefore bounded by the dispatcher's capacity plus one poll.
+ *
+ * <p>A newly assigned partition stays paused until it is claimed (see {@link PartitionClaimer});
+ * its records that an earlier owner already applied are then completed without processing.
  *
  * <p>Offsets are committed only up to each partition's contiguous watermark of completed records:
  * on a timer, before a partition is given up in a rebalance, and at the end of the drain.
@@ -36,17 +46,21 @@ public final class PollLoop {
   private final Consumer<byte[], byte[]> consumer;
   private final Collection<String> topics;
   private final RecordHandler handler;
+  private final ClaimQueue claims;
   private final Duration commitInterval;
   private final Clock clock;
   private final StopSignal stop;
   private final RebalanceCounters rebalances = new RebalanceCounters();
+  private final LongAdder skipped = new LongAdder();
 
-  /** Owned by the poll thread; read elsewhere only through the volatile counters below. */
+  /** Owned by the poll thread. */
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+
+  /** Last committed offset per owned partition, for the marker cleanup. */
+  private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
 
   private volatile int pausedPartitions;
   private volatile int assignedPartitions;
-  private boolean paused;
   private boolean draining;
   private long nextCommitAtMillis;
 
@@ -54,74 +68,137 @@ public final class PollLoop {
       Consumer<byte[], byte[]> consumer,
       Collection<String> topics,
       RecordHandler handler,
+      PartitionClaimer claimer,
+      Backoff claimBackoff,
       Duration commitInterval,
       Clock clock,
       StopSignal stop) {
     this.consumer = consumer;
     this.topics = List.copyOf(topics);
     this.handler = handler;
+    this.claims = new ClaimQueue(claimer, claimBackoff);
     this.commitInterval = commitInterval;
     this.clock = clock;
     this.stop = stop;
   }
 
   /**
-   * Polls until the stop signal is set, then drains: pauses everything, waits up to {@code
-   * drainTimeout} for the dispatched records to complete while still polling and committing, and
-   * commits the final watermarks. The consumer is not closed here; the caller owns it.
+   * Polls until the stop signal is set, then drains: pauses everything, drops the queued records,
+   * waits up to {@code drainTimeout} for the batches in the workers' hands while still polling and
+   * committing, and commits the final watermarks. The consumer is not closed here; the caller owns
+   * it.
    *
    * @return the number of records still held when the drain ended (0 for a complete drain)
    */
   public int run(Duration drainTimeout) {
-    consumer.subscribe(topics, new Listener());
-    nextCommitAtMillis = clock.millis() + commitInterval.toMillis();
-    while (!stop.isStopped()) {
-      applyBackpressure();
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
-      dispatch(records);
-      commitIfDue();
+    try {
+      consumer.subscribe(topics, new Listener());
+      nextCommitAtMillis = clock.millis() + commitInterval.toMillis();
+      while (!stop.isStopped()) {
+        collectClaims();
+        resetFencedPartitions();
+        applyPauses();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+        dispatch(records);
+        commitIfDue();
+      }
+      return drain(drainTimeout);
+    } finally {
+      claims.close();
     }
-    return drain(drainTimeout);
   }
 
   private void dispatch(ConsumerRecords<byte[], byte[]> records) {
     for (ConsumerRecord<byte[], byte[]> record : records) {
       PartitionState state = partitions.get(new TopicPartition(record.topic(), record.partition()));
-      if (state == null) {
-        // Cannot happen with the consumer's own assignment; guard rather than mis-track.
-        log.warn(
-            "dropping record of unassigned partition {}-{} at offset {}",
-            record.topic(),
-            record.partition(),
-            record.offset());
+      if (state == null || state.isRetired() || !state.isClaimed()) {
+        // Not ours (any more): the position is reset when it is claimed again.
         continue;
       }
       state.offsets().dispatched(record.offset());
+      if (state.takeAlreadyApplied(record.offset())) {
+        state.complete(record.offset());
+        skipped.increment();
+        continue;
+      }
       handler.handle(record, state);
     }
   }
 
-  private void applyBackpressure() {
-    if (!handler.hasRoom()) {
-      if (!paused) {
-        consumer.pause(consumer.assignment());
-        paused = true;
-        log.debug(
-            "paused {} partitions: {} records in memory", assignedPartitions, handler.inMemory());
+  private void collectClaims() {
+    for (ClaimQueue.Done done = claims.poll(); done != null; done = claims.poll()) {
+      PartitionState state = done.state();
+      if (partitions.get(state.partition()) == state && !state.isRetired()) {
+        state.claimed(done.claim());
       }
-    } else if (paused) {
-      consumer.resume(consumer.paused());
-      paused = false;
     }
-    pausedPartitions = paused ? consumer.paused().size() : 0;
+  }
+
+  /**
+   * A worker found another epoch on a partition that Kafka still assigns to us (a late claim by a
+   * previous owner, for instance): start the partition over from its watermark and claim it again.
+   * If the partition really moved, the revocation follows and ends it for good.
+   */
+  private void resetFencedPartitions() {
+    List<PartitionState> fenced = new ArrayList<>();
+    for (PartitionState state : partitions.values()) {
+      if (state.isFenced()) {
+        fenced.add(state);
+      }
+    }
+    for (PartitionState old : fenced) {
+      TopicPartition tp = old.partition();
+      handler.discardQueued(s -> s == old);
+      OptionalLong watermark = old.offsets().watermark();
+      PartitionState fresh = new PartitionState(tp);
+      partitions.put(tp, fresh);
+      if (watermark.isPresent()) {
+        consumer.seek(tp, watermark.getAsLong());
+      }
+      claims.submit(fresh);
+      log.warn(
+          "{} was fenced by another claim while still assigned here; re-claiming it and re-reading"
+              + " from offset {}",
+          tp,
+          watermark.isPresent() ? watermark.getAsLong() : "(committed)");
+    }
+  }
+
+  /**
+   * Pauses exactly the partitions that must not be fetched now: all of them while the dispatcher is
+   * full or while draining, otherwise the ones not yet claimed.
+   */
+  private void applyPauses() {
+    Set<TopicPartition> assigned = consumer.assignment();
+    Set<TopicPartition> wanted = new HashSet<>();
+    if (draining || !handler.hasRoom()) {
+      wanted.addAll(assigned);
+    } else {
+      for (TopicPartition tp : assigned) {
+        PartitionState state = partitions.get(tp);
+        if (state == null || !state.isClaimed()) {
+          wanted.add(tp);
+        }
+      }
+    }
+    Set<TopicPartition> paused = consumer.paused();
+    Set<TopicPartition> toResume = new HashSet<>(paused);
+    toResume.removeAll(wanted);
+    wanted.removeAll(paused);
+    if (!wanted.isEmpty()) {
+      consumer.pause(wanted);
+    }
+    if (!toResume.isEmpty()) {
+      consumer.resume(toResume);
+    }
+    pausedPartitions = consumer.paused().size();
   }
 
   private int drain(Duration timeout) {
     draining = true;
     long deadline = clock.millis() + timeout.toMillis();
-    consumer.pause(consumer.assignment());
-    pausedPartitions = consumer.paused().size();
-    int dropped = handler.discardQueued();
+    applyPauses();
+    int dropped = handler.discardQueued(s -> true);
     log.info(
         "draining: {} queued records left for the next owner, {} in flight, waiting up to {} ms",
         dropped,
@@ -131,7 +208,7 @@ public final class PollLoop {
       // Keep polling so the group membership and commits stay alive; nothing is returned while
       // every partition is paused, and anything returned anyway is not dispatched (not committed).
       consumer.poll(Duration.ofMillis(Math.min(50, Math.max(1, deadline - clock.millis()))));
-      consumer.pause(consumer.assignment());
+      applyPauses();
       commitIfDue();
     }
     commitSync(committable(partitions.keySet()));
@@ -150,18 +227,12 @@ public final class PollLoop {
     }
     consumer.commitAsync(
         offsets,
-        (committed, error) -> {
+        (done, error) -> {
           if (error != null) {
             log.warn("offset commit failed, will retry on the next interval: {}", error.toString());
-            return;
+          } else {
+            recordCommitted(done);
           }
-          committed.forEach(
-              (tp, offset) -> {
-                PartitionState state = partitions.get(tp);
-                if (state != null) {
-                  state.offsets().committed(offset.offset());
-                }
-              });
         });
   }
 
@@ -185,18 +256,23 @@ public final class PollLoop {
     }
     try {
       consumer.commitSync(offsets, COMMIT_TIMEOUT);
-      offsets.forEach(
-          (tp, offset) -> {
-            PartitionState state = partitions.get(tp);
-            if (state != null) {
-              state.offsets().committed(offset.offset());
-            }
-          });
+      recordCommitted(offsets);
       log.debug("committed {}", offsets);
     } catch (RuntimeException e) {
       // Not fatal: the records will be read again by the next owner of the partition.
       log.warn("synchronous offset commit of {} failed: {}", offsets.keySet(), e.toString());
     }
+  }
+
+  private void recordCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    offsets.forEach(
+        (tp, offset) -> {
+          PartitionState state = partitions.get(tp);
+          if (state != null) {
+            state.offsets().committed(offset.offset());
+            committed.merge(tp, offset.offset(), Math::max);
+          }
+        });
   }
 
   /** Rebalance counters, for tests and metrics. */
@@ -212,6 +288,16 @@ public final class PollLoop {
     return assignedPartitions;
   }
 
+  /** Records completed without processing because an earlier owner had applied them. */
+  public long skippedAsApplied() {
+    return skipped.sum();
+  }
+
+  /** The last offset committed for each partition owned now. Thread-safe view. */
+  public Map<TopicPartition, Long> committedOffsets() {
+    return Map.copyOf(committed);
+  }
+
   private final class Listener implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
@@ -220,10 +306,9 @@ public final class PollLoop {
       }
       rebalances.revoked();
       // Retire first so that the watermarks cannot move any more, then commit what is complete.
-      revoked.forEach(tp -> retire(tp));
+      Set<PartitionState> gone = retire(revoked);
       commitSync(committable(revoked));
-      revoked.forEach(partitions::remove);
-      assignedPartitions = partitions.size();
+      forget(revoked, gone);
       log.info("partitions revoked: {}", revoked);
     }
 
@@ -233,9 +318,7 @@ public final class PollLoop {
         return;
       }
       rebalances.lost();
-      lost.forEach(tp -> retire(tp));
-      lost.forEach(partitions::remove);
-      assignedPartitions = partitions.size();
+      forget(lost, retire(lost));
       log.warn("partitions lost (another member may own them now): {}", lost);
     }
 
@@ -245,18 +328,36 @@ public final class PollLoop {
         return;
       }
       rebalances.assigned();
-      assigned.forEach(tp -> partitions.put(tp, new PartitionState(tp)));
-      assignedPartitions = partitions.size();
-      if (draining || paused) {
-        consumer.pause(assigned);
+      // Paused until claimed: nothing of them is fetched before their epoch is ours.
+      consumer.pause(assigned);
+      for (TopicPartition tp : assigned) {
+        PartitionState state = new PartitionState(tp);
+        partitions.put(tp, state);
+        claims.submit(state);
       }
+      assignedPartitions = partitions.size();
       log.info("partitions assigned: {}", assigned);
     }
 
-    private void retire(TopicPartition tp) {
-      PartitionState state = partitions.get(tp);
-      if (state != null) {
-        state.retire();
+    private Set<PartitionState> retire(Collection<TopicPartition> tps) {
+      Set<PartitionState> gone = new HashSet<>();
+      for (TopicPartition tp : tps) {
+        PartitionState state = partitions.get(tp);
+        if (state != null) {
+          state.retire();
+          gone.add(state);
+        }
+      }
+      return gone;
+    }
+
+    private void forget(Collection<TopicPartition> tps, Set<PartitionState> gone) {
+      int dropped = handler.discardQueued(gone::contains);
+      tps.forEach(partitions::remove);
+      tps.forEach(committed::remove);
+      assignedPartitions = partitions.size();
+      if (dropped > 0) {
+        log.info("dropped {} queued records of partitions given up", dropped);
       }
     }
   }

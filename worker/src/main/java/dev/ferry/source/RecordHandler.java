@@ -1,5 +1,6 @@
 package dev.ferry.source;
 
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Where the poll loop hands records; implemented by the dispatcher. */
@@ -11,12 +12,13 @@ public interface RecordHandler {
   boolean hasRoom();
 
   /**
-   * Drops the records not yet taken by a worker, for a drain: they stay uncommitted and are read
-   * again by the next owner of their partition. Batches already in a worker's hands are kept.
+   * Drops the queued records (not yet taken by a worker) of the partitions {@code which} selects:
+   * on a drain, a revocation or a fencing. They stay uncommitted and are read again by whoever owns
+   * the partition next. Batches already in a worker's hands are kept.
    *
    * @return the number of records dropped
    */
-  int discardQueued();
+  int discardQueued(Predicate<PartitionState> which);
 
   /** Records accepted and not yet completed or dropped. */
   int inMemory();

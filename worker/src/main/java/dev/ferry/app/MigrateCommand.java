@@ -1,0 +1,64 @@
+package dev.ferry.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.bookkeeping.Migrations;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ferry migrate}: creates or upgrades Ferry's own schema {@code ferry} (exactly-once
+ * bookkeeping) and exits. {@code ferry run} does the same on start; this command lets an operator
+ * do it ahead of a rollout, with a database user that may create schemas.
+ */
+@Command(
+    name = "migrate",
+    description = "Create or upgrade Ferry's own schema 'ferry' in Postgres, then exit.",
+    mixinStandardHelpOptions = true)
+final class MigrateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The YAML config file (its database section is used).")
+  Path config;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    FerryConfig settings;
+    try {
+      settings = ConfigLoader.withSystemEnvironment().load(config);
+    } catch (ConfigException e) {
+      err.println("ferry: " + e.getMessage());
+      return ExitCodes.BAD_CONFIG;
+    }
+    try (HikariDataSource db = FerryWorker.openPool(settings, 1)) {
+      List<Integer> applied = Migrations.migrate(db);
+      out.println(
+          applied.isEmpty()
+              ? "schema ferry is current (version " + Migrations.latestVersion() + ")"
+              : "schema ferry upgraded to version "
+                  + Migrations.latestVersion()
+                  + " (applied "
+                  + applied
+                  + ")");
+      return ExitCodes.OK;
+    } catch (StartupException | SQLException e) {
+      err.println("ferry: migration failed: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+  }
+}
