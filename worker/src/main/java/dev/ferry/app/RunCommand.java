@@ -7,6 +7,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -47,6 +50,13 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.BAD_CONFIG;
     }
+    // The hook is in place before the start, so that a signal during the start still drains.
+    Duration patience = settings.worker().drainTimeout().plus(SHUTDOWN_MARGIN);
+    AtomicReference<FerryWorker> running = new AtomicReference<>();
+    CountDownLatch startEnded = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> stopOnSignal(running, startEnded, patience), "ferry-shutdown"));
     FerryWorker worker;
     try {
       worker = FerryWorker.start(settings);
@@ -55,10 +65,10 @@ final class RunCommand implements Callable<Integer> {
       err.println("ferry: cannot start: " + e.getMessage());
       err.flush();
       return ExitCodes.FAILURE;
+    } finally {
+      startEnded.countDown();
     }
-    Duration patience = settings.worker().drainTimeout().plus(SHUTDOWN_MARGIN);
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> stopOnSignal(worker, patience), "ferry-shutdown"));
+    running.set(worker);
     while (!worker.awaitTermination(Duration.ofDays(1))) {
       log.debug("still running");
     }
@@ -70,11 +80,21 @@ final class RunCommand implements Callable<Integer> {
    * the worker, then halts with the worker's exit code, because a JVM ended by a signal would
    * otherwise report 143 even after a clean drain.
    */
-  private static void stopOnSignal(FerryWorker worker, Duration patience) {
-    worker.requestStop();
+  private static void stopOnSignal(
+      AtomicReference<FerryWorker> running, CountDownLatch startEnded, Duration patience) {
     int code;
     try {
-      code = worker.awaitTermination(patience) ? worker.exitCode() : ExitCodes.DRAIN_TIMEOUT;
+      if (!startEnded.await(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+        code = ExitCodes.FAILURE;
+      } else {
+        FerryWorker worker = running.get();
+        if (worker == null) {
+          code = ExitCodes.FAILURE; // the start failed; main is reporting why
+        } else {
+          worker.requestStop();
+          code = worker.awaitTermination(patience) ? worker.exitCode() : ExitCodes.DRAIN_TIMEOUT;
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       code = ExitCodes.DRAIN_TIMEOUT;

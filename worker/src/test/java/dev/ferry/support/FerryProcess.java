@@ -74,6 +74,15 @@ public final class FerryProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Waits until the output contains {@code text} (a log line), failing if the process dies. */
+  public void awaitOutput(String text, Duration timeout) {
+    org.awaitility.Awaitility.await("output '" + text + "' of ferry " + pid())
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .failFast("ferry " + pid() + " exited:\n" + output(), () -> !process.isAlive())
+        .until(() -> output().contains(text));
+  }
+
   public String output() {
     try {
       return Files.readString(output);

@@ -15,6 +15,16 @@ public final class FerryYaml {
   private final String topic;
   private String groupId = "ferry-it";
   private String table = "events";
+  private String urlParameters = "";
+  private Map<String, String> columns =
+      new LinkedHashMap<>(
+          Map.of(
+              "event_id", "/event_id",
+              "user_id", "/user_id",
+              "type", "/type",
+              "amount", "/amount",
+              "ts", "/ts",
+              "attrs", "/attrs"));
   private final Map<String, String> worker = new LinkedHashMap<>();
   private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
@@ -44,6 +54,18 @@ public final class FerryYaml {
     return this;
   }
 
+  /** Replaces the column map ({@code column -> JSON Pointer}). */
+  public FerryYaml columns(Map<String, String> columns) {
+    this.columns = new LinkedHashMap<>(columns);
+    return this;
+  }
+
+  /** Appends {@code ?params} to the database URL, e.g. {@code ApplicationName=zombie}. */
+  public FerryYaml urlParameters(String params) {
+    this.urlParameters = params;
+    return this;
+  }
+
   public FerryYaml worker(String key, Object value) {
     worker.put(key, String.valueOf(value));
     return this;
@@ -64,6 +86,10 @@ public final class FerryYaml {
     String workerLines =
         worker.entrySet().stream()
             .map(e -> "  " + e.getKey() + ": " + e.getValue())
+            .collect(Collectors.joining("\n"));
+    String columnLines =
+        columns.entrySet().stream()
+            .map(e -> "          " + e.getKey() + ": " + e.getValue())
             .collect(Collectors.joining("\n"));
     return """
         kafka:
@@ -86,23 +112,19 @@ public final class FerryYaml {
             topics: [%s]
             table: %s
             columns:
-              event_id: /event_id
-              user_id: /user_id
-              type: /type
-              amount: /amount
-              ts: /ts
-              attrs: /attrs
+        %s
         """
         .formatted(
             bootstrap,
             groupId,
             props,
-            pg.url(),
+            pg.url() + (urlParameters.isEmpty() ? "" : "?" + urlParameters),
             pg.user(),
             pg.password(),
             workerLines,
             topic,
-            pg.qualified(table));
+            pg.qualified(table),
+            columnLines);
   }
 
   public FerryConfig load() throws ConfigException {
