@@ -70,4 +70,29 @@ class OffsetTrackerTest {
     state.complete(0);
     assertThat(state.offsets().watermark()).isEqualTo(OptionalLong.of(0));
   }
+
+  @Test
+  void skipSetOfAReassignedPartitionAnswersEachOffsetOnce() {
+    PartitionState state = new PartitionState(new org.apache.kafka.common.TopicPartition("t", 0));
+    assertThat(state.isClaimed()).isFalse();
+    state.claimed(new PartitionClaim(4, java.util.Set.of(5L, 7L)));
+
+    assertThat(state.isClaimed()).isTrue();
+    assertThat(state.epoch()).isEqualTo(4);
+    assertThat(state.takeAlreadyApplied(5)).isTrue();
+    assertThat(state.takeAlreadyApplied(5)).isFalse();
+    assertThat(state.takeAlreadyApplied(6)).isFalse();
+    assertThat(state.takeAlreadyApplied(7)).isTrue();
+  }
+
+  @Test
+  void fencingRetiresThePartition() {
+    PartitionState state = new PartitionState(new org.apache.kafka.common.TopicPartition("t", 0));
+    state.offsets().dispatched(0);
+    state.fence();
+    assertThat(state.isFenced()).isTrue();
+    assertThat(state.isRetired()).isTrue();
+    state.complete(0);
+    assertThat(state.offsets().pendingCount()).isEqualTo(1);
+  }
 }
