@@ -109,10 +109,19 @@ public final class PollLoop {
   }
 
   private void dispatch(ConsumerRecords<byte[], byte[]> records) {
+    Set<TopicPartition> rewound = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      PartitionState state = partitions.get(new TopicPartition(record.topic(), record.partition()));
-      if (state == null || state.isRetired() || !state.isClaimed()) {
-        // Not ours (any more): the position is reset when it is claimed again.
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      PartitionState state = partitions.get(tp);
+      if (state == null || state.isRetired()) {
+        // Revoked or fenced: a fenced partition is re-read from its watermark when re-claimed.
+        continue;
+      }
+      if (!state.isClaimed()) {
+        // Paused until claimed, so this should not happen; if it does, read it again later.
+        if (rewound.add(tp)) {
+          consumer.seek(tp, record.offset());
+        }
         continue;
       }
       state.offsets().dispatched(record.offset());
