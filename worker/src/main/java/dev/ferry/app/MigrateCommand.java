@@ -2,17 +2,15 @@ package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.bookkeeping.Migrations;
-import dev.ferry.config.ConfigException;
-import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,24 +25,17 @@ import picocli.CommandLine.Spec;
 final class MigrateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-c", "--config"},
-      required = true,
-      paramLabel = "FILE",
-      description = "The YAML config file (its database section is used).")
-  Path config;
+  @Mixin ConfigFileOption config;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    FerryConfig settings;
-    try {
-      settings = ConfigLoader.withSystemEnvironment().load(config);
-    } catch (ConfigException e) {
-      err.println("ferry: " + e.getMessage());
+    Optional<FerryConfig> loaded = config.load(err);
+    if (loaded.isEmpty()) {
       return ExitCodes.BAD_CONFIG;
     }
+    FerryConfig settings = loaded.get();
     try (HikariDataSource db = FerryWorker.openPool(settings, 1)) {
       List<Integer> applied = Migrations.migrate(db);
       out.println(

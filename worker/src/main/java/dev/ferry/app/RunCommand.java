@@ -1,11 +1,9 @@
 package dev.ferry.app;
 
-import dev.ferry.config.ConfigException;
-import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,24 +30,16 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = {"-c", "--config"},
-      required = true,
-      paramLabel = "FILE",
-      description = "The YAML config file.")
-  Path config;
+  @Mixin ConfigFileOption config;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    FerryConfig settings;
-    try {
-      settings = ConfigLoader.withSystemEnvironment().load(config);
-    } catch (ConfigException e) {
-      err.println("ferry: " + e.getMessage());
-      err.flush();
+    Optional<FerryConfig> loaded = config.load(err);
+    if (loaded.isEmpty()) {
       return ExitCodes.BAD_CONFIG;
     }
+    FerryConfig settings = loaded.get();
     // The hook is in place before the start, so that a signal during the start still drains.
     Duration patience = settings.worker().drainTimeout().plus(SHUTDOWN_MARGIN);
     AtomicReference<FerryWorker> running = new AtomicReference<>();

@@ -1,0 +1,33 @@
+package dev.ferry.app;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The {@code --config FILE} option shared by the commands, and loading it. */
+final class ConfigFileOption {
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The YAML config file.")
+  Path file;
+
+  /**
+   * Loads and validates the file; on any problem prints them all to {@code err} and returns empty
+   * (the command then exits with {@link ExitCodes#BAD_CONFIG}). Touches no network.
+   */
+  Optional<FerryConfig> load(PrintWriter err) {
+    try {
+      return Optional.of(ConfigLoader.withSystemEnvironment().load(file));
+    } catch (ConfigException e) {
+      err.println("ferry: " + e.getMessage());
+      err.flush();
+      return Optional.empty();
+    }
+  }
+}
