@@ -228,7 +228,11 @@ public final class ConfigLoader {
         s.problem(s.key("key-columns"), "'" + key + "' is not one of the mapped columns");
       }
     }
-    return new PipelineSettings(name, topics, schema, table, mode, keyColumns, columns);
+    PipelineSettings.Tombstones tombstones = tombstones(s);
+    if (tombstones == PipelineSettings.Tombstones.DELETE && keyColumns.isEmpty()) {
+      s.problem(s.key("tombstones"), "delete needs key-columns: the columns the record key fills");
+    }
+    return new PipelineSettings(name, topics, schema, table, mode, keyColumns, columns, tombstones);
   }
 
   private static PipelineSettings.Mode mode(Section s) {
@@ -238,6 +242,17 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       s.problem(s.key("mode"), "must be insert or upsert, was '" + text + "'");
       return PipelineSettings.Mode.INSERT;
+    }
+  }
+
+  private static PipelineSettings.Tombstones tombstones(Section s) {
+    String text = s.string("tombstones", "skip");
+    try {
+      return PipelineSettings.Tombstones.valueOf(
+          text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      s.problem(s.key("tombstones"), "must be skip, delete or dead-letter, was '" + text + "'");
+      return PipelineSettings.Tombstones.SKIP;
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param mode insert or upsert
  * @param keyColumns conflict target of upsert
  * @param columns target column to JSON Pointer into the record value, in declaration order
+ * @param tombstones what a record with a null value does
  */
 public record PipelineSettings(
     String name,
@@ -23,7 +24,18 @@ public record PipelineSettings(
     TableName table,
     Mode mode,
     List<String> keyColumns,
-    Map<String, JsonPointer> columns) {
+    Map<String, JsonPointer> columns,
+    Tombstones tombstones) {
+
+  /** What a tombstone (a record whose value is null) does. */
+  public enum Tombstones {
+    /** Nothing: the record is completed without a row (the default). */
+    SKIP,
+    /** Deletes the rows whose key columns equal the record key. */
+    DELETE,
+    /** Sends the record to the dead-letter topic, reason {@code tombstone}. */
+    DEAD_LETTER
+  }
 
   /** How rows are written. */
   public enum Mode {
@@ -49,6 +61,8 @@ public record PipelineSettings(
         + mode.name().toLowerCase(java.util.Locale.ROOT)
         + ", columns="
         + columns.keySet()
+        + ", tombstones="
+        + tombstones.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
         + "}";
   }
 }

@@ -54,16 +54,29 @@ public final class FailureClassifier {
     };
   }
 
-  /** A short reason code for a permanent sink failure, for the {@code ferry.dlt.reason} header. */
+  /**
+   * A short reason code for a permanent sink failure, for the {@code ferry.dlt.reason} header:
+   * specific for the common SQLSTATEs, by class otherwise. Every code is listed in {@code
+   * docs/errors.md}.
+   */
   public static String sinkReason(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        String state = sql.getSQLState();
-        return switch (state.substring(0, Math.min(2, state.length()))) {
-          case "22" -> "invalid-value";
-          case "23" -> "constraint-violation";
-          case "42" -> "schema-mismatch";
-          default -> "sql-" + state;
+        String state = sql.getSQLState().toUpperCase(Locale.ROOT);
+        return switch (state) {
+          case "23502" -> "not-null-violation";
+          case "23505" -> "unique-violation";
+          case "23503" -> "foreign-key-violation";
+          case "23514" -> "check-violation";
+          case "22001" -> "value-too-long";
+          case "22003" -> "numeric-out-of-range";
+          default ->
+              switch (state.substring(0, Math.min(2, state.length()))) {
+                case "22" -> "invalid-value";
+                case "23" -> "constraint-violation";
+                case "42" -> "schema-mismatch";
+                default -> "sink-error";
+              };
         };
       }
     }

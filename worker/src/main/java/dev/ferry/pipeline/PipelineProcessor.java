@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * Records that fail to decode are dead-lettered before the transaction, so that the transaction's
  * offset markers can include them; rows rejected by Postgres are dead-lettered after it. A
- * tombstone (null value) carries nothing to insert and is completed without a row. Thread-safe:
- * holds no state per batch.
+ * tombstone (null value) follows the pipeline's policy: skipped, a delete by key, or a dead
+ * letter. Thread-safe: holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcessor.class);
@@ -147,17 +147,18 @@ public final class PipelineProcessor implements BatchProcessor {
       Origin origin =
           new Origin(
               item.partition().partition(), item.partition().epoch(), item.record().offset());
-      if (item.record().value() == null) {
-        counters.addTombstoneSkipped();
-        work.otherItems.add(item);
-        work.otherOrigins.add(origin);
-        continue;
-      }
       Pipeline pipeline = byTopic.get(item.record().topic());
+      String name = pipeline.settings().name();
       try {
-        String[] values = pipeline.mapper().map(decoder.decode(item.record().value()));
-        work.rows.add(new Row(pipeline.settings().name(), values, origin));
-        work.rowItems.add(item);
+        if (item.record().value() == null) {
+          if (tombstone(pipeline.settings(), item, origin, work)) {
+            continue;
+          }
+        } else {
+          String[] values = pipeline.mapper().map(decoder.decode(item.record().value()));
+          work.rows.add(Row.insert(name, values, origin));
+          work.rowItems.add(item);
+        }
       } catch (RecordFailure f) {
         work.decodeFailures.add(
             new DeadLetter(item.record(), pipeline.settings().name(), f.stage(), f.reason(), f, 1));
@@ -166,6 +167,36 @@ public final class PipelineProcessor implements BatchProcessor {
       }
     }
     return work;
+  }
+
+  /**
+   * Applies the pipeline's tombstone policy.
+   *
+   * @return true when the record is handled (skipped or a delete row added)
+   * @throws RecordFailure when the record must be dead-lettered
+   */
+  private boolean tombstone(PipelineSettings pipeline, WorkItem item, Origin origin, Work work)
+      throws RecordFailure {
+    switch (pipeline.tombstones()) {
+      case DELETE -> {
+        String[] key = KeyValues.extract(item.record().key(), pipeline.keyColumns());
+        work.rows.add(Row.delete(pipeline.name(), key, origin));
+        work.rowItems.add(item);
+        return true;
+      }
+      case DEAD_LETTER ->
+          throw new RecordFailure(
+              Stage.DECODE,
+              "tombstone",
+              "the value is null (a tombstone) and the pipeline's tombstone policy is"
+                  + " dead-letter");
+      default -> {
+        counters.addTombstoneSkipped();
+        work.otherItems.add(item);
+        work.otherOrigins.add(origin);
+        return true;
+      }
+    }
   }
 
   private record SinkRejection(SQLException error, int attempts) {}

@@ -27,8 +27,16 @@ public final class RecordDecoder {
     try {
       node = mapper.readTree(value);
     } catch (JsonProcessingException e) {
+      String detail = String.valueOf(e.getOriginalMessage());
+      if (detail.contains("Invalid UTF-8")) {
+        throw new RecordFailure(
+            Stage.DECODE, "invalid-utf8", "value is not valid UTF-8: " + detail, e);
+      }
       throw new RecordFailure(
-          Stage.DECODE, "invalid-json", "value is not valid JSON: " + e.getOriginalMessage(), e);
+          Stage.DECODE, "invalid-json", "value is not valid JSON: " + detail, e);
+    } catch (java.io.CharConversionException e) {
+      throw new RecordFailure(
+          Stage.DECODE, "invalid-utf8", "value is not valid UTF-8: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new RecordFailure(Stage.DECODE, "invalid-json", "value cannot be read: " + e, e);
     }

@@ -72,15 +72,24 @@ public final class PostgresSink {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        for (Map.Entry<String, List<Row>> group : byPipeline(rows).entrySet()) {
-          TableWriter writer = writer(group.getKey());
-          try (PreparedStatement ps = c.prepareStatement(writer.sql())) {
-            for (Row row : group.getValue()) {
-              writer.bind(ps, row);
+        // Consecutive writes of one kind to one table go in one JDBC batch; the record order is
+        // kept, so an insert and a later delete of the same key apply in that order.
+        int start = 0;
+        while (start < rows.size()) {
+          Row first = rows.get(start);
+          TableWriter writer = writer(first.pipeline());
+          int end = start;
+          try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(first))) {
+            while (end < rows.size()
+                && rows.get(end).pipeline().equals(first.pipeline())
+                && rows.get(end).delete() == first.delete()) {
+              writer.bind(ps, rows.get(end));
               ps.addBatch();
+              end++;
             }
             ps.executeBatch();
           }
+          start = end;
         }
         commit(c, rows, Map.of(), alsoCompleted);
       } catch (SQLException | FencedException | RuntimeException e) {
@@ -110,7 +119,7 @@ public final class PostgresSink {
           Row row = rows.get(i);
           TableWriter writer = writer(row.pipeline());
           Savepoint savepoint = c.setSavepoint();
-          try (PreparedStatement ps = c.prepareStatement(writer.sql())) {
+          try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(row))) {
             writer.bind(ps, row);
             ps.executeUpdate();
             c.releaseSavepoint(savepoint);
@@ -153,14 +162,6 @@ public final class PostgresSink {
       throw new IllegalArgumentException("no table writer for pipeline " + pipeline);
     }
     return writer;
-  }
-
-  private static Map<String, List<Row>> byPipeline(List<Row> rows) {
-    Map<String, List<Row>> groups = new LinkedHashMap<>();
-    for (Row row : rows) {
-      groups.computeIfAbsent(row.pipeline(), k -> new ArrayList<>()).add(row);
-    }
-    return groups;
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

@@ -22,12 +22,16 @@ import java.util.stream.Collectors;
 public final class TableWriter {
   private final String pipeline;
   private final String sql;
+  private final String deleteSql;
   private final int columns;
+  private final int keyColumns;
 
-  private TableWriter(String pipeline, String sql, int columns) {
+  private TableWriter(String pipeline, String sql, String deleteSql, int columns, int keyColumns) {
     this.pipeline = pipeline;
     this.sql = sql;
+    this.deleteSql = deleteSql;
     this.columns = columns;
+    this.keyColumns = keyColumns;
   }
 
   /** Reads the table's columns and builds the statement; fails with a readable message. */
@@ -52,7 +56,12 @@ public final class TableWriter {
               + String.join(", ", types.keySet())
               + ")");
     }
-    return new TableWriter(pipeline.name(), sql(pipeline, types), pipeline.columns().size());
+    return new TableWriter(
+        pipeline.name(),
+        sql(pipeline, types),
+        deleteSql(pipeline, types),
+        pipeline.columns().size(),
+        pipeline.keyColumns().size());
   }
 
   private static Map<String, String> columnTypes(Connection connection, TableName table)
@@ -109,6 +118,19 @@ public final class TableWriter {
     return sql.toString();
   }
 
+  /** {@code DELETE … WHERE k1 = CAST(? AS t1) AND …}; null without key columns. */
+  private static String deleteSql(PipelineSettings pipeline, Map<String, String> types) {
+    if (pipeline.keyColumns().isEmpty()) {
+      return null;
+    }
+    return "DELETE FROM "
+        + pipeline.table().quoted()
+        + " WHERE "
+        + pipeline.keyColumns().stream()
+            .map(c -> TableName.quote(c) + " = CAST(? AS " + types.get(c) + ")")
+            .collect(Collectors.joining(" AND "));
+  }
+
   public String pipeline() {
     return pipeline;
   }
@@ -117,11 +139,21 @@ public final class TableWriter {
     return sql;
   }
 
+  /** The statement that writes {@code row}. */
+  String sqlFor(Row row) {
+    if (row.delete() && deleteSql == null) {
+      throw new IllegalArgumentException(
+          "pipeline " + pipeline + " has no key columns to delete by");
+    }
+    return row.delete() ? deleteSql : sql;
+  }
+
   void bind(PreparedStatement ps, Row row) throws SQLException {
     String[] values = row.values();
-    if (values.length != columns) {
+    int expected = row.delete() ? keyColumns : columns;
+    if (values.length != expected) {
       throw new IllegalArgumentException(
-          "row has " + values.length + " values, pipeline " + pipeline + " maps " + columns);
+          "row has " + values.length + " values, pipeline " + pipeline + " expects " + expected);
     }
     for (int i = 0; i < values.length; i++) {
       ps.setString(i + 1, values[i]);

@@ -44,14 +44,26 @@ class FailureClassifierTest {
         .isEqualTo(FailureClass.PERMANENT);
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "23502, not-null-violation",
+    "23505, unique-violation",
+    "23503, foreign-key-violation",
+    "23514, check-violation",
+    "23P01, constraint-violation",
+    "22001, value-too-long",
+    "22003, numeric-out-of-range",
+    "22P02, invalid-value",
+    "22007, invalid-value",
+    "42703, schema-mismatch",
+    "XX000, sink-error"
+  })
+  void sinkReasonsNameTheKindOfProblem(String state, String reason) {
+    assertThat(FailureClassifier.sinkReason(new SQLException("x", state))).isEqualTo(reason);
+  }
+
   @Test
-  void sinkReasonsNameTheKindOfProblem() {
-    assertThat(FailureClassifier.sinkReason(new SQLException("x", "22P02")))
-        .isEqualTo("invalid-value");
-    assertThat(FailureClassifier.sinkReason(new SQLException("x", "23505")))
-        .isEqualTo("constraint-violation");
-    assertThat(FailureClassifier.sinkReason(new SQLException("x", "42703")))
-        .isEqualTo("schema-mismatch");
+  void aFailureWithoutSqlStateHasTheGenericSinkReason() {
     assertThat(FailureClassifier.sinkReason(new SQLException("x"))).isEqualTo("sink-error");
   }
 }

@@ -23,7 +23,9 @@ class RecordDecoderTest {
     assertThat(failure("{} {}".getBytes(UTF_8)).reason()).isEqualTo("invalid-json");
     assertThat(failure(new byte[0]).reason()).isEqualTo("invalid-json");
     assertThat(failure(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}).reason())
-        .isEqualTo("invalid-json");
+        .isEqualTo("invalid-utf8");
+    assertThat(failure(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'}).reason())
+        .isEqualTo("invalid-utf8");
     RecordFailure array = failure("[1,2]".getBytes(UTF_8));
     assertThat(array.reason()).isEqualTo("not-an-object");
     assertThat(array.stage()).isEqualTo(Stage.DECODE);

@@ -1,0 +1,68 @@
+package dev.ferry.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.errors.RecordFailure;
+import dev.ferry.errors.Stage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The key column values of a record key, for deletes by key. A key that is a JSON object gives one
+ * value per key column by field name; any other key fills a single key column with its UTF-8 text.
+ * Thread-safe.
+ */
+final class KeyValues {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private KeyValues() {}
+
+  static String[] extract(byte[] key, List<String> keyColumns) throws RecordFailure {
+    if (key == null) {
+      throw new RecordFailure(Stage.DECODE, "missing-key", "the record has no key to delete by");
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(key))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new RecordFailure(Stage.DECODE, "invalid-utf8", "the record key is not valid UTF-8", e);
+    }
+    if (!text.trim().startsWith("{")) {
+      if (keyColumns.size() != 1) {
+        throw new RecordFailure(
+            Stage.DECODE,
+            "invalid-key",
+            "the key must be a JSON object with fields " + keyColumns + " to delete by");
+      }
+      return new String[] {text};
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (IOException e) {
+      throw new RecordFailure(Stage.DECODE, "invalid-key", "the key is not valid JSON", e);
+    }
+    String[] values = new String[keyColumns.size()];
+    for (int i = 0; i < values.length; i++) {
+      JsonNode field = node.get(keyColumns.get(i));
+      if (field == null || field.isNull()) {
+        throw new RecordFailure(
+            Stage.DECODE,
+            "invalid-key",
+            "the key has no field '" + keyColumns.get(i) + "' to delete by");
+      }
+      values[i] = field.isValueNode() ? field.asText() : field.toString();
+    }
+    return values;
+  }
+}
