@@ -6,11 +6,14 @@ import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.deadletter.DeadLetterTopics;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.dispatch.WorkerPool;
 import dev.ferry.errors.Backoff;
+import dev.ferry.health.HttpEndpoint;
+import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.State;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.WorkerCounters;
@@ -55,6 +58,8 @@ public final class FerryWorker {
   private final StopSignal stopRequested = new StopSignal();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final WorkerCounters counters = new WorkerCounters();
+  private final Readiness readiness = new Readiness();
+  private final DeadLetterBreaker breaker;
   private volatile State state = State.STARTING;
   private volatile int exitCode = ExitCodes.OK;
 
@@ -65,11 +70,13 @@ public final class FerryWorker {
   private WorkerPool pool;
   private PollLoop pollLoop;
   private MarkerCleaner markerCleaner;
+  private HttpEndpoint http;
   private Thread pollThread;
 
   private FerryWorker(FerryConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.breaker = new DeadLetterBreaker(config.deadLetter().breaker(), this::onHalt);
   }
 
   /**
@@ -136,7 +143,8 @@ public final class FerryWorker {
             clock,
             Duration.ofSeconds(60));
     PipelineProcessor processor =
-        new PipelineProcessor(config, sink, deadLetters, backoff, workersStop, counters);
+        new PipelineProcessor(
+            config, sink, deadLetters, backoff, workersStop, counters, breaker, readiness);
     pool =
         new WorkerPool(
             lanes,
@@ -153,12 +161,21 @@ public final class FerryWorker {
             lanes,
             claimer,
             backoff,
+            topic -> breaker.isHalted(config.pipelineFor(topic).name()),
             config.worker().commitInterval(),
             clock,
             stopRequested);
     if (epochs != null) {
       markerCleaner = new MarkerCleaner(epochs, pollLoop::committedOffsets);
       markerCleaner.start(MARKER_CLEANUP_INTERVAL);
+    }
+    try {
+      http =
+          new HttpEndpoint(
+              config.http().port(), this::livenessProblems, this::readinessReasons, this::resume);
+    } catch (java.io.IOException e) {
+      throw new StartupException(
+          "cannot listen on http.port " + config.http().port() + ": " + e.getMessage(), e);
     }
     pool.start();
     pollThread = new Thread(this::runPollLoop, "ferry-poll");
@@ -267,6 +284,67 @@ public final class FerryWorker {
     }
   }
 
+  private void onHalt(String pipeline, String why) {
+    readiness.set("pipeline-halted:" + pipeline, true);
+    log.error(
+        "pipeline {} halted by the dead-letter breaker: {}. Its partitions are paused and nothing"
+            + " more of it goes to the DLT; fix the cause, then resume it with POST"
+            + " /pipelines/{}/resume or restart the worker",
+        pipeline,
+        why,
+        pipeline);
+  }
+
+  private HttpEndpoint.ResumeResult resume(String pipeline) {
+    if (config.pipelines().stream().noneMatch(p -> p.name().equals(pipeline))) {
+      return HttpEndpoint.ResumeResult.UNKNOWN;
+    }
+    if (!breaker.resume(pipeline)) {
+      return HttpEndpoint.ResumeResult.NOT_HALTED;
+    }
+    readiness.set("pipeline-halted:" + pipeline, false);
+    config.pipelines().stream()
+        .filter(p -> p.name().equals(pipeline))
+        .flatMap(p -> p.topics().stream())
+        .forEach(pollLoop::restart);
+    log.warn("pipeline {} resumed by an operator", pipeline);
+    return HttpEndpoint.ResumeResult.RESUMED;
+  }
+
+  /** Why the worker is not ready; empty when it is. */
+  public List<String> readinessReasons() {
+    List<String> reasons = new java.util.ArrayList<>(readiness.reasons());
+    if (state != State.RUNNING) {
+      reasons.add(state.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (pollLoop != null && !pollLoop.hasJoined()) {
+      reasons.add("not-joined");
+    }
+    return reasons;
+  }
+
+  /** Why the worker is not live; empty when the poll loop and every worker thread run. */
+  public List<String> livenessProblems() {
+    List<String> problems = new java.util.ArrayList<>();
+    if (pollThread != null && !pollThread.isAlive()) {
+      problems.add("poll-loop-stopped");
+    }
+    if (pool != null) {
+      pool.deadWorkers().forEach(w -> problems.add("worker-stopped:" + w));
+    }
+    return problems;
+  }
+
+  /** The dead-letter breaker, for its halts. */
+  public DeadLetterBreaker breaker() {
+    return breaker;
+  }
+
+  /** The bound HTTP port (useful with http.port 0). */
+  public int httpPort() {
+    return http.port();
+  }
+
   private void onWorkerCrash(Throwable error) {
     exitCode = ExitCodes.FAILURE;
     state = State.FAILED;
@@ -287,6 +365,9 @@ public final class FerryWorker {
   }
 
   private void closeResources() {
+    if (http != null) {
+      step("stop http endpoint", http::close);
+    }
     if (markerCleaner != null) {
       step("stop marker cleanup", markerCleaner::close);
     }

@@ -163,8 +163,18 @@ public final class ConfigLoader {
               + "'");
     }
     boolean stacktrace = s.bool("include-stacktrace", true);
+    DeadLetterSettings.Breaker breaker = breaker(s.section("breaker"));
     s.rejectUnknownKeys();
-    return new DeadLetterSettings(topic, stacktrace);
+    return new DeadLetterSettings(topic, stacktrace, breaker);
+  }
+
+  private static DeadLetterSettings.Breaker breaker(Section s) {
+    boolean enabled = s.bool("enabled", true);
+    int window = s.integer("window", 1000, 10, 1_000_000);
+    double maxShare = s.decimal("max-share", 0.5, 0.0, 1.0);
+    int maxConsecutive = s.integer("max-consecutive", 200, 1, 1_000_000);
+    s.rejectUnknownKeys();
+    return new DeadLetterSettings.Breaker(enabled, window, maxShare, maxConsecutive);
   }
 
   private static List<PipelineSettings> pipelines(Section top, List<String> problems) {

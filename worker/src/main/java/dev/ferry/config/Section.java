@@ -105,6 +105,24 @@ final class Section {
     return value;
   }
 
+  double decimal(String name, double fallback, double min, double max) {
+    Optional<String> text = scalar(name, raw(name));
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    double value;
+    try {
+      value = Double.parseDouble(text.get().trim());
+    } catch (NumberFormatException e) {
+      problem(key(name), "must be a number, was '" + text.get() + "'");
+      return fallback;
+    }
+    if (!(value >= min && value <= max)) {
+      problem(key(name), "must be between " + min + " and " + max + ", was " + text.get());
+    }
+    return value;
+  }
+
   boolean bool(String name, boolean fallback) {
     Optional<String> text = scalar(name, raw(name));
     if (text.isEmpty()) {

@@ -90,6 +90,17 @@ public final class WorkerPool {
     }
   }
 
+  /** Names of worker threads that are no longer running (a crash, or after close). */
+  public synchronized List<String> deadWorkers() {
+    List<String> dead = new ArrayList<>();
+    for (Thread t : threads) {
+      if (!t.isAlive()) {
+        dead.add(t.getName());
+      }
+    }
+    return dead;
+  }
+
   /** Workers currently inside a batch. */
   public int busy() {
     return busy.get();

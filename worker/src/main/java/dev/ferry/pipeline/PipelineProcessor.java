@@ -3,6 +3,7 @@ package dev.ferry.pipeline;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetter;
+import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.BatchProcessor;
 import dev.ferry.dispatch.WorkItem;
@@ -11,6 +12,7 @@ import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
+import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.FencedException;
@@ -44,11 +46,14 @@ import org.slf4j.LoggerFactory;
  *
  * Records that fail to decode are dead-lettered before the transaction, so that the transaction's
  * offset markers can include them; rows rejected by Postgres are dead-lettered after it. A
- * tombstone (null value) follows the pipeline's policy: skipped, a delete by key, or a dead
- * letter. Thread-safe: holds no state per batch.
+ * tombstone (null value) follows the pipeline's policy: skipped, a delete by key, or a dead letter.
+ * Thread-safe: holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcessor.class);
+
+  /** The readiness reason while writes fail transiently (Postgres down, overloaded …). */
+  public static final String SINK_UNAVAILABLE = "sink-unavailable";
 
   private final Map<String, Pipeline> byTopic = new HashMap<>();
   private final RecordDecoder decoder = new RecordDecoder();
@@ -58,6 +63,8 @@ public final class PipelineProcessor implements BatchProcessor {
   private final int maxAttempts;
   private final StopSignal stop;
   private final WorkerCounters counters;
+  private final DeadLetterBreaker breaker;
+  private final Readiness readiness;
 
   private record Pipeline(PipelineSettings settings, RowMapper mapper) {}
 
@@ -95,7 +102,9 @@ public final class PipelineProcessor implements BatchProcessor {
       DeadLetterPublisher deadLetters,
       Backoff backoff,
       StopSignal stop,
-      WorkerCounters counters) {
+      WorkerCounters counters,
+      DeadLetterBreaker breaker,
+      Readiness readiness) {
     for (PipelineSettings p : config.pipelines()) {
       Pipeline pipeline = new Pipeline(p, new RowMapper(List.copyOf(p.columns().values())));
       p.topics().forEach(topic -> byTopic.put(topic, pipeline));
@@ -106,21 +115,30 @@ public final class PipelineProcessor implements BatchProcessor {
     this.maxAttempts = config.retry().maxAttempts();
     this.stop = stop;
     this.counters = counters;
+    this.breaker = breaker;
+    this.readiness = readiness;
   }
 
   @Override
   public void process(List<WorkItem> batch) throws InterruptedException {
     Work work = prepare(batch);
     for (DeadLetter letter : work.decodeFailures) {
-      if (!deadLetters.publish(letter)) {
-        return; // stopping before the DLT acknowledged: leave the batch incomplete
+      if (!deadLetter(letter)) {
+        return; // stopping or halted: leave the batch incomplete, it will be read again
       }
-      counters.addDeadLettered();
     }
     Map<Integer, SinkRejection> rejected = write(work);
     if (rejected == null) {
       return; // stopping: leave the batch incomplete, it will be read again
     }
+    Map<String, Integer> appliedByPipeline = new HashMap<>();
+    for (int i = 0; i < work.rows.size(); i++) {
+      if (!rejected.containsKey(i)) {
+        appliedByPipeline.merge(work.rows.get(i).pipeline(), 1, Integer::sum);
+      }
+    }
+    appliedByPipeline.forEach(breaker::recordApplied);
+    counters.addApplied(work.rows.size() - rejected.size());
     for (Map.Entry<Integer, SinkRejection> e : rejected.entrySet()) {
       WorkItem item = work.rowItems.get(e.getKey());
       DeadLetter letter =
@@ -131,19 +149,34 @@ public final class PipelineProcessor implements BatchProcessor {
               FailureClassifier.sinkReason(e.getValue().error()),
               e.getValue().error(),
               e.getValue().attempts());
-      if (!deadLetters.publish(letter)) {
-        return;
+      if (!deadLetter(letter)) {
+        return; // the committed rows are in the markers: they are skipped when read again
       }
-      counters.addDeadLettered();
     }
-    counters.addApplied(work.rows.size() - rejected.size());
     work.rowItems.forEach(WorkItem::complete);
     work.otherItems.forEach(WorkItem::complete);
+  }
+
+  /**
+   * Sends one dead letter unless its pipeline is halted.
+   *
+   * @return false when the batch must stop here: the worker is stopping, or the pipeline is (now)
+   *     halted by the breaker, so that the rest goes back to Kafka instead of to the DLT
+   */
+  private boolean deadLetter(DeadLetter letter) throws InterruptedException {
+    if (breaker.isHalted(letter.pipeline()) || !deadLetters.publish(letter)) {
+      return false;
+    }
+    counters.addDeadLettered();
+    return !breaker.recordDeadLettered(letter.pipeline());
   }
 
   private Work prepare(List<WorkItem> batch) {
     Work work = new Work();
     for (WorkItem item : batch) {
+      if (breaker.isHalted(byTopic.get(item.record().topic()).settings().name())) {
+        continue; // halted: not processed, not completed; read again after resume or restart
+      }
       Origin origin =
           new Origin(
               item.partition().partition(), item.partition().epoch(), item.record().offset());
@@ -217,6 +250,7 @@ public final class PipelineProcessor implements BatchProcessor {
       try {
         sink.write(work.rows, work.otherOrigins);
         counters.addTransaction();
+        readiness.set(SINK_UNAVAILABLE, false);
         return Map.of();
       } catch (FencedException e) {
         fence(work, e);
@@ -226,6 +260,7 @@ public final class PipelineProcessor implements BatchProcessor {
         if (failureClass == FailureClass.UNKNOWN) {
           unknownFailures++;
         }
+        readiness.set(SINK_UNAVAILABLE, failureClass == FailureClass.TRANSIENT);
         isolate =
             failureClass == FailureClass.PERMANENT
                 || (failureClass == FailureClass.UNKNOWN && unknownFailures >= maxAttempts);
@@ -237,6 +272,7 @@ public final class PipelineProcessor implements BatchProcessor {
         try {
           Map<Integer, SQLException> bad = sink.writeIsolating(work.rows, work.otherOrigins);
           counters.addTransaction();
+          readiness.set(SINK_UNAVAILABLE, false);
           Map<Integer, SinkRejection> out = new HashMap<>();
           int attempts = attempt + 1;
           bad.forEach((i, e) -> out.put(i, new SinkRejection(e, attempts)));
@@ -245,7 +281,9 @@ public final class PipelineProcessor implements BatchProcessor {
           fence(work, e);
           continue;
         } catch (SQLException e) {
-          logRetry(work.rows, attempt, FailureClassifier.classify(e), e);
+          FailureClass failureClass = FailureClassifier.classify(e);
+          readiness.set(SINK_UNAVAILABLE, failureClass == FailureClass.TRANSIENT);
+          logRetry(work.rows, attempt, failureClass, e);
         }
       }
       counters.addRetry();

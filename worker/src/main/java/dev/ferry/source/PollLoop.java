@@ -11,9 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -50,8 +53,11 @@ public final class PollLoop {
   private final Duration commitInterval;
   private final Clock clock;
   private final StopSignal stop;
+  private final Predicate<String> haltedTopic;
   private final RebalanceCounters rebalances = new RebalanceCounters();
   private final LongAdder skipped = new LongAdder();
+  private final Queue<String> restartRequests = new ConcurrentLinkedQueue<>();
+  private final Set<String> discardedHaltedTopics = new HashSet<>();
 
   /** Owned by the poll thread. */
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
@@ -61,6 +67,7 @@ public final class PollLoop {
 
   private volatile int pausedPartitions;
   private volatile int assignedPartitions;
+  private volatile boolean joined;
   private boolean draining;
   private long nextCommitAtMillis;
 
@@ -70,6 +77,7 @@ public final class PollLoop {
       RecordHandler handler,
       PartitionClaimer claimer,
       Backoff claimBackoff,
+      Predicate<String> haltedTopic,
       Duration commitInterval,
       Clock clock,
       StopSignal stop) {
@@ -77,6 +85,7 @@ public final class PollLoop {
     this.topics = List.copyOf(topics);
     this.handler = handler;
     this.claims = new ClaimQueue(claimer, claimBackoff);
+    this.haltedTopic = haltedTopic;
     this.commitInterval = commitInterval;
     this.clock = clock;
     this.stop = stop;
@@ -96,7 +105,9 @@ public final class PollLoop {
       nextCommitAtMillis = clock.millis() + commitInterval.toMillis();
       while (!stop.isStopped()) {
         collectClaims();
+        takeRestartRequests();
         resetFencedPartitions();
+        dropHaltedWork();
         applyPauses();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
         dispatch(records);
@@ -144,6 +155,37 @@ public final class PollLoop {
   }
 
   /**
+   * Asks the loop to start the partitions of {@code topic} over from their watermarks, as after a
+   * fencing: used when a halted pipeline resumes, since its dropped records must be read again.
+   * Thread-safe.
+   */
+  public void restart(String topic) {
+    restartRequests.add(topic);
+  }
+
+  private void takeRestartRequests() {
+    for (String topic = restartRequests.poll(); topic != null; topic = restartRequests.poll()) {
+      discardedHaltedTopics.remove(topic);
+      for (PartitionState state : partitions.values()) {
+        if (state.partition().topic().equals(topic)) {
+          state.fence();
+        }
+      }
+    }
+  }
+
+  /** Drops the queued records of halted pipelines once per halt; they stay uncommitted. */
+  private void dropHaltedWork() {
+    for (PartitionState state : partitions.values()) {
+      String topic = state.partition().topic();
+      if (haltedTopic.test(topic) && discardedHaltedTopics.add(topic)) {
+        int dropped = handler.discardQueued(s -> s.partition().topic().equals(topic));
+        log.warn("topic {} is halted: paused, {} queued records dropped", topic, dropped);
+      }
+    }
+  }
+
+  /**
    * A worker found another epoch on a partition that Kafka still assigns to us (a late claim by a
    * previous owner, for instance): start the partition over from its watermark and claim it again.
    * If the partition really moved, the revocation follows and ends it for good.
@@ -185,7 +227,7 @@ public final class PollLoop {
     } else {
       for (TopicPartition tp : assigned) {
         PartitionState state = partitions.get(tp);
-        if (state == null || !state.isClaimed()) {
+        if (state == null || !state.isClaimed() || haltedTopic.test(tp.topic())) {
           wanted.add(tp);
         }
       }
@@ -297,6 +339,11 @@ public final class PollLoop {
     return assignedPartitions;
   }
 
+  /** Whether the consumer has completed a join of its group. */
+  public boolean hasJoined() {
+    return joined;
+  }
+
   /** Records completed without processing because an earlier owner had applied them. */
   public long skippedAsApplied() {
     return skipped.sum();
@@ -333,6 +380,7 @@ public final class PollLoop {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      joined = true; // called after every completed rebalance, also with nothing assigned
       if (assigned.isEmpty()) {
         return;
       }

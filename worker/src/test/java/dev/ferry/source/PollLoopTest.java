@@ -87,6 +87,7 @@ class PollLoopTest {
               return claimer.claim(tp);
             },
             new Backoff(Duration.ofMillis(1), Duration.ofMillis(5), new SplittableRandom(1)),
+            topic -> false,
             Duration.ofMillis(10),
             Clock.systemUTC(),
             stop);
