@@ -16,6 +16,7 @@ public final class FerryYaml {
   private String groupId = "ferry-it";
   private String table = "events";
   private String urlParameters = "";
+  private int viaPort = -1;
   private Map<String, String> columns =
       new LinkedHashMap<>(
           Map.of(
@@ -64,6 +65,20 @@ public final class FerryYaml {
   public FerryYaml urlParameters(String params) {
     this.urlParameters = params;
     return this;
+  }
+
+  /** Connects to the test database through {@code 127.0.0.1:port} (a proxy) instead. */
+  public FerryYaml viaPort(int port) {
+    this.viaPort = port;
+    return this;
+  }
+
+  private String databaseUrl() {
+    String url = pg.url();
+    if (viaPort > 0) {
+      url = url.replaceFirst("//[^/]+/", "//127.0.0.1:" + viaPort + "/");
+    }
+    return url + (urlParameters.isEmpty() ? "" : "?" + urlParameters);
   }
 
   public FerryYaml worker(String key, Object value) {
@@ -118,7 +133,7 @@ public final class FerryYaml {
             bootstrap,
             groupId,
             props,
-            pg.url() + (urlParameters.isEmpty() ? "" : "?" + urlParameters),
+            databaseUrl(),
             pg.user(),
             pg.password(),
             workerLines,
