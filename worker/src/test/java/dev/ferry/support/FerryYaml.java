@@ -17,6 +17,8 @@ public final class FerryYaml {
   private String table = "events";
   private String urlParameters = "";
   private int viaPort = -1;
+  private String tombstones = "skip";
+  private final Map<String, String> breaker = new LinkedHashMap<>();
   private Map<String, String> columns =
       new LinkedHashMap<>(
           Map.of(
@@ -67,6 +69,16 @@ public final class FerryYaml {
     return this;
   }
 
+  public FerryYaml tombstones(String policy) {
+    this.tombstones = policy;
+    return this;
+  }
+
+  public FerryYaml breaker(String key, Object value) {
+    breaker.put(key, String.valueOf(value));
+    return this;
+  }
+
   /** Connects to the test database through {@code 127.0.0.1:port} (a proxy) instead. */
   public FerryYaml viaPort(int port) {
     this.viaPort = port;
@@ -102,6 +114,10 @@ public final class FerryYaml {
         worker.entrySet().stream()
             .map(e -> "  " + e.getKey() + ": " + e.getValue())
             .collect(Collectors.joining("\n"));
+    String breakerMap =
+        breaker.entrySet().stream()
+            .map(e -> e.getKey() + ": " + e.getValue())
+            .collect(Collectors.joining(", ", "{", "}"));
     String columnLines =
         columns.entrySet().stream()
             .map(e -> "          " + e.getKey() + ": " + e.getValue())
@@ -120,12 +136,15 @@ public final class FerryYaml {
         retry:
           initial-backoff: 50ms
           max-backoff: 2s
+        dead-letter:
+          breaker: %s
         http:
           port: 0
         pipelines:
           - name: events
             topics: [%s]
             table: %s
+            tombstones: %s
             columns:
         %s
         """
@@ -137,8 +156,10 @@ public final class FerryYaml {
             pg.user(),
             pg.password(),
             workerLines,
+            breakerMap,
             topic,
             pg.qualified(table),
+            tombstones,
             columnLines);
   }
 
