@@ -13,12 +13,12 @@ import dev.ferry.errors.FailureClassifier;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
 import dev.ferry.health.Readiness;
-import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.FencedException;
 import dev.ferry.sink.Origin;
-import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.Row;
+import dev.ferry.sink.RowSink;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,11 +57,11 @@ public final class PipelineProcessor implements BatchProcessor {
 
   private final Map<String, Pipeline> byTopic = new HashMap<>();
   private final RecordDecoder decoder = new RecordDecoder();
-  private final PostgresSink sink;
+  private final RowSink sink;
   private final DeadLetterPublisher deadLetters;
   private final Backoff backoff;
   private final int maxAttempts;
-  private final StopSignal stop;
+  private final Waiter backoffWait;
   private final WorkerCounters counters;
   private final DeadLetterBreaker breaker;
   private final Readiness readiness;
@@ -98,10 +98,10 @@ public final class PipelineProcessor implements BatchProcessor {
 
   public PipelineProcessor(
       FerryConfig config,
-      PostgresSink sink,
+      RowSink sink,
       DeadLetterPublisher deadLetters,
       Backoff backoff,
-      StopSignal stop,
+      Waiter backoffWait,
       WorkerCounters counters,
       DeadLetterBreaker breaker,
       Readiness readiness) {
@@ -113,7 +113,7 @@ public final class PipelineProcessor implements BatchProcessor {
     this.deadLetters = deadLetters;
     this.backoff = backoff;
     this.maxAttempts = config.retry().maxAttempts();
-    this.stop = stop;
+    this.backoffWait = backoffWait;
     this.counters = counters;
     this.breaker = breaker;
     this.readiness = readiness;
@@ -287,7 +287,7 @@ public final class PipelineProcessor implements BatchProcessor {
         }
       }
       counters.addRetry();
-      if (stop.await(backoff.delay(attempt++))) {
+      if (backoffWait.await(backoff.delay(attempt++))) {
         return null;
       }
     }

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * Writes batches of rows to Postgres, each batch in one transaction. Thread-safe: every call
  * borrows its own connection from the pool.
  */
-public final class PostgresSink {
+public final class PostgresSink implements RowSink {
   private final DataSource dataSource;
   private final Map<String, TableWriter> writers;
   private final Optional<OffsetMarkers> markers;
@@ -67,6 +67,7 @@ public final class PostgresSink {
    * @throws SQLException the transaction was rolled back; nothing of the batch is in the table
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
+  @Override
   public void write(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     try (Connection c = dataSource.getConnection()) {
@@ -109,6 +110,7 @@ public final class PostgresSink {
    *     written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
+  @Override
   public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     Map<Integer, SQLException> rejected = new LinkedHashMap<>();

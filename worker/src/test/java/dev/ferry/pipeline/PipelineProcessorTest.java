@@ -1,0 +1,242 @@
+package dev.ferry.pipeline;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.deadletter.DeadLetterBreaker;
+import dev.ferry.deadletter.DeadLetterPublisher;
+import dev.ferry.dispatch.WorkItem;
+import dev.ferry.errors.Backoff;
+import dev.ferry.health.Readiness;
+import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.metrics.WorkerCounters;
+import dev.ferry.sink.Origin;
+import dev.ferry.sink.Row;
+import dev.ferry.sink.RowSink;
+import dev.ferry.source.PartitionState;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the processor treats each failure class, against a scripted sink and a recording wait (no
+ * real time passes): transient failures are retried with capped, jittered backoff and never
+ * dead-lettered; unknown ones up to max-attempts; permanent ones are isolated at once.
+ */
+class PipelineProcessorTest {
+  private static final Duration INITIAL = Duration.ofMillis(100);
+  private static final Duration MAX = Duration.ofSeconds(2);
+
+  private final FerryConfig config = config();
+  private final List<Duration> waits = new ArrayList<>();
+  private final ScriptedSink sink = new ScriptedSink();
+  private final MockProducer<byte[], byte[]> producer =
+      new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+  private final WorkerCounters counters = new WorkerCounters();
+  private final Readiness readiness = new Readiness();
+  private final Backoff backoff = new Backoff(INITIAL, MAX, new SplittableRandom(3));
+  private final PipelineProcessor processor =
+      new PipelineProcessor(
+          config,
+          sink,
+          new DeadLetterPublisher(
+              producer,
+              config.deadLetter(),
+              "g",
+              backoff,
+              new StopSignal(),
+              Clock.systemUTC(),
+              Duration.ofSeconds(5)),
+          backoff,
+          timeout -> {
+            waits.add(timeout);
+            return false;
+          },
+          counters,
+          new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
+          readiness);
+
+  private static FerryConfig config() {
+    try {
+      return ConfigLoader.withEnvironment(Map.of())
+          .parse(
+              """
+              kafka: {bootstrap-servers: "k:9092"}
+              database: {url: "jdbc:postgresql://h/d"}
+              retry: {max-attempts: 3, initial-backoff: 100ms, max-backoff: 2s}
+              pipelines:
+                - {name: p, topics: [t], table: t, columns: {id: /id}}
+              """,
+              "test");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Fails each call with the next scripted exception, then succeeds. */
+  private static final class ScriptedSink implements RowSink {
+    final Deque<SQLException> writeFailures = new ArrayDeque<>();
+    final List<List<Row>> written = new ArrayList<>();
+    Map<Integer, SQLException> isolatedRejections = Map.of();
+    int isolatingCalls;
+
+    @Override
+    public void write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException {
+      SQLException next = writeFailures.poll();
+      if (next != null) {
+        throw next;
+      }
+      written.add(List.copyOf(rows));
+    }
+
+    @Override
+    public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
+      isolatingCalls++;
+      return isolatedRejections;
+    }
+  }
+
+  private List<WorkItem> batch(int size) {
+    PartitionState state = new PartitionState(new TopicPartition("t", 0));
+    List<WorkItem> items = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      state.offsets().dispatched(i);
+      byte[] value = ("{\"id\":" + i + "}").getBytes(UTF_8);
+      items.add(new WorkItem(new ConsumerRecord<>("t", 0, i, "k".getBytes(UTF_8), value), state));
+    }
+    return items;
+  }
+
+  @Test
+  void transientFailuresAreRetriedWithCappedJitteredBackoffAndNeverDeadLettered() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      sink.writeFailures.add(new SQLException("connection refused", "08001"));
+    }
+    List<WorkItem> items = batch(3);
+
+    processor.process(items);
+
+    assertThat(waits).hasSize(8);
+    for (int attempt = 1; attempt <= waits.size(); attempt++) {
+      assertThat(waits.get(attempt - 1))
+          .as("wait before retry %d", attempt)
+          .isBetween(Duration.ZERO, backoff.ceiling(attempt));
+    }
+    assertThat(backoff.ceiling(1)).isEqualTo(INITIAL);
+    assertThat(backoff.ceiling(5)).isEqualTo(Duration.ofMillis(1600));
+    assertThat(backoff.ceiling(6)).isEqualTo(MAX);
+    assertThat(waits.stream().distinct().count()).as("jitter").isGreaterThan(4);
+    assertThat(sink.written).hasSize(1);
+    assertThat(producer.history()).isEmpty();
+    assertThat(counters.retries()).isEqualTo(8);
+    assertThat(readiness.has(PipelineProcessor.SINK_UNAVAILABLE)).isFalse();
+    assertThat(items.get(0).partition().offsets().watermark()).hasValue(3);
+  }
+
+  @Test
+  void theSinkIsReportedUnavailableWhileTransientFailuresLast() throws Exception {
+    sink.writeFailures.add(new SQLException("too many connections", "53300"));
+    PipelineProcessor probe =
+        new PipelineProcessor(
+            config,
+            sink,
+            new DeadLetterPublisher(
+                producer,
+                config.deadLetter(),
+                "g",
+                backoff,
+                new StopSignal(),
+                Clock.systemUTC(),
+                Duration.ofSeconds(5)),
+            backoff,
+            timeout -> {
+              waits.add(timeout);
+              assertThat(readiness.has(PipelineProcessor.SINK_UNAVAILABLE)).isTrue();
+              return false;
+            },
+            counters,
+            new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
+            readiness);
+
+    probe.process(batch(1));
+
+    assertThat(waits).hasSize(1);
+    assertThat(readiness.has(PipelineProcessor.SINK_UNAVAILABLE)).isFalse();
+  }
+
+  @Test
+  void unknownFailuresAreRetriedUpToMaxAttemptsThenIsolated() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      sink.writeFailures.add(new SQLException("internal", "XX000"));
+    }
+    sink.isolatedRejections = Map.of(1, new SQLException("internal", "XX000"));
+
+    processor.process(batch(3));
+
+    assertThat(waits).as("backoffs between the 3 attempts").hasSize(2);
+    assertThat(sink.isolatingCalls).isEqualTo(1);
+    assertThat(producer.history()).hasSize(1);
+    assertThat(
+            new String(
+                producer.history().get(0).headers().lastHeader("ferry.dlt.attempts").value(),
+                UTF_8))
+        .isEqualTo("4");
+  }
+
+  @Test
+  void aPermanentFailureIsIsolatedAtOnceAndOnlyTheBadRowIsDeadLettered() throws Exception {
+    sink.writeFailures.add(new SQLException("check", "23514"));
+    sink.isolatedRejections = Map.of(2, new SQLException("check", "23514"));
+    List<WorkItem> items = batch(4);
+
+    processor.process(items);
+
+    assertThat(waits).isEmpty();
+    assertThat(sink.isolatingCalls).isEqualTo(1);
+    assertThat(producer.history()).hasSize(1);
+    assertThat(producer.history().get(0).value()).isEqualTo("{\"id\":2}".getBytes(UTF_8));
+    assertThat(counters.applied()).isEqualTo(3);
+    assertThat(items.get(0).partition().offsets().watermark()).hasValue(4);
+  }
+
+  @Test
+  void aStopDuringBackoffLeavesTheBatchIncomplete() throws Exception {
+    sink.writeFailures.add(new SQLException("gone", "57P01"));
+    PipelineProcessor stopping =
+        new PipelineProcessor(
+            config,
+            sink,
+            new DeadLetterPublisher(
+                producer,
+                config.deadLetter(),
+                "g",
+                backoff,
+                new StopSignal(),
+                Clock.systemUTC(),
+                Duration.ofSeconds(5)),
+            backoff,
+            timeout -> true,
+            counters,
+            new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
+            readiness);
+    List<WorkItem> items = batch(2);
+
+    stopping.process(items);
+
+    assertThat(items.get(0).partition().offsets().watermark()).hasValue(0);
+    assertThat(producer.history()).isEmpty();
+  }
+}
