@@ -80,13 +80,15 @@ public final class PostgresSink implements RowSink {
           Row first = rows.get(start);
           TableWriter writer = writer(first.pipeline());
           int end = start;
+          while (end < rows.size()
+              && rows.get(end).pipeline().equals(first.pipeline())
+              && rows.get(end).delete() == first.delete()) {
+            end++;
+          }
           try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(first))) {
-            while (end < rows.size()
-                && rows.get(end).pipeline().equals(first.pipeline())
-                && rows.get(end).delete() == first.delete()) {
-              writer.bind(ps, rows.get(end));
+            for (Row row : writer.lastPerKey(rows.subList(start, end))) {
+              writer.bind(ps, row);
               ps.addBatch();
-              end++;
             }
             ps.executeBatch();
           }

@@ -25,13 +25,21 @@ public final class TableWriter {
   private final String deleteSql;
   private final int columns;
   private final int keyColumns;
+  private final int[] upsertKeyIndexes;
 
-  private TableWriter(String pipeline, String sql, String deleteSql, int columns, int keyColumns) {
+  private TableWriter(
+      String pipeline,
+      String sql,
+      String deleteSql,
+      int columns,
+      int keyColumns,
+      int[] upsertKeyIndexes) {
     this.pipeline = pipeline;
     this.sql = sql;
     this.deleteSql = deleteSql;
     this.columns = columns;
     this.keyColumns = keyColumns;
+    this.upsertKeyIndexes = upsertKeyIndexes;
   }
 
   /** Reads the table's columns and builds the statement; fails with a readable message. */
@@ -61,7 +69,8 @@ public final class TableWriter {
         sql(pipeline, types),
         deleteSql(pipeline, types),
         pipeline.columns().size(),
-        pipeline.keyColumns().size());
+        pipeline.keyColumns().size(),
+        upsertKeyIndexes(pipeline));
   }
 
   private static Map<String, String> columnTypes(Connection connection, TableName table)
@@ -116,6 +125,35 @@ public final class TableWriter {
       sql.append(updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
     }
     return sql.toString();
+  }
+
+  private static int[] upsertKeyIndexes(PipelineSettings pipeline) {
+    if (pipeline.mode() != PipelineSettings.Mode.UPSERT) {
+      return new int[0];
+    }
+    List<String> names = new ArrayList<>(pipeline.columns().keySet());
+    return pipeline.keyColumns().stream().mapToInt(names::indexOf).toArray();
+  }
+
+  /**
+   * For an upsert, keeps only the last row of each key in a run of inserts: Postgres rejects one
+   * INSERT … ON CONFLICT DO UPDATE that touches the same row twice, and the last row is what the
+   * run would leave anyway. Other runs are returned as they are.
+   */
+  List<Row> lastPerKey(List<Row> run) {
+    if (upsertKeyIndexes.length == 0 || run.size() < 2 || run.get(0).delete()) {
+      return run;
+    }
+    Map<List<String>, Row> last = new LinkedHashMap<>();
+    for (Row row : run) {
+      List<String> key = new ArrayList<>(upsertKeyIndexes.length);
+      for (int i : upsertKeyIndexes) {
+        key.add(row.values()[i]);
+      }
+      last.remove(key);
+      last.put(key, row);
+    }
+    return last.size() == run.size() ? run : new ArrayList<>(last.values());
   }
 
   /** {@code DELETE … WHERE k1 = CAST(? AS t1) AND …}; null without key columns. */

@@ -18,6 +18,8 @@ public final class FerryYaml {
   private String urlParameters = "";
   private int viaPort = -1;
   private String tombstones = "skip";
+  private String mode = "insert";
+  private String keyColumns = "[]";
   private final Map<String, String> breaker = new LinkedHashMap<>();
   private Map<String, String> columns =
       new LinkedHashMap<>(
@@ -66,6 +68,13 @@ public final class FerryYaml {
   /** Appends {@code ?params} to the database URL, e.g. {@code ApplicationName=zombie}. */
   public FerryYaml urlParameters(String params) {
     this.urlParameters = params;
+    return this;
+  }
+
+  /** Upsert mode with these key columns. */
+  public FerryYaml upsert(String... keyColumns) {
+    this.mode = "upsert";
+    this.keyColumns = "[" + String.join(", ", keyColumns) + "]";
     return this;
   }
 
@@ -145,6 +154,8 @@ public final class FerryYaml {
             topics: [%s]
             table: %s
             tombstones: %s
+            mode: %s
+            key-columns: %s
             columns:
         %s
         """
@@ -160,6 +171,8 @@ public final class FerryYaml {
             topic,
             pg.qualified(table),
             tombstones,
+            mode,
+            keyColumns,
             columnLines);
   }
 
