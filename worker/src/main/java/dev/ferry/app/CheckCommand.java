@@ -1,0 +1,125 @@
+package dev.ferry.app;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.bookkeeping.Migrations;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.PipelineSettings;
+import dev.ferry.sink.SinkSetupException;
+import dev.ferry.sink.TableWriter;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ferry check}: validates the config, reaches Kafka and Postgres, and checks that every
+ * input topic, target table and column exists; reports the dead-letter topics and Ferry's schema.
+ * Changes nothing. Exit 0 when everything is in place, 1 when something is not, 2 for a bad config.
+ */
+@Command(
+    name = "check",
+    description = "Check the config, Kafka, Postgres, topics and tables; change nothing.",
+    mixinStandardHelpOptions = true)
+final class CheckCommand implements Callable<Integer> {
+  private static final long TIMEOUT_MS = 15_000;
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigFileOption config;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Optional<FerryConfig> loaded = config.load(spec.commandLine().getErr());
+    if (loaded.isEmpty()) {
+      return ExitCodes.BAD_CONFIG;
+    }
+    FerryConfig settings = loaded.get();
+    out.println("config     ok: " + settings.pipelines().size() + " pipeline(s)");
+    List<String> problems = new ArrayList<>();
+    checkPostgres(settings, out, problems);
+    checkKafka(settings, out, problems);
+    if (problems.isEmpty()) {
+      out.println("result     ok");
+      return ExitCodes.OK;
+    }
+    out.println("result     " + problems.size() + " problem(s):");
+    problems.forEach(p -> out.println("  - " + p));
+    return ExitCodes.FAILURE;
+  }
+
+  private static void checkPostgres(FerryConfig settings, PrintWriter out, List<String> problems) {
+    try (HikariDataSource db = FerryWorker.openPool(settings, 1);
+        Connection c = db.getConnection()) {
+      out.println(
+          "postgres   ok: "
+              + c.getMetaData().getDatabaseProductName()
+              + " "
+              + c.getMetaData().getDatabaseProductVersion());
+      int version = Migrations.currentVersion(c);
+      out.println(
+          "schema     ferry at version "
+              + version
+              + " of "
+              + Migrations.latestVersion()
+              + (version < Migrations.latestVersion() ? " (run or migrate upgrades it)" : ""));
+      for (PipelineSettings p : settings.pipelines()) {
+        try {
+          TableWriter.describe(c, p);
+          out.println("table      ok: " + p.table() + " (pipeline " + p.name() + ")");
+        } catch (SinkSetupException e) {
+          out.println("table      MISSING: " + e.getMessage());
+          problems.add(e.getMessage());
+        }
+      }
+    } catch (StartupException | SQLException e) {
+      out.println("postgres   UNREACHABLE: " + e.getMessage());
+      problems.add("cannot reach Postgres: " + e.getMessage());
+    }
+  }
+
+  private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
+    try (Admin admin = new KafkaClients(settings.kafka()).admin()) {
+      int brokers = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
+      out.println(
+          "kafka      ok: " + brokers + " broker(s) at " + settings.kafka().bootstrapServers());
+      Set<String> existing = admin.listTopics().names().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      List<String> present = settings.inputTopics().stream().filter(existing::contains).toList();
+      Map<String, TopicDescription> described =
+          admin.describeTopics(present).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      for (String topic : settings.inputTopics()) {
+        String dlt = settings.deadLetter().topicFor(topic);
+        if (!existing.contains(topic)) {
+          out.println("topic      MISSING: " + topic);
+          problems.add("input topic " + topic + " does not exist");
+          continue;
+        }
+        int partitions = described.get(topic).partitions().size();
+        out.println("topic      ok: " + topic + " (" + partitions + " partitions)");
+        out.println(
+            "dlt        "
+                + (existing.contains(dlt)
+                    ? "ok: " + dlt
+                    : "absent: " + dlt + " (created at start with " + partitions + " partitions)"));
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      out.println("kafka      UNREACHABLE: " + e);
+      problems.add("cannot reach Kafka at " + settings.kafka().bootstrapServers() + ": " + e);
+    }
+  }
+}

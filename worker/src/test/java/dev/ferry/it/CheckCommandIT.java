@@ -1,0 +1,68 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.support.FerryProcess;
+import dev.ferry.support.FerryYaml;
+import dev.ferry.testkit.kafka.KafkaBrokerExtension;
+import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ferry check} reports what is in place and what is missing, and changes nothing. */
+@Timeout(120)
+class CheckCommandIT {
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
+
+  @BeforeAll
+  static void tables() {
+    PG.executeSchemaFile("events.sql");
+  }
+
+  @Test
+  void everythingInPlaceIsReportedOkWithTheDeadLetterTopicToBeCreated(@TempDir Path dir)
+      throws Exception {
+    String topic = KAFKA.uniqueTopic("check");
+    KAFKA.createTopic(topic, 4);
+    String output = check(dir, FerryYaml.events(KAFKA.bootstrapServers(), PG, topic), 0);
+
+    assertThat(output)
+        .contains("postgres   ok: PostgreSQL")
+        .contains("table      ok: " + PG.qualified("events"))
+        .contains("topic      ok: " + topic + " (4 partitions)")
+        .contains("dlt        absent: " + topic + ".dlt (created at start with 4 partitions)")
+        .contains("result     ok");
+  }
+
+  @Test
+  void aMissingTableAndTopicAreProblems(@TempDir Path dir) throws Exception {
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, "no-such-topic").table("no_such_table"),
+            1);
+
+    assertThat(output)
+        .contains("table      MISSING: table " + PG.qualified("no_such_table") + " does not exist")
+        .contains("topic      MISSING: no-such-topic")
+        .contains("result     2 problem(s):");
+  }
+
+  private static String check(Path dir, FerryYaml yaml, int expectedExit) throws Exception {
+    Path config = dir.resolve("ferry.yaml");
+    Files.writeString(config, yaml.text());
+    try (FerryProcess ferry = FerryProcess.start(dir, "check", "--config", config.toString())) {
+      assertThat(ferry.awaitExit(Duration.ofSeconds(60)))
+          .as("exit code; output:\n%s", ferry.output())
+          .isEqualTo(expectedExit);
+      return ferry.output();
+    }
+  }
+}
