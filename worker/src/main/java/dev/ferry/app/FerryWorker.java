@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
@@ -16,12 +17,23 @@ import dev.ferry.health.HttpEndpoint;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.State;
 import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.metrics.MetricsCatalog;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.pipeline.PipelineProcessor;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +73,9 @@ public final class FerryWorker {
   private final WorkerCounters counters = new WorkerCounters();
   private final Readiness readiness = new Readiness();
   private final DeadLetterBreaker breaker;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final List<AutoCloseable> binders = new java.util.ArrayList<>();
   private volatile State state = State.STARTING;
   private volatile int exitCode = ExitCodes.OK;
 
@@ -133,9 +149,10 @@ public final class FerryWorker {
             config.retry().maxBackoff(),
             ThreadLocalRandom.current());
     StopSignal workersStop = new StopSignal();
+    KafkaProducer<byte[], byte[]> producer = clients.deadLetterProducer();
     deadLetters =
         new DeadLetterPublisher(
-            clients.deadLetterProducer(),
+            producer,
             config.deadLetter(),
             config.kafka().groupId(),
             backoff,
@@ -172,11 +189,16 @@ public final class FerryWorker {
     try {
       http =
           new HttpEndpoint(
-              config.http().port(), this::livenessProblems, this::readinessReasons, this::resume);
+              config.http().port(),
+              this::livenessProblems,
+              this::readinessReasons,
+              this::resume,
+              registry::scrape);
     } catch (java.io.IOException e) {
       throw new StartupException(
           "cannot listen on http.port " + config.http().port() + ": " + e.getMessage(), e);
     }
+    bindMetrics(consumer, producer);
     pool.start();
     pollThread = new Thread(this::runPollLoop, "ferry-poll");
     pollThread.start();
@@ -189,7 +211,39 @@ public final class FerryWorker {
   }
 
   private HikariDataSource openPool() throws StartupException {
-    return openPool(config, config.database().poolSize());
+    HikariDataSource pool = openPool(config, config.database().poolSize());
+    pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+    return pool;
+  }
+
+  private void bindMetrics(
+      KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer) {
+    MetricsCatalog.register(
+        registry,
+        new MetricsCatalog.Sources(
+            counters,
+            lanes,
+            pollLoop,
+            breaker,
+            config.pipelines().stream().map(p -> p.name()).toList(),
+            () -> state,
+            () -> readinessReasons().isEmpty(),
+            () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    binders.add(gc);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+    consumerMetrics.bindTo(registry);
+    binders.add(consumerMetrics);
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
+    binders.add(producerMetrics);
   }
 
   /** A connection pool for {@code config.database}; also used by the one-shot commands. */
@@ -395,6 +449,17 @@ public final class FerryWorker {
     }
     if (dataSource != null) {
       step("close connection pool", dataSource::close);
+    }
+    for (AutoCloseable binder : binders) {
+      step(
+          "close metrics binder",
+          () -> {
+            try {
+              binder.close();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
     }
   }
 

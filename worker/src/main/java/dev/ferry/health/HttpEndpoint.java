@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * The worker's HTTP endpoint (JDK {@code HttpServer}, one thread {@code ferry-http}):
  *
  * <ul>
+ *   <li>{@code GET /metrics}: Prometheus text format;
  *   <li>{@code GET /health/live}: 200 while the poll loop and the workers run, else 503;
  *   <li>{@code GET /health/ready}: 200 when there is no reason not to be ready, else 503 with a
  *       JSON body naming the reasons;
@@ -46,20 +47,25 @@ public final class HttpEndpoint implements AutoCloseable {
    * @param liveness reasons the worker is not live; empty when it is
    * @param readiness reasons the worker is not ready
    * @param resume resumes a halted pipeline by name
+   * @param metrics the Prometheus text exposition
    */
   public HttpEndpoint(
       int port,
       Supplier<? extends Collection<String>> liveness,
       Supplier<? extends Collection<String>> readiness,
-      Function<String, ResumeResult> resume)
+      Function<String, ResumeResult> resume,
+      Supplier<String> metrics)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 16);
+    server.createContext(
+        "/metrics",
+        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
     server.createContext("/health/live", ex -> health(ex, liveness.get(), "live"));
     server.createContext("/health/ready", ex -> health(ex, readiness.get(), "ready"));
     server.createContext("/pipelines/", ex -> resume(ex, resume));
     server.setExecutor(executor);
     server.start();
-    log.info("http endpoint on port {} (/health/live, /health/ready)", port());
+    log.info("http endpoint on port {} (/metrics, /health/live, /health/ready)", port());
   }
 
   public int port() {
@@ -107,8 +113,13 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   private static void respond(HttpExchange ex, int status, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
+    respond(ex, status, "application/json", json);
+  }
+
+  private static void respond(HttpExchange ex, int status, String type, String text)
+      throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(status, body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);

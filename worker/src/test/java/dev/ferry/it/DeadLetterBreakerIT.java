@@ -74,6 +74,8 @@ class DeadLetterBreakerIT {
       HttpResponse<String> ready = get(http, worker, "/health/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).contains("pipeline-halted:events");
+      String metrics = get(http, worker, "/metrics").body();
+      assertThat(metrics).contains("ferry_pipeline_halted{pipeline=\"events\"} 1");
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> worker.lanes().inMemory() == 0 && worker.pollLoop().pausedPartitions() == 3);
@@ -86,6 +88,8 @@ class DeadLetterBreakerIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(resumed.statusCode()).isEqualTo(200);
+      assertThat(get(http, worker, "/metrics").body())
+          .contains("ferry_pipeline_halted{pipeline=\"events\"} 0");
       await()
           .atMost(Duration.ofSeconds(60))
           .until(

@@ -1,0 +1,86 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.app.FerryWorker;
+import dev.ferry.support.FerryYaml;
+import dev.ferry.support.GroupLag;
+import dev.ferry.testkit.kafka.KafkaBrokerExtension;
+import dev.ferry.testkit.load.LoadGenerator;
+import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code /metrics} serves Ferry's catalog and the Kafka, HikariCP, JVM and process meters. */
+@Timeout(120)
+class MetricsEndpointIT {
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
+
+  private static final String GROUP = "ferry-metrics";
+
+  @BeforeAll
+  static void tables() {
+    PG.executeSchemaFile("events.sql");
+  }
+
+  @Test
+  void metricsCountWhatTheWorkerDid() throws Exception {
+    String topic = KAFKA.uniqueTopic("metrics");
+    KAFKA.createTopic(topic, 2);
+    var sent =
+        LoadGenerator.builder(KAFKA.bootstrapServers())
+            .topic(topic)
+            .count(1_000)
+            .badFraction(0.05)
+            .seed(9)
+            .build()
+            .run();
+    FerryWorker worker =
+        FerryWorker.start(
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).group(GROUP).load());
+    String metrics;
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      metrics = response.body();
+    } finally {
+      worker.requestStop();
+      worker.awaitTermination(Duration.ofSeconds(60));
+    }
+
+    assertThat(metrics)
+        .contains("ferry_records_applied_total " + sent.good().size() + ".0")
+        .contains("ferry_records_dead_lettered_total " + sent.bad() + ".0")
+        .contains("ferry_partitions_assigned 2.0")
+        .contains("ferry_queue_capacity 10000.0")
+        .contains("ferry_lane_depth{lane=\"1\"}")
+        .contains("ferry_sink_available 1.0")
+        .contains("ferry_ready 1.0")
+        .contains("ferry_lifecycle_state 1.0")
+        .contains("ferry_rebalances_total{kind=\"assigned\"} 1.0")
+        .contains("hikaricp_connections")
+        .contains("kafka_consumer_")
+        .contains("jvm_memory_used_bytes")
+        .contains("process_cpu_usage");
+  }
+}
