@@ -14,5 +14,8 @@ public final class ExitCodes {
   /** The drain ran out of time; uncommitted records will be re-read by the next owner. */
   public static final int DRAIN_TIMEOUT = 3;
 
+  /** A second SIGTERM/SIGINT cut the drain short; uncommitted records are read again later. */
+  public static final int FORCED = 130;
+
   private ExitCodes() {}
 }

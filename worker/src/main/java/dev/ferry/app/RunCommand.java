@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +41,29 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     FerryConfig settings = loaded.get();
-    // The hook is in place before the start, so that a signal during the start still drains.
+    // Signals are handled before the start, so that one arriving during the start still drains.
     Duration patience = settings.worker().drainTimeout().plus(SHUTDOWN_MARGIN);
     AtomicReference<FerryWorker> running = new AtomicReference<>();
+    AtomicBoolean stopAsked = new AtomicBoolean();
     CountDownLatch startEnded = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> stopOnSignal(running, startEnded, patience), "ferry-shutdown"));
+    boolean signals =
+        Signals.install(
+            () -> {
+              stopAsked.set(true);
+              FerryWorker w = running.get();
+              if (w != null) {
+                w.requestStop();
+              }
+            },
+            () -> {
+              System.out.flush();
+              Runtime.getRuntime().halt(ExitCodes.FORCED);
+            });
+    if (!signals) {
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(() -> stopOnSignal(running, startEnded, patience), "ferry-shutdown"));
+    }
     FerryWorker worker;
     try {
       worker = FerryWorker.start(settings);
@@ -59,6 +76,9 @@ final class RunCommand implements Callable<Integer> {
       startEnded.countDown();
     }
     running.set(worker);
+    if (stopAsked.get()) {
+      worker.requestStop();
+    }
     while (!worker.awaitTermination(Duration.ofDays(1))) {
       log.debug("still running");
     }
@@ -66,9 +86,10 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs in the JVM's shutdown sequence (SIGTERM, SIGINT, or System.exit after a failure): drains
-   * the worker, then halts with the worker's exit code, because a JVM ended by a signal would
-   * otherwise report 143 even after a clean drain.
+   * The fallback when signals cannot be handled directly: runs in the JVM's shutdown sequence
+   * (SIGTERM, SIGINT, or System.exit after a failure), drains the worker, then halts with the
+   * worker's exit code, because a JVM ended by a signal would otherwise report 143 even after a
+   * clean drain. A second signal has no effect in this mode.
    */
   private static void stopOnSignal(
       AtomicReference<FerryWorker> running, CountDownLatch startEnded, Duration patience) {

@@ -92,10 +92,10 @@ public final class PollLoop {
   }
 
   /**
-   * Polls until the stop signal is set, then drains: pauses everything, drops the queued records,
-   * waits up to {@code drainTimeout} for the batches in the workers' hands while still polling and
-   * committing, and commits the final watermarks. The consumer is not closed here; the caller owns
-   * it.
+   * Polls until the stop signal is set, then drains: pauses everything, waits up to {@code
+   * drainTimeout} for every record already taken from Kafka to complete, while still polling and
+   * committing, and commits the final watermarks (so that the committed offsets are exactly what
+   * was applied). The consumer is not closed here; the caller owns it.
    *
    * @return the number of records still held when the drain ended (0 for a complete drain)
    */
@@ -249,10 +249,8 @@ public final class PollLoop {
     draining = true;
     long deadline = clock.millis() + timeout.toMillis();
     applyPauses();
-    int dropped = handler.discardQueued(s -> true);
     log.info(
-        "draining: {} queued records left for the next owner, {} in flight, waiting up to {} ms",
-        dropped,
+        "draining: finishing {} records taken from Kafka, waiting up to {} ms",
         handler.inMemory(),
         timeout.toMillis());
     while (handler.inMemory() > 0 && clock.millis() < deadline) {

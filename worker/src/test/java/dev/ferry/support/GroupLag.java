@@ -14,6 +14,24 @@ import org.apache.kafka.common.TopicPartition;
 public final class GroupLag {
   private GroupLag() {}
 
+  /** The sum of the group's committed offsets on the topic: records committed as done. */
+  public static long committed(String bootstrap, String group, String topic)
+      throws InterruptedException, ExecutionException {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(p)) {
+      return admin
+          .listConsumerGroupOffsets(group)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .entrySet()
+          .stream()
+          .filter(e -> e.getKey().topic().equals(topic))
+          .mapToLong(e -> e.getValue().offset())
+          .sum();
+    }
+  }
+
   public static long of(String bootstrap, String group, String topic)
       throws InterruptedException, ExecutionException {
     Properties p = new Properties();
