@@ -70,7 +70,7 @@ public final class FerryWorker {
   private final Clock clock;
   private final StopSignal stopRequested = new StopSignal();
   private final CountDownLatch terminated = new CountDownLatch(1);
-  private final WorkerCounters counters = new WorkerCounters();
+  private final WorkerCounters counters;
   private final Readiness readiness = new Readiness();
   private final DeadLetterBreaker breaker;
   private final PrometheusMeterRegistry registry =
@@ -87,12 +87,14 @@ public final class FerryWorker {
   private PollLoop pollLoop;
   private MarkerCleaner markerCleaner;
   private HttpEndpoint http;
+  private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
 
   private FerryWorker(FerryConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.breaker = new DeadLetterBreaker(config.deadLetter().breaker(), this::onHalt);
+    this.counters = new WorkerCounters(registry);
   }
 
   /**
@@ -161,7 +163,7 @@ public final class FerryWorker {
             Duration.ofSeconds(60));
     PipelineProcessor processor =
         new PipelineProcessor(
-            config, sink, deadLetters, backoff, workersStop, counters, breaker, readiness);
+            config, sink, deadLetters, backoff, workersStop, counters, breaker, readiness, clock);
     pool =
         new WorkerPool(
             lanes,
@@ -193,7 +195,7 @@ public final class FerryWorker {
               this::livenessProblems,
               this::readinessReasons,
               this::resume,
-              registry::scrape);
+              this::scrape);
     } catch (java.io.IOException e) {
       throw new StartupException(
           "cannot listen on http.port " + config.http().port() + ": " + e.getMessage(), e);
@@ -218,17 +220,17 @@ public final class FerryWorker {
 
   private void bindMetrics(
       KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer) {
-    MetricsCatalog.register(
-        registry,
-        new MetricsCatalog.Sources(
-            counters,
-            lanes,
-            pollLoop,
-            breaker,
-            config.pipelines().stream().map(p -> p.name()).toList(),
-            () -> state,
-            () -> readinessReasons().isEmpty(),
-            () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
+    refreshMetrics =
+        MetricsCatalog.register(
+            registry,
+            new MetricsCatalog.Sources(
+                lanes,
+                pollLoop,
+                breaker,
+                config.pipelines().stream().map(p -> p.name()).toList(),
+                () -> state,
+                () -> readinessReasons().isEmpty(),
+                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
@@ -363,6 +365,11 @@ public final class FerryWorker {
         .forEach(pollLoop::restart);
     log.warn("pipeline {} resumed by an operator", pipeline);
     return HttpEndpoint.ResumeResult.RESUMED;
+  }
+
+  private String scrape() {
+    refreshMetrics.run();
+    return registry.scrape();
   }
 
   /** Why the worker is not ready; empty when it is. */

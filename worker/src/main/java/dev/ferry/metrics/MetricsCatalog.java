@@ -7,6 +7,8 @@ import dev.ferry.source.PollLoop;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -23,7 +25,6 @@ public final class MetricsCatalog {
 
   /** The live state the meters read; every reader is cheap and thread-safe. */
   public record Sources(
-      WorkerCounters counters,
       Lanes lanes,
       PollLoop pollLoop,
       DeadLetterBreaker breaker,
@@ -32,47 +33,31 @@ public final class MetricsCatalog {
       BooleanSupplier ready,
       BooleanSupplier sinkAvailable) {}
 
-  public static void register(MeterRegistry registry, Sources s) {
-    WorkerCounters c = s.counters();
-    counter(
-        registry,
-        "ferry.records.applied",
-        "Records written to Postgres",
-        c,
-        WorkerCounters::applied);
-    counter(
-        registry,
-        "ferry.records.dead.lettered",
-        "Records sent to the dead-letter topic and acknowledged",
-        c,
-        WorkerCounters::deadLettered);
-    FunctionCounter.builder("ferry.records.skipped", c, x -> x.tombstonesSkipped())
-        .description("Records completed without a write")
-        .tag("reason", "tombstone")
+  /**
+   * Registers the meters that read live state ({@link WorkerCounters} registers the ones the
+   * workers count).
+   *
+   * @return refreshes the per-partition gauges; call it before each scrape
+   */
+  public static Runnable register(MeterRegistry registry, Sources s) {
+    FunctionCounter.builder("ferry.records.consumed", s.pollLoop(), PollLoop::consumed)
+        .description("Records taken from Kafka by the poll loop")
         .register(registry);
-    FunctionCounter.builder("ferry.records.skipped", s.pollLoop(), p -> p.skippedAsApplied())
-        .description("Records completed without a write")
-        .tag("reason", "already-applied")
+    FunctionCounter.builder(
+            "ferry.records.already.applied", s.pollLoop(), PollLoop::skippedAsApplied)
+        .description("Records completed without a write because an earlier owner had applied them")
         .register(registry);
-    counter(
-        registry,
-        "ferry.retries",
-        "Batch writes retried after a failure",
-        c,
-        WorkerCounters::retries);
-    counter(
-        registry,
-        "ferry.transactions",
-        "Postgres transactions committed",
-        c,
-        WorkerCounters::transactions);
-    counter(
-        registry,
-        "ferry.transactions.fenced",
-        "Transactions rolled back because another worker claimed one of their partitions",
-        c,
-        WorkerCounters::fenced);
-
+    Gauge.builder(
+            "ferry.oldest.uncommitted.age",
+            s.pollLoop(),
+            p -> p.oldestUncommittedAgeMillis() / 1000.0)
+        .description("Seconds since the timestamp of the oldest record taken and not yet completed")
+        .baseUnit("seconds")
+        .register(registry);
+    MultiGauge lag =
+        MultiGauge.builder("ferry.consumer.lag")
+            .description("Records in the partition after this worker's position")
+            .register(registry);
     Gauge.builder("ferry.records.in.memory", s.lanes(), Lanes::inMemory)
         .description("Records held: queued in lanes or in a worker's batch")
         .register(registry);
@@ -122,14 +107,20 @@ public final class MetricsCatalog {
         .description("0 starting, 1 running, 2 draining, 3 stopped, 4 failed")
         .strongReference(true)
         .register(registry);
-  }
-
-  private static void counter(
-      MeterRegistry registry,
-      String name,
-      String description,
-      WorkerCounters counters,
-      java.util.function.ToDoubleFunction<WorkerCounters> value) {
-    FunctionCounter.builder(name, counters, value).description(description).register(registry);
+    PollLoop loop = s.pollLoop();
+    return () ->
+        lag.register(
+            loop.lags().entrySet().stream()
+                .map(
+                    e ->
+                        MultiGauge.Row.of(
+                            Tags.of(
+                                "topic",
+                                e.getKey().topic(),
+                                "partition",
+                                Integer.toString(e.getKey().partition())),
+                            e.getValue()))
+                .toList(),
+            true);
   }
 }

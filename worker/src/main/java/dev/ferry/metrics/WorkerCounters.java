@@ -1,62 +1,164 @@
 package dev.ferry.metrics;
 
-import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
 
-/** Running totals of what the workers did. Thread-safe; cheap to update from every worker. */
+/**
+ * What the workers did, as Micrometer meters with low-cardinality labels (pipeline, reason, class);
+ * the totals read back for tests and logs. Declared here and in {@link MetricsCatalog}, documented
+ * in {@code docs/metrics.md}. Thread-safe.
+ */
 public final class WorkerCounters {
-  private final LongAdder applied = new LongAdder();
-  private final LongAdder tombstonesSkipped = new LongAdder();
-  private final LongAdder deadLettered = new LongAdder();
-  private final LongAdder retries = new LongAdder();
-  private final LongAdder transactions = new LongAdder();
-  private final LongAdder fenced = new LongAdder();
+  private final MeterRegistry registry;
+  private final Counter transactions;
+  private final Counter fenced;
+  private final DistributionSummary batchSize;
+  private final Timer transactionDuration;
+  private final Timer endToEnd;
 
-  public void addApplied(int records) {
-    applied.add(records);
+  /** Counters that nobody scrapes, for tests. */
+  public WorkerCounters() {
+    this(new SimpleMeterRegistry());
   }
 
-  public void addTombstoneSkipped() {
-    tombstonesSkipped.increment();
+  public WorkerCounters(MeterRegistry registry) {
+    this.registry = registry;
+    this.transactions =
+        Counter.builder("ferry.transactions")
+            .description("Postgres transactions committed")
+            .register(registry);
+    this.fenced =
+        Counter.builder("ferry.transactions.fenced")
+            .description(
+                "Transactions rolled back because another worker claimed one of their partitions")
+            .register(registry);
+    this.batchSize =
+        DistributionSummary.builder("ferry.batch.size")
+            .description("Rows written per committed transaction")
+            .serviceLevelObjectives(1, 10, 50, 100, 250, 500, 1000, 5000)
+            .register(registry);
+    this.transactionDuration =
+        Timer.builder("ferry.transaction.duration")
+            .description("Time from the start of a write transaction to its commit")
+            .serviceLevelObjectives(
+                Duration.ofMillis(5),
+                Duration.ofMillis(10),
+                Duration.ofMillis(25),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5))
+            .register(registry);
+    this.endToEnd =
+        Timer.builder("ferry.end.to.end.latency")
+            .description("Time from a record's Kafka timestamp to the commit of its row")
+            .serviceLevelObjectives(
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5))
+            .register(registry);
   }
 
-  public void addDeadLettered() {
-    deadLettered.increment();
+  private Counter counter(String name, String description, String... tags) {
+    return Counter.builder(name).description(description).tags(tags).register(registry);
   }
 
-  public void addRetry() {
-    retries.increment();
+  public void addApplied(String pipeline, int records) {
+    counter("ferry.records.applied", "Records written to Postgres", "pipeline", pipeline)
+        .increment(records);
   }
 
-  public void addTransaction() {
+  public void addTombstoneSkipped(String pipeline) {
+    counter(
+            "ferry.records.skipped",
+            "Records completed without a write",
+            "pipeline",
+            pipeline,
+            "reason",
+            "tombstone")
+        .increment();
+  }
+
+  public void addDeadLettered(String pipeline, String reason) {
+    counter(
+            "ferry.records.dead.lettered",
+            "Records sent to the dead-letter topic and acknowledged",
+            "pipeline",
+            pipeline,
+            "reason",
+            reason)
+        .increment();
+  }
+
+  /**
+   * @param failureClass transient, unknown or permanent
+   */
+  public void addRetry(String failureClass) {
+    counter(
+            "ferry.retries",
+            "Batch writes retried after a failure",
+            "class",
+            failureClass.toLowerCase(Locale.ROOT))
+        .increment();
+  }
+
+  /** A committed transaction of {@code rows} rows that took {@code duration}. */
+  public void addTransaction(int rows, Duration duration) {
     transactions.increment();
+    batchSize.record(rows);
+    transactionDuration.record(duration);
+  }
+
+  /** A record whose row committed {@code latency} after the record's timestamp. */
+  public void recordEndToEnd(Duration latency) {
+    if (!latency.isNegative()) {
+      endToEnd.record(latency);
+    }
   }
 
   public void addFenced() {
     fenced.increment();
   }
 
-  /** Transactions rolled back because another worker had claimed one of their partitions. */
-  public long fenced() {
-    return fenced.sum();
+  private double sum(String name) {
+    return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
 
   public long applied() {
-    return applied.sum();
+    return (long) sum("ferry.records.applied");
   }
 
   public long tombstonesSkipped() {
-    return tombstonesSkipped.sum();
+    return (long) sum("ferry.records.skipped");
   }
 
   public long deadLettered() {
-    return deadLettered.sum();
+    return (long) sum("ferry.records.dead.lettered");
   }
 
   public long retries() {
-    return retries.sum();
+    return (long) sum("ferry.retries");
   }
 
   public long transactions() {
-    return transactions.sum();
+    return (long) transactions.count();
+  }
+
+  /** Transactions rolled back because another worker had claimed one of their partitions. */
+  public long fenced() {
+    return (long) fenced.count();
   }
 }

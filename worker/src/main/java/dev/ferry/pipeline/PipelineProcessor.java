@@ -20,6 +20,8 @@ import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +67,7 @@ public final class PipelineProcessor implements BatchProcessor {
   private final WorkerCounters counters;
   private final DeadLetterBreaker breaker;
   private final Readiness readiness;
+  private final Clock clock;
 
   private record Pipeline(PipelineSettings settings, RowMapper mapper) {}
 
@@ -104,7 +107,8 @@ public final class PipelineProcessor implements BatchProcessor {
       Waiter backoffWait,
       WorkerCounters counters,
       DeadLetterBreaker breaker,
-      Readiness readiness) {
+      Readiness readiness,
+      Clock clock) {
     for (PipelineSettings p : config.pipelines()) {
       Pipeline pipeline = new Pipeline(p, new RowMapper(List.copyOf(p.columns().values())));
       p.topics().forEach(topic -> byTopic.put(topic, pipeline));
@@ -117,6 +121,7 @@ public final class PipelineProcessor implements BatchProcessor {
     this.counters = counters;
     this.breaker = breaker;
     this.readiness = readiness;
+    this.clock = clock;
   }
 
   @Override
@@ -138,7 +143,14 @@ public final class PipelineProcessor implements BatchProcessor {
       }
     }
     appliedByPipeline.forEach(breaker::recordApplied);
-    counters.addApplied(work.rows.size() - rejected.size());
+    appliedByPipeline.forEach(counters::addApplied);
+    long now = clock.millis();
+    for (int i = 0; i < work.rows.size(); i++) {
+      long timestamp = work.rowItems.get(i).record().timestamp();
+      if (!rejected.containsKey(i) && timestamp >= 0) {
+        counters.recordEndToEnd(Duration.ofMillis(now - timestamp));
+      }
+    }
     for (Map.Entry<Integer, SinkRejection> e : rejected.entrySet()) {
       WorkItem item = work.rowItems.get(e.getKey());
       DeadLetter letter =
@@ -167,7 +179,7 @@ public final class PipelineProcessor implements BatchProcessor {
     if (breaker.isHalted(letter.pipeline()) || !deadLetters.publish(letter)) {
       return false;
     }
-    counters.addDeadLettered();
+    counters.addDeadLettered(letter.pipeline(), letter.reason());
     return !breaker.recordDeadLettered(letter.pipeline());
   }
 
@@ -224,7 +236,7 @@ public final class PipelineProcessor implements BatchProcessor {
               "the value is null (a tombstone) and the pipeline's tombstone policy is"
                   + " dead-letter");
       default -> {
-        counters.addTombstoneSkipped();
+        counters.addTombstoneSkipped(pipeline.name());
         work.otherItems.add(item);
         work.otherOrigins.add(origin);
         return true;
@@ -247,31 +259,36 @@ public final class PipelineProcessor implements BatchProcessor {
         return Map.of();
       }
       boolean isolate = false;
+      FailureClass failed;
+      long started = System.nanoTime();
       try {
         sink.write(work.rows, work.otherOrigins);
-        counters.addTransaction();
+        counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
         readiness.set(SINK_UNAVAILABLE, false);
         return Map.of();
       } catch (FencedException e) {
         fence(work, e);
         continue;
       } catch (SQLException e) {
-        FailureClass failureClass = FailureClassifier.classify(e);
-        if (failureClass == FailureClass.UNKNOWN) {
+        failed = FailureClassifier.classify(e);
+        if (failed == FailureClass.UNKNOWN) {
           unknownFailures++;
         }
-        readiness.set(SINK_UNAVAILABLE, failureClass == FailureClass.TRANSIENT);
+        readiness.set(SINK_UNAVAILABLE, failed == FailureClass.TRANSIENT);
         isolate =
-            failureClass == FailureClass.PERMANENT
-                || (failureClass == FailureClass.UNKNOWN && unknownFailures >= maxAttempts);
+            failed == FailureClass.PERMANENT
+                || (failed == FailureClass.UNKNOWN && unknownFailures >= maxAttempts);
         if (!isolate) {
-          logRetry(work.rows, attempt, failureClass, e);
+          logRetry(work.rows, attempt, failed, e);
         }
       }
       if (isolate) {
         try {
+          long isolationStarted = System.nanoTime();
           Map<Integer, SQLException> bad = sink.writeIsolating(work.rows, work.otherOrigins);
-          counters.addTransaction();
+          counters.addTransaction(
+              work.rows.size() - bad.size(),
+              Duration.ofNanos(System.nanoTime() - isolationStarted));
           readiness.set(SINK_UNAVAILABLE, false);
           Map<Integer, SinkRejection> out = new HashMap<>();
           int attempts = attempt + 1;
@@ -281,12 +298,12 @@ public final class PipelineProcessor implements BatchProcessor {
           fence(work, e);
           continue;
         } catch (SQLException e) {
-          FailureClass failureClass = FailureClassifier.classify(e);
-          readiness.set(SINK_UNAVAILABLE, failureClass == FailureClass.TRANSIENT);
-          logRetry(work.rows, attempt, failureClass, e);
+          failed = FailureClassifier.classify(e);
+          readiness.set(SINK_UNAVAILABLE, failed == FailureClass.TRANSIENT);
+          logRetry(work.rows, attempt, failed, e);
         }
       }
-      counters.addRetry();
+      counters.addRetry(failed.name());
       if (backoffWait.await(backoff.delay(attempt++))) {
         return null;
       }

@@ -1,7 +1,7 @@
 package dev.ferry.source;
 
 import java.util.OptionalLong;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Tracks one partition's records from dispatch to completion and yields the contiguous commit
@@ -11,17 +11,24 @@ import java.util.TreeSet;
  * Offsets must be dispatched in increasing order, as a consumer returns them. Thread-safe.
  */
 public final class OffsetTracker {
-  private final TreeSet<Long> pending = new TreeSet<>();
+  /** Pending offsets with their record timestamps (epoch ms, -1 when unknown). */
+  private final TreeMap<Long, Long> pending = new TreeMap<>();
+
   private long nextOffset = -1;
   private long committed = -1;
 
   /** Registers a record handed to a worker. */
   public synchronized void dispatched(long offset) {
+    dispatched(offset, -1);
+  }
+
+  /** Registers a record handed to a worker, with its timestamp for the age of the oldest. */
+  public synchronized void dispatched(long offset, long timestamp) {
     if (offset < nextOffset) {
       throw new IllegalArgumentException(
           "offset " + offset + " dispatched after " + (nextOffset - 1) + ": offsets must increase");
     }
-    pending.add(offset);
+    pending.put(offset, timestamp);
     nextOffset = offset + 1;
   }
 
@@ -35,7 +42,7 @@ public final class OffsetTracker {
     if (nextOffset < 0) {
       return OptionalLong.empty();
     }
-    return OptionalLong.of(pending.isEmpty() ? nextOffset : pending.first());
+    return OptionalLong.of(pending.isEmpty() ? nextOffset : pending.firstKey());
   }
 
   /** The watermark if it moved past the last committed one, else empty. */
@@ -46,6 +53,14 @@ public final class OffsetTracker {
 
   public synchronized void committed(long offset) {
     committed = Math.max(committed, offset);
+  }
+
+  /** The timestamp of the oldest record not yet completed, if there is one with a timestamp. */
+  public synchronized OptionalLong oldestPendingTimestamp() {
+    if (pending.isEmpty() || pending.firstEntry().getValue() < 0) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(pending.firstEntry().getValue());
   }
 
   /** Records dispatched but not completed. */

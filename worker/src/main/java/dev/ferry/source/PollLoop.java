@@ -56,6 +56,9 @@ public final class PollLoop {
   private final Predicate<String> haltedTopic;
   private final RebalanceCounters rebalances = new RebalanceCounters();
   private final LongAdder skipped = new LongAdder();
+  private final LongAdder consumed = new LongAdder();
+  private final Map<TopicPartition, Long> lags = new ConcurrentHashMap<>();
+  private volatile long oldestUncommittedTimestamp = -1;
   private final Queue<String> restartRequests = new ConcurrentLinkedQueue<>();
   private final Set<String> discardedHaltedTopics = new HashSet<>();
 
@@ -135,7 +138,8 @@ public final class PollLoop {
         }
         continue;
       }
-      state.offsets().dispatched(record.offset());
+      consumed.increment();
+      state.offsets().dispatched(record.offset(), record.timestamp());
       if (state.takeAlreadyApplied(record.offset())) {
         state.complete(record.offset());
         skipped.increment();
@@ -270,6 +274,7 @@ public final class PollLoop {
       return;
     }
     nextCommitAtMillis = now + commitInterval.toMillis();
+    observe();
     Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions.keySet());
     if (offsets.isEmpty()) {
       return;
@@ -283,6 +288,23 @@ public final class PollLoop {
             recordCommitted(done);
           }
         });
+  }
+
+  /** Refreshes the lag and oldest-record readings for metrics; poll thread, once per interval. */
+  private void observe() {
+    long oldest = Long.MAX_VALUE;
+    for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
+      OptionalLong ts = e.getValue().offsets().oldestPendingTimestamp();
+      if (ts.isPresent()) {
+        oldest = Math.min(oldest, ts.getAsLong());
+      }
+      OptionalLong lag = consumer.currentLag(e.getKey());
+      if (lag.isPresent()) {
+        lags.put(e.getKey(), lag.getAsLong());
+      }
+    }
+    lags.keySet().retainAll(partitions.keySet());
+    oldestUncommittedTimestamp = oldest == Long.MAX_VALUE ? -1 : oldest;
   }
 
   private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> which) {
@@ -340,6 +362,25 @@ public final class PollLoop {
   /** Whether the consumer has completed a join of its group. */
   public boolean hasJoined() {
     return joined;
+  }
+
+  /** Records returned by polls and handed on (or skipped as already applied). */
+  public long consumed() {
+    return consumed.sum();
+  }
+
+  /** The consumer's lag per owned partition, as of the last commit interval. */
+  public Map<TopicPartition, Long> lags() {
+    return Map.copyOf(lags);
+  }
+
+  /**
+   * Milliseconds since the timestamp of the oldest record taken from Kafka and not yet completed,
+   * as of the last commit interval; 0 when none is pending.
+   */
+  public long oldestUncommittedAgeMillis() {
+    long ts = oldestUncommittedTimestamp;
+    return ts < 0 ? 0 : Math.max(0, clock.millis() - ts);
   }
 
   /** Records completed without processing because an earlier owner had applied them. */

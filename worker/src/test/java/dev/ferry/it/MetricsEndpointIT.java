@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.FerryWorker;
+import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
@@ -19,7 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** {@code /metrics} serves Ferry's catalog and the Kafka, HikariCP, JVM and process meters. */
+/**
+ * Metrics truth: after a run with good and bad records, the scraped counters equal the rows in
+ * Postgres and the records in the DLT; {@code /metrics} also serves Ferry's catalog and the Kafka,
+ * HikariCP, JVM and process meters.
+ */
 @Timeout(120)
 class MetricsEndpointIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -68,12 +73,24 @@ class MetricsEndpointIT {
       worker.awaitTermination(Duration.ofSeconds(60));
     }
 
+    long rows = PG.queryLong("SELECT count(*) FROM events");
+    long deadLetters = DeadLetters.readAll(KAFKA.bootstrapServers(), topic + ".dlt").size();
+    assertThat(rows).isEqualTo(sent.good().size());
+    assertThat(deadLetters).isEqualTo(sent.bad());
+    assertThat(sum(metrics, "ferry_records_applied_total")).isEqualTo(rows);
+    assertThat(sum(metrics, "ferry_records_dead_lettered_total")).isEqualTo(deadLetters);
+    assertThat(sum(metrics, "ferry_records_consumed_total")).isEqualTo(1_000);
     assertThat(metrics)
-        .contains("ferry_records_applied_total " + sent.good().size() + ".0")
-        .contains("ferry_records_dead_lettered_total " + sent.bad() + ".0")
+        .contains("ferry_records_applied_total{pipeline=\"events\"}")
+        .contains("ferry_records_dead_lettered_total{pipeline=\"events\",reason=\"invalid-json\"}")
         .contains("ferry_partitions_assigned 2.0")
         .contains("ferry_queue_capacity 10000.0")
         .contains("ferry_lane_depth{lane=\"1\"}")
+        .contains("ferry_batch_size_count")
+        .contains("ferry_transaction_duration_seconds_bucket")
+        .contains("ferry_end_to_end_latency_seconds_count")
+        .contains("ferry_consumer_lag{partition=\"0\",topic=\"" + topic + "\"}")
+        .contains("ferry_oldest_uncommitted_age_seconds")
         .contains("ferry_sink_available 1.0")
         .contains("ferry_ready 1.0")
         .contains("ferry_lifecycle_state 1.0")
@@ -82,5 +99,16 @@ class MetricsEndpointIT {
         .contains("kafka_consumer_")
         .contains("jvm_memory_used_bytes")
         .contains("process_cpu_usage");
+  }
+
+  /** The sum of every sample of a metric, across its labels. */
+  static long sum(String exposition, String metric) {
+    double total = 0;
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return Math.round(total);
   }
 }

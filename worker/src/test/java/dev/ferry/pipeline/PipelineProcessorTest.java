@@ -67,7 +67,8 @@ class PipelineProcessorTest {
           },
           counters,
           new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-          readiness);
+          readiness,
+          Clock.systemUTC());
 
   private static FerryConfig config() {
     try {
@@ -169,7 +170,8 @@ class PipelineProcessorTest {
             },
             counters,
             new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-            readiness);
+            readiness,
+            Clock.systemUTC());
 
     probe.process(batch(1));
 
@@ -231,7 +233,8 @@ class PipelineProcessorTest {
             timeout -> true,
             counters,
             new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-            readiness);
+            readiness,
+            Clock.systemUTC());
     List<WorkItem> items = batch(2);
 
     stopping.process(items);
