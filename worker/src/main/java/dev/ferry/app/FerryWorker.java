@@ -271,7 +271,11 @@ public final class FerryWorker {
       return new HikariDataSource(hikari);
     } catch (RuntimeException e) {
       throw new StartupException(
-          "cannot connect to Postgres at " + config.database().url() + ": " + rootMessage(e), e);
+          "cannot connect to Postgres at "
+              + FerryConfig.maskUrlSecrets(config.database().url())
+              + ": "
+              + rootMessage(e),
+          e);
     }
   }
 

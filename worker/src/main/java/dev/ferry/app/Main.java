@@ -26,6 +26,22 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    chooseLogFormat(System.getenv("FERRY_LOG_FORMAT"), System.console() != null);
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * JSON lines in containers, plain text on a terminal; {@code FERRY_LOG_FORMAT=json|text} decides
+   * explicitly, and {@code -Dlogback.configurationFile} wins over both. Runs before the first
+   * logger is created.
+   */
+  static void chooseLogFormat(String format, boolean terminal) {
+    if (System.getProperty("logback.configurationFile") != null) {
+      return;
+    }
+    boolean json = format == null || format.isBlank() ? !terminal : format.trim().equals("json");
+    if (json) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
   }
 }

@@ -35,6 +35,11 @@ public record FerryConfig(
     return pipelines.stream().flatMap(p -> p.topics().stream()).toList();
   }
 
+  /** Masks {@code password=…} (and other secret-looking parameters) in a JDBC URL. */
+  public static String maskUrlSecrets(String url) {
+    return url.replaceAll("(?i)((?:password|sslpassword|secret)[^=&;]*=)[^&;]*", "$1****");
+  }
+
   /** A readable rendering of the effective settings with every secret masked, for the start log. */
   public String describe() {
     Map<String, String> maskedClientProperties = ClientProperties.masked(kafka.clientProperties());
@@ -45,7 +50,7 @@ public record FerryConfig(
         + ", client-properties="
         + maskedClientProperties
         + "}, database{url="
-        + database.url()
+        + maskUrlSecrets(database.url())
         + ", username="
         + database.username()
         + ", password="

@@ -66,6 +66,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         producer.send(out).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        RecordContext.put(letter.record(), letter.pipeline());
         log.warn(
             "dead-lettered {}-{}@{} (pipeline {}, stage {}, reason {}) to {}: {}",
             letter.record().topic(),
@@ -76,9 +77,11 @@ public final class DeadLetterPublisher implements AutoCloseable {
             letter.reason(),
             out.topic(),
             letter.error().getMessage());
+        RecordContext.clear();
         return true;
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        RecordContext.put(letter.record(), letter.pipeline());
         log.warn(
             "sending dead letter of {}-{}@{} to {} failed (attempt {}), retrying: {}",
             letter.record().topic(),
@@ -87,6 +90,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
             out.topic(),
             attempt,
             String.valueOf(cause));
+        RecordContext.clear();
         if (stop.await(backoff.delay(attempt))) {
           return false;
         }

@@ -31,6 +31,12 @@ public final class FerryProcess implements AutoCloseable {
   }
 
   public static FerryProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, java.util.Map.of(), args);
+  }
+
+  /** Starts with extra environment variables. */
+  public static FerryProcess start(Path workDir, java.util.Map<String, String> env, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -38,12 +44,13 @@ public final class FerryProcess implements AutoCloseable {
     command.add(jar().toString());
     command.addAll(List.of(args));
     Path output = Files.createTempFile(workDir, "ferry-", ".log");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(output.toFile())
-            .start();
+            .redirectOutput(output.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
     return new FerryProcess(process, output);
   }
 

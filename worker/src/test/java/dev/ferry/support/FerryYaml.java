@@ -20,6 +20,8 @@ public final class FerryYaml {
   private String tombstones = "skip";
   private String mode = "insert";
   private String keyColumns = "[]";
+  private String password;
+  private int httpPort = 0;
   private final Map<String, String> breaker = new LinkedHashMap<>();
   private Map<String, String> columns =
       new LinkedHashMap<>(
@@ -68,6 +70,17 @@ public final class FerryYaml {
   /** Appends {@code ?params} to the database URL, e.g. {@code ApplicationName=zombie}. */
   public FerryYaml urlParameters(String params) {
     this.urlParameters = params;
+    return this;
+  }
+
+  /** The database password as it stands in the file, e.g. {@code ${FERRY_DB_PASSWORD}}. */
+  public FerryYaml password(String text) {
+    this.password = text;
+    return this;
+  }
+
+  public FerryYaml httpPort(int port) {
+    this.httpPort = port;
     return this;
   }
 
@@ -148,7 +161,7 @@ public final class FerryYaml {
         dead-letter:
           breaker: %s
         http:
-          port: 0
+          port: %d
         pipelines:
           - name: events
             topics: [%s]
@@ -165,9 +178,10 @@ public final class FerryYaml {
             props,
             databaseUrl(),
             pg.user(),
-            pg.password(),
+            password != null ? password : pg.password(),
             workerLines,
             breakerMap,
+            httpPort,
             topic,
             pg.qualified(table),
             tombstones,
