@@ -94,6 +94,7 @@ public final class FerryWorker {
     this.config = config;
     this.clock = clock;
     this.breaker = new DeadLetterBreaker(config.deadLetter().breaker(), this::onHalt);
+    MetricsCatalog.configure(registry);
     this.counters = new WorkerCounters(registry);
   }
 
