@@ -6,6 +6,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
+import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
@@ -87,6 +88,7 @@ public final class FerryWorker {
   private PollLoop pollLoop;
   private MarkerCleaner markerCleaner;
   private HttpEndpoint http;
+  private Admin admin;
   private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
 
@@ -128,22 +130,23 @@ public final class FerryWorker {
                     p.schema().get()));
     dataSource = openPool();
     migrate();
+    KafkaClients clients = new KafkaClients(config.kafka());
+    ensureDeadLetterTopics(clients);
+    TopicIds topicIds = new TopicIds(admin);
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
     PostgresSink sink;
     try {
-      sink = PostgresSink.open(dataSource, config.pipelines(), bookkeepingGroup);
+      sink = PostgresSink.open(dataSource, config.pipelines(), bookkeepingGroup, topicIds);
     } catch (SinkSetupException e) {
       throw new StartupException(e.getMessage(), e);
     }
     PartitionClaimer claimer = PartitionClaimer.NONE;
     EpochStore epochs = null;
     if (config.worker().exactlyOnce()) {
-      epochs = new EpochStore(dataSource, config.kafka().groupId(), owner());
+      epochs = new EpochStore(dataSource, config.kafka().groupId(), owner(), topicIds);
       claimer = epochs;
     }
-    KafkaClients clients = new KafkaClients(config.kafka());
-    ensureDeadLetterTopics(clients);
 
     lanes = new Lanes(config.worker().threads(), config.worker().queueCapacity());
     Backoff backoff =
@@ -303,7 +306,8 @@ public final class FerryWorker {
   }
 
   private void ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
-    try (Admin admin = clients.admin()) {
+    try {
+      admin = clients.admin();
       DeadLetterTopics.ensure(
           admin, config.deadLetter(), config.inputTopics(), ADMIN_TIMEOUT, stopRequested);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
@@ -458,6 +462,9 @@ public final class FerryWorker {
     }
     if (deadLetters != null) {
       step("close dead-letter producer", () -> deadLetters.close(CLOSE_STEP_TIMEOUT));
+    }
+    if (admin != null) {
+      step("close admin client", () -> admin.close(CLOSE_STEP_TIMEOUT));
     }
     if (dataSource != null) {
       step("close connection pool", dataSource::close);

@@ -7,10 +7,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.util.HashSet;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ownership side of the exactly-once bookkeeping: claims partitions (bumping their epoch and
@@ -24,10 +27,16 @@ import org.apache.kafka.common.TopicPartition;
  * has not passed its check yet will find the new epoch and roll back.
  */
 public final class EpochStore implements PartitionClaimer {
+  private static final Logger log = LoggerFactory.getLogger(EpochStore.class);
+
   private static final String BUMP =
-      "INSERT INTO ferry.partition_epochs AS e (group_id, topic, partition, epoch, owner)"
-          + " VALUES (?, ?, ?, 1, ?) ON CONFLICT (group_id, topic, partition) DO UPDATE"
-          + " SET epoch = e.epoch + 1, owner = EXCLUDED.owner, claimed_at = now() RETURNING epoch";
+      "INSERT INTO ferry.partition_epochs AS e (group_id, topic, partition, epoch, owner, topic_id)"
+          + " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (group_id, topic, partition) DO UPDATE"
+          + " SET epoch = e.epoch + 1, owner = EXCLUDED.owner, topic_id = EXCLUDED.topic_id,"
+          + " claimed_at = now() RETURNING epoch";
+  private static final String FORGET_OLD_INCARNATIONS =
+      "DELETE FROM ferry.applied_offsets WHERE group_id = ? AND topic = ? AND partition = ?"
+          + " AND topic_id IS DISTINCT FROM ?";
   private static final String LOAD =
       "SELECT offsets FROM ferry.applied_offsets WHERE group_id = ? AND topic = ? AND partition = ?";
   private static final String CLEAN =
@@ -37,15 +46,24 @@ public final class EpochStore implements PartitionClaimer {
   private final DataSource dataSource;
   private final String groupId;
   private final String owner;
+  private final TopicIds topicIds;
 
-  public EpochStore(DataSource dataSource, String groupId, String owner) {
+  public EpochStore(DataSource dataSource, String groupId, String owner, TopicIds topicIds) {
     this.dataSource = dataSource;
     this.groupId = groupId;
     this.owner = owner;
+    this.topicIds = topicIds;
   }
 
   @Override
   public PartitionClaim claim(TopicPartition partition) throws SQLException {
+    String topicId =
+        topicIds
+            .of(partition.topic())
+            .orElseThrow(
+                () ->
+                    new SQLTransientException(
+                        "the id of topic " + partition.topic() + " is not known yet"));
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -53,9 +71,22 @@ public final class EpochStore implements PartitionClaimer {
         try (PreparedStatement ps = c.prepareStatement(BUMP)) {
           bindPartition(ps, partition);
           ps.setString(4, owner);
+          ps.setString(5, topicId);
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             epoch = rs.getLong(1);
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement(FORGET_OLD_INCARNATIONS)) {
+          bindPartition(ps, partition);
+          ps.setString(4, topicId);
+          int forgotten = ps.executeUpdate();
+          if (forgotten > 0) {
+            log.warn(
+                "{} was deleted and created again since Ferry last saw it: forgot {} offset"
+                    + " markers of its earlier incarnation",
+                partition,
+                forgotten);
           }
         }
         Set<Long> applied = new HashSet<>();

@@ -27,7 +27,8 @@ public final class Migrations {
   private static final long LOCK_KEY = 0x6665727279L;
 
   /** Every migration, in order. A new one is appended here and never edited once released. */
-  static final List<String> SCRIPTS = List.of("V1__exactly_once_bookkeeping.sql");
+  static final List<String> SCRIPTS =
+      List.of("V1__exactly_once_bookkeeping.sql", "V2__topic_ids.sql");
 
   private Migrations() {}
 

@@ -6,6 +6,7 @@ import dev.ferry.lifecycle.State;
 import dev.ferry.source.PollLoop;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -36,10 +37,9 @@ public final class MetricsCatalog {
         .meterFilter(
             MeterFilter.deny(
                 id ->
-                    id.getName().contains(".ns.")
-                        || id.getName().endsWith(".ns")
+                    id.getName().matches(".*\\.(ns|ms)(\\..*)?")
+                        || (id.getType() != Meter.Type.COUNTER && id.getName().endsWith(".count"))
                         || id.getName().equals("process.cpu.time")
-                        || id.getName().equals("system.cpu.count")
                         || id.getDescription() == null
                         || id.getDescription().isBlank()));
   }

@@ -1,5 +1,6 @@
 package dev.ferry.sink;
 
+import dev.ferry.bookkeeping.TopicIds;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +26,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class OffsetMarkers {
   private static final String INSERT =
-      "INSERT INTO ferry.applied_offsets (group_id, topic, partition, epoch, max_offset, offsets)"
-          + " VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO ferry.applied_offsets"
+          + " (group_id, topic, partition, epoch, max_offset, offsets, topic_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String EPOCHS =
       "SELECT e.topic, e.partition, e.epoch FROM ferry.partition_epochs e"
           + " JOIN unnest(?::text[], ?::int[]) AS p(topic, partition)"
@@ -34,9 +36,11 @@ final class OffsetMarkers {
           + " WHERE e.group_id = ? ORDER BY e.topic, e.partition FOR SHARE OF e";
 
   private final String groupId;
+  private final TopicIds topicIds;
 
-  OffsetMarkers(String groupId) {
+  OffsetMarkers(String groupId, TopicIds topicIds) {
     this.groupId = groupId;
+    this.topicIds = topicIds;
   }
 
   /** Writes the markers of {@code completed} and checks the epochs; see the class comment. */
@@ -65,6 +69,7 @@ final class OffsetMarkers {
         ps.setLong(4, origins.get(0).epoch());
         ps.setLong(5, max);
         ps.setArray(6, array);
+        ps.setString(7, topicIds.of(e.getKey().topic()).orElse(null));
         ps.addBatch();
       }
       ps.executeBatch();

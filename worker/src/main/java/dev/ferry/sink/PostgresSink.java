@@ -1,5 +1,6 @@
 package dev.ferry.sink;
 
+import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
@@ -36,9 +37,13 @@ public final class PostgresSink implements RowSink {
    *
    * @param exactlyOnceGroup the consumer group whose offset markers and epochs every transaction
    *     writes and checks; empty for at-least-once writes without bookkeeping
+   * @param topicIds the ids of the input topics, which markers are scoped to
    */
   public static PostgresSink open(
-      DataSource dataSource, List<PipelineSettings> pipelines, Optional<String> exactlyOnceGroup)
+      DataSource dataSource,
+      List<PipelineSettings> pipelines,
+      Optional<String> exactlyOnceGroup,
+      TopicIds topicIds)
       throws SinkSetupException {
     Map<String, TableWriter> writers = new HashMap<>();
     List<String> problems = new ArrayList<>();
@@ -56,7 +61,8 @@ public final class PostgresSink implements RowSink {
     if (!problems.isEmpty()) {
       throw new SinkSetupException(String.join("; ", problems));
     }
-    return new PostgresSink(dataSource, writers, exactlyOnceGroup.map(OffsetMarkers::new));
+    return new PostgresSink(
+        dataSource, writers, exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)));
   }
 
   /**

@@ -1,0 +1,56 @@
+package dev.ferry.bookkeeping;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka topic id (a UUID that changes when a topic is deleted and created again) of each input
+ * topic, looked up once through the admin client and cached. The bookkeeping is scoped to it, so
+ * that the offset markers of an earlier incarnation of a topic never make Ferry skip the records of
+ * a new one. Thread-safe.
+ */
+public final class TopicIds {
+  private static final Logger log = LoggerFactory.getLogger(TopicIds.class);
+
+  private final Admin admin;
+  private final Map<String, String> ids = new ConcurrentHashMap<>();
+
+  public TopicIds(Admin admin) {
+    this.admin = admin;
+  }
+
+  /** A resolver that knows the ids in advance; for tests. */
+  public static TopicIds fixed(Map<String, String> ids) {
+    TopicIds topicIds = new TopicIds(null);
+    topicIds.ids.putAll(ids);
+    return topicIds;
+  }
+
+  /** The topic's id, or empty when it cannot be looked up now (the caller may try again). */
+  public Optional<String> of(String topic) {
+    String known = ids.get(topic);
+    if (known != null || admin == null) {
+      return Optional.ofNullable(known);
+    }
+    try {
+      TopicDescription d =
+          admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+      String id = d.topicId().toString();
+      ids.put(topic, id);
+      return Optional.of(id);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (Exception e) {
+      log.warn("cannot look up the id of topic {}: {}", topic, e.toString());
+      return Optional.empty();
+    }
+  }
+}
