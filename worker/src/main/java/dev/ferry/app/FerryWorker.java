@@ -15,6 +15,7 @@ import dev.ferry.dispatch.Lanes;
 import dev.ferry.dispatch.WorkerPool;
 import dev.ferry.errors.Backoff;
 import dev.ferry.health.HttpEndpoint;
+import dev.ferry.health.PostgresProbe;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.State;
 import dev.ferry.lifecycle.StopSignal;
@@ -66,6 +67,7 @@ public final class FerryWorker {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_STEP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration MARKER_CLEANUP_INTERVAL = Duration.ofSeconds(10);
+  private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
 
   private final FerryConfig config;
   private final Clock clock;
@@ -89,6 +91,7 @@ public final class FerryWorker {
   private MarkerCleaner markerCleaner;
   private HttpEndpoint http;
   private Admin admin;
+  private PostgresProbe probe;
   private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
 
@@ -205,6 +208,13 @@ public final class FerryWorker {
           "cannot listen on http.port " + config.http().port() + ": " + e.getMessage(), e);
     }
     bindMetrics(consumer, producer);
+    probe =
+        new PostgresProbe(
+            config.database().url(),
+            config.database().username(),
+            config.database().password().value(),
+            readiness);
+    probe.start(PROBE_INTERVAL);
     pool.start();
     pollThread = new Thread(this::runPollLoop, "ferry-poll");
     pollThread.start();
@@ -435,6 +445,9 @@ public final class FerryWorker {
   }
 
   private void closeResources() {
+    if (probe != null) {
+      step("stop database probe", probe::close);
+    }
     if (http != null) {
       step("stop http endpoint", http::close);
     }

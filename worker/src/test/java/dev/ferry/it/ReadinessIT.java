@@ -1,0 +1,149 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.app.FerryWorker;
+import dev.ferry.support.FerryYaml;
+import dev.ferry.support.Progress;
+import dev.ferry.testkit.kafka.KafkaBrokerExtension;
+import dev.ferry.testkit.load.LoadGenerator;
+import dev.ferry.testkit.net.TcpProxy;
+import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code /health/ready} says 503 before the group is joined, 200 while running, 503 while Postgres
+ * is unreachable and 503 while draining; {@code /health/live} says 200 throughout.
+ */
+@Timeout(180)
+class ReadinessIT {
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
+
+  private static final String GROUP = "ferry-readiness";
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void tables() {
+    PG.executeSchemaFile("events.sql");
+  }
+
+  @Test
+  void readinessFollowsTheGroupTheDatabaseAndTheDrain() throws Exception {
+    String topic = KAFKA.uniqueTopic("ready");
+    KAFKA.createTopic(topic, 2);
+    URI pg = URI.create(PG.url().substring("jdbc:".length()));
+    KafkaConsumer<byte[], byte[]> blocker = blockingMember(topic);
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", pg.getPort() == -1 ? 5432 : pg.getPort())) {
+      FerryWorker worker =
+          FerryWorker.start(
+              FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+                  .group(GROUP)
+                  .viaPort(proxy.port())
+                  .worker("drain-timeout", "8s")
+                  .load());
+      try {
+        // A member that joined and then stopped polling holds the rebalance up: not joined yet.
+        awaitReady(worker, 503, "not-joined");
+        assertLive(worker);
+        blocker.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        blocker = null;
+        awaitReady(worker, 200, "ready");
+
+        LoadGenerator.builder(KAFKA.bootstrapServers())
+            .topic(topic)
+            .count(2_000)
+            .seed(6)
+            .build()
+            .run();
+        new Progress(PG, "events").awaitRows(2_000, Duration.ofSeconds(60), "rows", () -> false);
+
+        proxy.cut();
+        awaitReady(worker, 503, "postgres-unreachable");
+        assertLive(worker);
+        LoadGenerator.builder(KAFKA.bootstrapServers())
+            .topic(topic)
+            .count(500)
+            .seed(7)
+            .build()
+            .run();
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.lanes().inMemory() > 0);
+
+        worker.requestStop();
+        HttpResponse<String> draining = get(worker, "/health/ready");
+        assertThat(draining.statusCode()).isEqualTo(503);
+        assertThat(draining.body()).contains("draining");
+        assertLive(worker);
+        proxy.restore();
+      } finally {
+        worker.requestStop();
+        worker.awaitTermination(Duration.ofSeconds(60));
+      }
+    } finally {
+      if (blocker != null) {
+        blocker.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+      }
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> blockingMember(String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+    p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 60_000);
+    p.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              c.poll(Duration.ofMillis(100));
+              return !c.assignment().isEmpty();
+            });
+    return c;
+  }
+
+  private void awaitReady(FerryWorker worker, int status, String text) {
+    await("/health/ready " + status + " " + text)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              HttpResponse<String> r = get(worker, "/health/ready");
+              return r.statusCode() == status && r.body().contains(text);
+            });
+  }
+
+  private void assertLive(FerryWorker worker) throws Exception {
+    HttpResponse<String> live = get(worker, "/health/live");
+    assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+  }
+
+  private HttpResponse<String> get(FerryWorker worker, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
