@@ -11,6 +11,7 @@ import dev.ferry.dispatch.WorkItem;
 import dev.ferry.errors.Backoff;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
@@ -49,26 +50,32 @@ class PipelineProcessorTest {
   private final Readiness readiness = new Readiness();
   private final Backoff backoff = new Backoff(INITIAL, MAX, new SplittableRandom(3));
   private final PipelineProcessor processor =
-      new PipelineProcessor(
-          config,
-          sink,
-          new DeadLetterPublisher(
-              producer,
-              config.deadLetter(),
-              "g",
-              backoff,
-              new StopSignal(),
-              Clock.systemUTC(),
-              Duration.ofSeconds(5)),
-          backoff,
+      processor(
           timeout -> {
             waits.add(timeout);
             return false;
-          },
-          counters,
-          new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-          readiness,
-          Clock.systemUTC());
+          });
+
+  /** A processor over the scripted sink whose backoff waits go to {@code waiter}. */
+  private PipelineProcessor processor(Waiter waiter) {
+    return new PipelineProcessor(
+        config,
+        sink,
+        new DeadLetterPublisher(
+            producer,
+            config.deadLetter(),
+            "g",
+            backoff,
+            new StopSignal(),
+            Clock.systemUTC(),
+            Duration.ofSeconds(5)),
+        backoff,
+        waiter,
+        counters,
+        new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
+        readiness,
+        Clock.systemUTC());
+  }
 
   private static FerryConfig config() {
     try {
@@ -151,27 +158,12 @@ class PipelineProcessorTest {
   void theSinkIsReportedUnavailableWhileTransientFailuresLast() throws Exception {
     sink.writeFailures.add(new SQLException("too many connections", "53300"));
     PipelineProcessor probe =
-        new PipelineProcessor(
-            config,
-            sink,
-            new DeadLetterPublisher(
-                producer,
-                config.deadLetter(),
-                "g",
-                backoff,
-                new StopSignal(),
-                Clock.systemUTC(),
-                Duration.ofSeconds(5)),
-            backoff,
+        processor(
             timeout -> {
               waits.add(timeout);
               assertThat(readiness.has(PipelineProcessor.SINK_UNAVAILABLE)).isTrue();
               return false;
-            },
-            counters,
-            new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-            readiness,
-            Clock.systemUTC());
+            });
 
     probe.process(batch(1));
 
@@ -217,24 +209,7 @@ class PipelineProcessorTest {
   @Test
   void aStopDuringBackoffLeavesTheBatchIncomplete() throws Exception {
     sink.writeFailures.add(new SQLException("gone", "57P01"));
-    PipelineProcessor stopping =
-        new PipelineProcessor(
-            config,
-            sink,
-            new DeadLetterPublisher(
-                producer,
-                config.deadLetter(),
-                "g",
-                backoff,
-                new StopSignal(),
-                Clock.systemUTC(),
-                Duration.ofSeconds(5)),
-            backoff,
-            timeout -> true,
-            counters,
-            new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-            readiness,
-            Clock.systemUTC());
+    PipelineProcessor stopping = processor(timeout -> true);
     List<WorkItem> items = batch(2);
 
     stopping.process(items);
