@@ -61,7 +61,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static void checkPostgres(FerryConfig settings, PrintWriter out, List<String> problems) {
-    try (HikariDataSource db = FerryWorker.openPool(settings, 1);
+    try (HikariDataSource db = ConnectionPools.open(settings, 1);
         Connection c = db.getConnection()) {
       out.println(
           "postgres   ok: "

@@ -1,6 +1,5 @@
 package dev.ferry.app;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.ferry.bookkeeping.EpochStore;
@@ -19,6 +18,7 @@ import dev.ferry.health.PostgresProbe;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.State;
 import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.metrics.LibraryMetrics;
 import dev.ferry.metrics.MetricsCatalog;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.pipeline.PipelineProcessor;
@@ -26,14 +26,6 @@ import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
@@ -227,7 +219,7 @@ public final class FerryWorker {
   }
 
   private HikariDataSource openPool() throws StartupException {
-    HikariDataSource pool = openPool(config, config.database().poolSize());
+    HikariDataSource pool = ConnectionPools.open(config, config.database().poolSize());
     pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     return pool;
   }
@@ -245,52 +237,7 @@ public final class FerryWorker {
                 () -> state,
                 () -> readinessReasons().isEmpty(),
                 () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
-    new JvmMemoryMetrics().bindTo(registry);
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(registry);
-    binders.add(gc);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
-    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
-    consumerMetrics.bindTo(registry);
-    binders.add(consumerMetrics);
-    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
-    producerMetrics.bindTo(registry);
-    binders.add(producerMetrics);
-  }
-
-  /** A connection pool for {@code config.database}; also used by the one-shot commands. */
-  static HikariDataSource openPool(FerryConfig config, int size) throws StartupException {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setPoolName("ferry-db");
-    hikari.setJdbcUrl(config.database().url());
-    if (!config.database().username().isEmpty()) {
-      hikari.setUsername(config.database().username());
-    }
-    if (!config.database().password().isEmpty()) {
-      hikari.setPassword(config.database().password().value());
-    }
-    hikari.setMaximumPoolSize(size);
-    hikari.setMinimumIdle(Math.min(2, size));
-    hikari.setConnectionTimeout(10_000);
-    hikari.setAutoCommit(false);
-    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-    if (!config.database().url().contains("ApplicationName=")) {
-      hikari.addDataSourceProperty("ApplicationName", "ferry");
-    }
-    try {
-      return new HikariDataSource(hikari);
-    } catch (RuntimeException e) {
-      throw new StartupException(
-          "cannot connect to Postgres at "
-              + FerryConfig.maskUrlSecrets(config.database().url())
-              + ": "
-              + rootMessage(e),
-          e);
-    }
+    binders.addAll(LibraryMetrics.bind(registry, consumer, producer));
   }
 
   private void migrate() throws StartupException {
@@ -503,7 +450,7 @@ public final class FerryWorker {
     }
   }
 
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

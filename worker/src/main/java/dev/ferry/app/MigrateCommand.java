@@ -36,7 +36,7 @@ final class MigrateCommand implements Callable<Integer> {
       return ExitCodes.BAD_CONFIG;
     }
     FerryConfig settings = loaded.get();
-    try (HikariDataSource db = FerryWorker.openPool(settings, 1)) {
+    try (HikariDataSource db = ConnectionPools.open(settings, 1)) {
       List<Integer> applied = Migrations.migrate(db);
       out.println(
           applied.isEmpty()
