@@ -2,13 +2,12 @@ package dev.ferry.it;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.FerryWorker;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.GroupLag;
+import dev.ferry.support.Workers;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
@@ -52,22 +51,18 @@ class BatchIsolationIT {
     produce(topic);
 
     FerryWorker worker =
-        FerryWorker.start(
+        Workers.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("isolated")
                 .worker("threads", 1)
                 .worker("batch-size", 500)
                 .worker("batch-linger", "2s")
-                .load());
-    try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
-    }
+                .load(),
+            KAFKA.bootstrapServers(),
+            GROUP,
+            topic,
+            Duration.ofSeconds(60));
 
     assertThat(PG.queryLong("SELECT count(*) FROM isolated")).isEqualTo(499);
     assertThat(PG.queryLong("SELECT count(DISTINCT tx) FROM isolated"))

@@ -2,11 +2,10 @@ package dev.ferry.it;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.GroupLag;
+import dev.ferry.support.Workers;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
@@ -58,7 +57,7 @@ class PerKeyOrderIT {
     columns.put("seq", "/seq");
 
     FerryWorker worker =
-        FerryWorker.start(
+        Workers.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("ordered")
@@ -66,15 +65,11 @@ class PerKeyOrderIT {
                 .worker("threads", 8)
                 .worker("batch-size", 10)
                 .worker("batch-linger", "0ms")
-                .load());
-    try {
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
-    }
+                .load(),
+            KAFKA.bootstrapServers(),
+            GROUP,
+            topic,
+            Duration.ofSeconds(120));
 
     assertThat(PG.queryLong("SELECT count(*) FROM ordered")).isEqualTo(KEYS * PER_KEY);
     assertThat(PG.queryLong("SELECT count(DISTINCT event_id) FROM ordered"))

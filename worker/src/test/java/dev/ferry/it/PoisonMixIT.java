@@ -2,13 +2,12 @@ package dev.ferry.it;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.FerryWorker;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.GroupLag;
+import dev.ferry.support.Workers;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.ByteArrayOutputStream;
@@ -77,20 +76,16 @@ class PoisonMixIT {
     int good = produce(topic, badAt);
 
     FerryWorker worker =
-        FerryWorker.start(
+        Workers.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("poison")
                 .tombstones("dead-letter")
-                .load());
-    try {
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
-    }
+                .load(),
+            KAFKA.bootstrapServers(),
+            GROUP,
+            topic,
+            Duration.ofSeconds(120));
 
     assertThat(badAt).hasSize(RECORDS / 50);
     assertThat(PG.queryLong("SELECT count(*) FROM poison")).isEqualTo(good);

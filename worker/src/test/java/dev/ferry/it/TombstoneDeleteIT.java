@@ -2,11 +2,10 @@ package dev.ferry.it;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.GroupLag;
+import dev.ferry.support.Workers;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
@@ -68,22 +67,18 @@ class TombstoneDeleteIT {
     columns.put("balance", "/balance");
 
     FerryWorker worker =
-        FerryWorker.start(
+        Workers.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("accounts")
                 .columns(columns)
                 .upsert("id")
                 .tombstones("delete")
-                .load());
-    try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
-    }
+                .load(),
+            KAFKA.bootstrapServers(),
+            GROUP,
+            topic,
+            Duration.ofSeconds(60));
 
     assertThat(PG.queryLong("SELECT count(*) FROM accounts")).isEqualTo(51);
     assertThat(
