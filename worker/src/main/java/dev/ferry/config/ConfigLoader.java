@@ -228,7 +228,7 @@ public final class ConfigLoader {
               + "'");
     }
     PipelineSettings.Mode mode = mode(s);
-    Map<String, JsonPointer> columns = columns(s);
+    Map<String, ColumnSource> columns = columns(s);
     List<String> keyColumns = s.stringList("key-columns");
     if (mode == PipelineSettings.Mode.UPSERT && keyColumns.isEmpty()) {
       s.problem(s.key("key-columns"), "is required when mode is upsert");
@@ -266,27 +266,22 @@ public final class ConfigLoader {
     }
   }
 
-  private static Map<String, JsonPointer> columns(Section s) {
+  private static Map<String, ColumnSource> columns(Section s) {
     Map<String, String> raw = s.stringMap("columns");
     if (raw.isEmpty()) {
-      s.problem(s.key("columns"), "must map at least one column to a JSON Pointer");
+      s.problem(s.key("columns"), "must map at least one column to a JSON Pointer or @source");
     }
-    Map<String, JsonPointer> columns = new LinkedHashMap<>();
+    Map<String, ColumnSource> columns = new LinkedHashMap<>();
     raw.forEach(
-        (column, pointer) -> {
+        (column, source) -> {
           String key = s.key("columns." + column);
           if (!TableName.isIdentifier(column)) {
             s.problem(key, "is not a plain column name (letters, digits and '_')");
           }
           try {
-            columns.put(column, strictPointer(pointer));
+            columns.put(column, ColumnSource.parse(source));
           } catch (IllegalArgumentException e) {
-            s.problem(
-                key,
-                "'"
-                    + pointer
-                    + "' is not a valid JSON Pointer (RFC 6901: empty, or '/' followed by"
-                    + " field names, e.g. /user_id)");
+            s.problem(key, e.getMessage());
           }
         });
     return columns;

@@ -1,6 +1,5 @@
 package dev.ferry.config;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,8 @@ import java.util.Optional;
  * @param table target table, {@code name} or {@code schema.name}
  * @param mode insert or upsert
  * @param keyColumns conflict target of upsert
- * @param columns target column to JSON Pointer into the record value, in declaration order
+ * @param columns target column to its source (a JSON Pointer into the value, the key or metadata),
+ *     in declaration order
  * @param tombstones what a record with a null value does
  */
 public record PipelineSettings(
@@ -24,7 +24,7 @@ public record PipelineSettings(
     TableName table,
     Mode mode,
     List<String> keyColumns,
-    Map<String, JsonPointer> columns,
+    Map<String, ColumnSource> columns,
     Tombstones tombstones) {
 
   /** What a tombstone (a record whose value is null) does. */

@@ -200,7 +200,8 @@ public final class PipelineProcessor implements BatchProcessor {
             continue;
           }
         } else {
-          String[] values = pipeline.mapper().map(decoder.decode(item.record().value()));
+          String[] values =
+              pipeline.mapper().map(decoder.decode(item.record().value()), item.record());
           work.rows.add(Row.insert(name, values, origin));
           work.rowItems.add(item);
         }

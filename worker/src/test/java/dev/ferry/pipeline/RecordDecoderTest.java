@@ -2,12 +2,18 @@ package dev.ferry.pipeline;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.config.ColumnSource;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
 import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class RecordDecoderTest {
@@ -37,19 +43,19 @@ class RecordDecoderTest {
     RowMapper mapper =
         new RowMapper(
             List.of(
-                JsonPointer.compile("/id"),
-                JsonPointer.compile("/amount"),
-                JsonPointer.compile("/big"),
-                JsonPointer.compile("/flag"),
-                JsonPointer.compile("/attrs"),
-                JsonPointer.compile("/missing"),
-                JsonPointer.compile("/nothing"),
-                JsonPointer.compile("/attrs/n")));
+                ColumnSource.parse("/id"),
+                ColumnSource.parse("/amount"),
+                ColumnSource.parse("/big"),
+                ColumnSource.parse("/flag"),
+                ColumnSource.parse("/attrs"),
+                ColumnSource.parse("/missing"),
+                ColumnSource.parse("/nothing"),
+                ColumnSource.parse("/attrs/n")));
     String json =
         "{\"id\":\"abc\",\"amount\":0.1000000000000000055511151231257827,\"big\":12345678901234567890,"
             + "\"flag\":true,\"attrs\":{\"n\":1,\"s\":\"x\"},\"nothing\":null}";
 
-    String[] row = mapper.map(decoder.decode(json.getBytes(UTF_8)));
+    String[] row = mapper.map(decoder.decode(json.getBytes(UTF_8)), record(null));
 
     assertThat(row)
         .containsExactly(
@@ -61,5 +67,67 @@ class RecordDecoderTest {
             null,
             null,
             "1");
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(String key) {
+    ConsumerRecord<byte[], byte[]> r =
+        new ConsumerRecord<>(
+            "orders",
+            3,
+            42L,
+            1_767_225_600_000L,
+            TimestampType.CREATE_TIME,
+            0,
+            0,
+            key == null ? null : key.getBytes(UTF_8),
+            new byte[0],
+            new RecordHeaders(),
+            Optional.empty());
+    r.headers().add("trace", "abc".getBytes(UTF_8));
+    return r;
+  }
+
+  @Test
+  void mapsTheKeyAndTheRecordsMetadata() throws Exception {
+    RowMapper mapper =
+        new RowMapper(
+            List.of(
+                ColumnSource.parse("@key/id"),
+                ColumnSource.parse("@topic"),
+                ColumnSource.parse("@partition"),
+                ColumnSource.parse("@offset"),
+                ColumnSource.parse("@timestamp"),
+                ColumnSource.parse("@header:trace"),
+                ColumnSource.parse("@header:absent"),
+                ColumnSource.parse("@key")));
+
+    String[] row = mapper.map(decoder.decode("{}".getBytes(UTF_8)), record("{\"id\":7}"));
+
+    assertThat(row)
+        .containsExactly(
+            "7", "orders", "3", "42", "2026-01-01T00:00:00Z", "abc", null, "{\"id\":7}");
+  }
+
+  @Test
+  void aKeyThatIsNotJsonFailsOnlyWhenASourceNeedsIt() throws Exception {
+    ObjectNode value = decoder.decode("{\"a\":1}".getBytes(UTF_8));
+    assertThat(new RowMapper(List.of(ColumnSource.parse("@key"))).map(value, record("plain")))
+        .containsExactly("plain");
+    RecordFailure f =
+        catchThrowableOfType(
+            RecordFailure.class,
+            () ->
+                new RowMapper(List.of(ColumnSource.parse("@key/id"))).map(value, record("plain")));
+    assertThat(f.reason()).isEqualTo("invalid-key");
+  }
+
+  @Test
+  void unknownSourcesAreRejectedWithWhatIsAccepted() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ColumnSource.parse("@value"))
+        .withMessageContaining("@key/pointer, @topic, @partition, @offset, @timestamp");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> ColumnSource.parse("@key/x~9"))
+        .withMessageContaining("no valid JSON Pointer after @key");
   }
 }
