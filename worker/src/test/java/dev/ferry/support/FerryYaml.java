@@ -142,7 +142,7 @@ public final class FerryYaml {
             .collect(Collectors.joining(", ", "{", "}"));
     String columnLines =
         columns.entrySet().stream()
-            .map(e -> "          " + e.getKey() + ": " + e.getValue())
+            .map(e -> "          " + e.getKey() + ": \"" + e.getValue() + "\"")
             .collect(Collectors.joining("\n"));
     return """
         kafka:
