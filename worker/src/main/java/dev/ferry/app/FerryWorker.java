@@ -114,15 +114,6 @@ public final class FerryWorker {
 
   private void open() throws StartupException {
     log.info("starting with {}", config.describe());
-    config.pipelines().stream()
-        .filter(p -> p.schema().isPresent())
-        .forEach(
-            p ->
-                log.warn(
-                    "pipeline {}: schema {} is not enforced in this version; values are checked by"
-                        + " Postgres only",
-                    p.name(),
-                    p.schema().get()));
     dataSource = openPool();
     migrate();
     KafkaClients clients = new KafkaClients(config.kafka());
@@ -160,9 +151,14 @@ public final class FerryWorker {
             workersStop,
             clock,
             Duration.ofSeconds(60));
-    PipelineProcessor processor =
-        new PipelineProcessor(
-            config, sink, deadLetters, backoff, workersStop, counters, breaker, readiness, clock);
+    PipelineProcessor processor;
+    try {
+      processor =
+          new PipelineProcessor(
+              config, sink, deadLetters, backoff, workersStop, counters, breaker, readiness, clock);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage(), e); // an unusable JSON Schema
+    }
     pool =
         new WorkerPool(
             lanes,

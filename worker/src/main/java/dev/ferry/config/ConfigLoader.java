@@ -218,6 +218,12 @@ public final class ConfigLoader {
       }
     }
     Optional<String> schema = s.optionalString("schema");
+    schema.ifPresent(
+        file -> {
+          if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+            s.problem(s.key("schema"), "file '" + file + "' does not exist or cannot be read");
+          }
+        });
     String tableText = s.requiredString("table");
     TableName table = TableName.parse(tableText).orElse(new TableName(Optional.empty(), "?"));
     if (!tableText.isEmpty() && TableName.parse(tableText).isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.ferry.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetter;
@@ -69,7 +70,8 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Readiness readiness;
   private final Clock clock;
 
-  private record Pipeline(PipelineSettings settings, RowMapper mapper) {}
+  private record Pipeline(
+      PipelineSettings settings, RowMapper mapper, java.util.Optional<SchemaValidator> schema) {}
 
   /** A batch in preparation: the rows to write and the records finished without a row. */
   private static final class Work {
@@ -110,7 +112,11 @@ public final class PipelineProcessor implements BatchProcessor {
       Readiness readiness,
       Clock clock) {
     for (PipelineSettings p : config.pipelines()) {
-      Pipeline pipeline = new Pipeline(p, new RowMapper(List.copyOf(p.columns().values())));
+      Pipeline pipeline =
+          new Pipeline(
+              p,
+              new RowMapper(List.copyOf(p.columns().values())),
+              p.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file))));
       p.topics().forEach(topic -> byTopic.put(topic, pipeline));
     }
     this.sink = sink;
@@ -200,8 +206,11 @@ public final class PipelineProcessor implements BatchProcessor {
             continue;
           }
         } else {
-          String[] values =
-              pipeline.mapper().map(decoder.decode(item.record().value()), item.record());
+          ObjectNode value = decoder.decode(item.record().value());
+          if (pipeline.schema().isPresent()) {
+            pipeline.schema().get().validate(value);
+          }
+          String[] values = pipeline.mapper().map(value, item.record());
           work.rows.add(Row.insert(name, values, origin));
           work.rowItems.add(item);
         }

@@ -187,6 +187,52 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aSchemaFileThatCannotBeReadIsAProblem() {
+    ConfigException e =
+        problems(
+            """
+            kafka: {bootstrap-servers: "k:9092"}
+            database: {url: "jdbc:postgresql://h/d"}
+            pipelines:
+              - {name: p, topics: [t], table: t, schema: /no/such/schema.json, columns: {a: /a}}
+            """);
+
+    assertThat(e.problems())
+        .containsExactly(
+            "pipelines[0].schema file '/no/such/schema.json' does not exist or cannot be read");
+  }
+
+  @Test
+  void columnSourcesBeyondPointersAreParsedAndUnknownOnesRejected() throws Exception {
+    FerryConfig config =
+        load(
+            """
+            kafka: {bootstrap-servers: "k:9092"}
+            database: {url: "jdbc:postgresql://h/d"}
+            pipelines:
+              - name: p
+                topics: [t]
+                table: t
+                columns: {a: "@key/id", b: "@offset", c: "@header:trace", d: /d}
+            """,
+            Map.of());
+    assertThat(config.pipelines().get(0).columns().values())
+        .extracting(ColumnSource::text)
+        .containsExactly("@key/id", "@offset", "@header:trace", "/d");
+    assertThat(
+            problems(
+                    """
+                    kafka: {bootstrap-servers: "k:9092"}
+                    database: {url: "jdbc:postgresql://h/d"}
+                    pipelines:
+                      - {name: p, topics: [t], table: t, columns: {a: "@value"}}
+                    """)
+                .problems()
+                .get(0))
+        .startsWith("pipelines[0].columns.a '@value' is not a column source");
+  }
+
+  @Test
   void missingEnvironmentVariableIsAProblem() {
     ConfigException e = problems(VALID);
 

@@ -22,6 +22,7 @@ public final class FerryYaml {
   private String keyColumns = "[]";
   private String password;
   private int httpPort = 0;
+  private String schema;
   private final Map<String, String> breaker = new LinkedHashMap<>();
   private Map<String, String> columns =
       new LinkedHashMap<>(
@@ -76,6 +77,12 @@ public final class FerryYaml {
   /** The database password as it stands in the file, e.g. {@code ${FERRY_DB_PASSWORD}}. */
   public FerryYaml password(String text) {
     this.password = text;
+    return this;
+  }
+
+  /** Validates values against the JSON Schema in this file. */
+  public FerryYaml schema(java.nio.file.Path file) {
+    this.schema = file.toString();
     return this;
   }
 
@@ -166,7 +173,7 @@ public final class FerryYaml {
           - name: events
             topics: [%s]
             table: %s
-            tombstones: %s
+            tombstones: %s%s
             mode: %s
             key-columns: %s
             columns:
@@ -185,6 +192,7 @@ public final class FerryYaml {
             topic,
             pg.qualified(table),
             tombstones,
+            schema == null ? "" : "\n    schema: \"" + schema + "\"",
             mode,
             keyColumns,
             columnLines);
