@@ -22,8 +22,18 @@ final class Section {
   private final List<String> problems;
   private final EnvSubstitution env;
   private final Set<String> known = new HashSet<>();
+  private final Set<String> read;
 
   Section(String path, JsonNode node, List<String> problems, EnvSubstitution env) {
+    this(path, node, problems, env, new java.util.TreeSet<>());
+  }
+
+  /**
+   * @param read collects the full path of every key read, for the documentation check
+   */
+  private Section(
+      String path, JsonNode node, List<String> problems, EnvSubstitution env, Set<String> read) {
+    this.read = read;
     this.path = path;
     this.node = node == null ? MissingNode.getInstance() : node;
     this.problems = problems;
@@ -43,12 +53,13 @@ final class Section {
 
   private JsonNode raw(String name) {
     known.add(name);
+    read.add(key(name).replaceAll("\\[\\d+]", "[]"));
     JsonNode value = node.isObject() ? node.get(name) : null;
     return value == null || value.isNull() ? null : value;
   }
 
   Section section(String name) {
-    return new Section(key(name), raw(name), problems, env);
+    return new Section(key(name), raw(name), problems, env, read);
   }
 
   private Optional<String> scalar(String name, JsonNode value) {
@@ -207,9 +218,14 @@ final class Section {
       return out;
     }
     for (int i = 0; i < value.size(); i++) {
-      out.add(new Section(key(name) + "[" + i + "]", value.get(i), problems, env));
+      out.add(new Section(key(name) + "[" + i + "]", value.get(i), problems, env, read));
     }
     return out;
+  }
+
+  /** Every key path read so far through this section and the ones it opened ({@code a[].b}). */
+  Set<String> keysRead() {
+    return java.util.Collections.unmodifiableSet(read);
   }
 
   /** Reports keys that no accessor asked for: most often a typo that would silently be ignored. */
