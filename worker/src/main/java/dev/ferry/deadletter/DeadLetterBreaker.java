@@ -2,10 +2,8 @@ package dev.ferry.deadletter;
 
 import dev.ferry.config.DeadLetterSettings;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 
 /**
  * The dead-letter circuit breaker: halts a pipeline that dead-letters more than {@code max-share}
@@ -114,15 +112,6 @@ public final class DeadLetterBreaker {
 
   public boolean isHalted(String pipeline) {
     return halted.containsKey(pipeline);
-  }
-
-  /** Halted pipelines with the reason of each. */
-  public Map<String, String> halts() {
-    return Map.copyOf(halted);
-  }
-
-  public Set<String> haltedPipelines() {
-    return halted.keySet().stream().collect(Collectors.toUnmodifiableSet());
   }
 
   /**

@@ -4,7 +4,6 @@ import dev.ferry.lifecycle.StopSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,6 @@ public final class WorkerPool {
   private final StopSignal stop;
   private final Consumer<Throwable> onCrash;
   private final List<Thread> threads = new ArrayList<>();
-  private final AtomicInteger busy = new AtomicInteger();
 
   /**
    * @param stop ends the workers' loops when set by {@link #close}; the processor should wait on
@@ -65,7 +63,6 @@ public final class WorkerPool {
         if (batch.isEmpty()) {
           continue;
         }
-        busy.incrementAndGet();
         try {
           List<WorkItem> live = new ArrayList<>(batch.size());
           for (WorkItem item : batch) {
@@ -77,7 +74,6 @@ public final class WorkerPool {
             processor.process(live);
           }
         } finally {
-          busy.decrementAndGet();
           lanes.release(batch.size());
         }
       }
@@ -99,11 +95,6 @@ public final class WorkerPool {
       }
     }
     return dead;
-  }
-
-  /** Workers currently inside a batch. */
-  public int busy() {
-    return busy.get();
   }
 
   /**
