@@ -133,6 +133,20 @@ public final class WorkerCounters {
     fenced.increment();
   }
 
+  /**
+   * A COMMIT whose connection broke before its reply, settled by reading the offset markers.
+   *
+   * @param committed whether the transaction had committed after all
+   */
+  public void addCommitInDoubt(boolean committed) {
+    counter(
+            "ferry.commits.in.doubt",
+            "Commits whose connection broke before the reply, by what the markers showed",
+            "outcome",
+            committed ? "committed" : "rolled-back")
+        .increment();
+  }
+
   private double sum(String name) {
     return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
@@ -155,6 +169,10 @@ public final class WorkerCounters {
 
   public long transactions() {
     return (long) transactions.count();
+  }
+
+  public long commitsInDoubt() {
+    return (long) sum("ferry.commits.in.doubt");
   }
 
   /** Transactions rolled back because another worker had claimed one of their partitions. */

@@ -16,6 +16,7 @@ import dev.ferry.errors.Stage;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.WorkerCounters;
+import dev.ferry.sink.CommitInDoubtException;
 import dev.ferry.sink.FencedException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
@@ -80,6 +81,9 @@ public final class PipelineProcessor implements BatchProcessor {
     final List<WorkItem> otherItems = new ArrayList<>();
     final List<Origin> otherOrigins = new ArrayList<>();
     final List<DeadLetter> decodeFailures = new ArrayList<>();
+    // Applied by a transaction whose COMMIT was in doubt: complete, not to be written again.
+    final List<Row> appliedRows = new ArrayList<>();
+    final List<WorkItem> appliedItems = new ArrayList<>();
 
     void dropFenced(Set<TopicPartition> fenced) {
       for (int i = rows.size() - 1; i >= 0; i--) {
@@ -98,6 +102,29 @@ public final class PipelineProcessor implements BatchProcessor {
 
     boolean isEmpty() {
       return rows.isEmpty() && otherOrigins.isEmpty();
+    }
+
+    List<Origin> origins() {
+      List<Origin> all = new ArrayList<>(rows.size() + otherOrigins.size());
+      rows.forEach(row -> all.add(row.origin()));
+      all.addAll(otherOrigins);
+      return all;
+    }
+
+    /** Takes the records a committed transaction already applied out of the work to write. */
+    void moveApplied(Set<Origin> applied) {
+      for (int i = rows.size() - 1; i >= 0; i--) {
+        if (applied.contains(rows.get(i).origin())) {
+          appliedRows.add(rows.remove(i));
+          appliedItems.add(rowItems.remove(i));
+        }
+      }
+      for (int i = otherOrigins.size() - 1; i >= 0; i--) {
+        if (applied.contains(otherOrigins.get(i))) {
+          otherOrigins.remove(i);
+          appliedItems.add(otherItems.remove(i));
+        }
+      }
     }
   }
 
@@ -148,6 +175,7 @@ public final class PipelineProcessor implements BatchProcessor {
         appliedByPipeline.merge(work.rows.get(i).pipeline(), 1, Integer::sum);
       }
     }
+    work.appliedRows.forEach(row -> appliedByPipeline.merge(row.pipeline(), 1, Integer::sum));
     appliedByPipeline.forEach(breaker::recordApplied);
     appliedByPipeline.forEach(counters::addApplied);
     long now = clock.millis();
@@ -173,6 +201,7 @@ public final class PipelineProcessor implements BatchProcessor {
     }
     work.rowItems.forEach(WorkItem::complete);
     work.otherItems.forEach(WorkItem::complete);
+    work.appliedItems.forEach(WorkItem::complete);
   }
 
   /**
@@ -264,60 +293,74 @@ public final class PipelineProcessor implements BatchProcessor {
    */
   private Map<Integer, SinkRejection> write(Work work) throws InterruptedException {
     int unknownFailures = 0;
+    boolean inDoubt = false;
     for (int attempt = 1; ; ) {
-      if (work.isEmpty()) {
-        return Map.of();
-      }
-      boolean isolate = false;
       FailureClass failed;
-      long started = System.nanoTime();
       try {
-        sink.write(work.rows, work.otherOrigins);
-        counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
+        if (inDoubt) {
+          settleInDoubt(work);
+          inDoubt = false;
+        }
+        if (work.isEmpty()) {
+          return Map.of();
+        }
+        long started = System.nanoTime();
+        try {
+          sink.write(work.rows, work.otherOrigins);
+          counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
+          readiness.set(SINK_UNAVAILABLE, false);
+          return Map.of();
+        } catch (SQLException e) {
+          failed = FailureClassifier.classify(e);
+          if (failed == FailureClass.UNKNOWN) {
+            unknownFailures++;
+          }
+          boolean isolate =
+              failed == FailureClass.PERMANENT
+                  || (failed == FailureClass.UNKNOWN && unknownFailures >= maxAttempts);
+          if (!isolate || e instanceof CommitInDoubtException) {
+            throw e;
+          }
+        }
+        long isolationStarted = System.nanoTime();
+        Map<Integer, SQLException> bad = sink.writeIsolating(work.rows, work.otherOrigins);
+        counters.addTransaction(
+            work.rows.size() - bad.size(), Duration.ofNanos(System.nanoTime() - isolationStarted));
         readiness.set(SINK_UNAVAILABLE, false);
-        return Map.of();
+        Map<Integer, SinkRejection> out = new HashMap<>();
+        int attempts = attempt + 1;
+        bad.forEach((i, e) -> out.put(i, new SinkRejection(e, attempts)));
+        return out;
       } catch (FencedException e) {
         fence(work, e);
         continue;
       } catch (SQLException e) {
+        inDoubt |= e instanceof CommitInDoubtException;
         failed = FailureClassifier.classify(e);
-        if (failed == FailureClass.UNKNOWN) {
-          unknownFailures++;
-        }
         readiness.set(SINK_UNAVAILABLE, failed == FailureClass.TRANSIENT);
-        isolate =
-            failed == FailureClass.PERMANENT
-                || (failed == FailureClass.UNKNOWN && unknownFailures >= maxAttempts);
-        if (!isolate) {
-          logRetry(work.rows, attempt, failed, e);
-        }
-      }
-      if (isolate) {
-        try {
-          long isolationStarted = System.nanoTime();
-          Map<Integer, SQLException> bad = sink.writeIsolating(work.rows, work.otherOrigins);
-          counters.addTransaction(
-              work.rows.size() - bad.size(),
-              Duration.ofNanos(System.nanoTime() - isolationStarted));
-          readiness.set(SINK_UNAVAILABLE, false);
-          Map<Integer, SinkRejection> out = new HashMap<>();
-          int attempts = attempt + 1;
-          bad.forEach((i, e) -> out.put(i, new SinkRejection(e, attempts)));
-          return out;
-        } catch (FencedException e) {
-          fence(work, e);
-          continue;
-        } catch (SQLException e) {
-          failed = FailureClassifier.classify(e);
-          readiness.set(SINK_UNAVAILABLE, failed == FailureClass.TRANSIENT);
-          logRetry(work.rows, attempt, failed, e);
-        }
+        logRetry(work.rows, attempt, failed, e);
       }
       counters.addRetry(failed.name());
       if (backoffWait.await(backoff.delay(attempt++))) {
         return null;
       }
     }
+  }
+
+  /**
+   * After a COMMIT whose outcome is unknown, asks the sink which records that transaction applied
+   * and takes them out of the work, so that they are completed and never written twice.
+   */
+  private void settleInDoubt(Work work) throws SQLException {
+    List<Origin> origins = work.origins();
+    Set<Origin> applied = sink.alreadyApplied(origins);
+    log.warn(
+        "the connection failed during a COMMIT; the transaction had {}: {} of {} records applied",
+        applied.isEmpty() ? "rolled back" : "committed",
+        applied.size(),
+        origins.size());
+    counters.addCommitInDoubt(!applied.isEmpty());
+    work.moveApplied(applied);
   }
 
   private void fence(Work work, FencedException e) {

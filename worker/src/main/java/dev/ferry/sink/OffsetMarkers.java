@@ -35,6 +35,16 @@ final class OffsetMarkers {
           + " ON e.topic = p.topic AND e.partition = p.partition"
           + " WHERE e.group_id = ? ORDER BY e.topic, e.partition FOR SHARE OF e";
 
+  private static final String LOCK_EPOCHS =
+      "SELECT 1 FROM ferry.partition_epochs e"
+          + " JOIN unnest(?::text[], ?::int[]) AS p(topic, partition)"
+          + " ON e.topic = p.topic AND e.partition = p.partition"
+          + " WHERE e.group_id = ? ORDER BY e.topic, e.partition FOR UPDATE OF e";
+  private static final String MARKED =
+      "SELECT DISTINCT o FROM ferry.applied_offsets a CROSS JOIN LATERAL unnest(a.offsets) o"
+          + " WHERE a.group_id = ? AND a.topic = ? AND a.partition = ? AND a.max_offset >= ?"
+          + " AND o = ANY(?::bigint[])";
+
   private final String groupId;
   private final TopicIds topicIds;
 
@@ -75,6 +85,55 @@ final class OffsetMarkers {
       ps.executeBatch();
     }
     fence(c, byPartition);
+  }
+
+  /**
+   * Which of {@code origins} have a marker, so were applied by a committed transaction. Run in a
+   * transaction of its own: it first locks the partitions' epoch rows, which waits until a
+   * transaction still running on the server (one whose COMMIT arrived after its client lost the
+   * connection) has ended.
+   */
+  Set<Origin> applied(Connection c, Collection<Origin> origins) throws SQLException {
+    Map<TopicPartition, List<Origin>> byPartition = new TreeMap<>(OffsetMarkers::compare);
+    for (Origin o : origins) {
+      byPartition.computeIfAbsent(o.partition(), k -> new ArrayList<>()).add(o);
+    }
+    Set<Origin> applied = new HashSet<>();
+    if (byPartition.isEmpty()) {
+      return applied;
+    }
+    String[] topics = new String[byPartition.size()];
+    Integer[] partitions = new Integer[byPartition.size()];
+    int i = 0;
+    for (TopicPartition tp : byPartition.keySet()) {
+      topics[i] = tp.topic();
+      partitions[i++] = tp.partition();
+    }
+    try (PreparedStatement lock = c.prepareStatement(LOCK_EPOCHS)) {
+      lock.setArray(1, c.createArrayOf("text", topics));
+      lock.setArray(2, c.createArrayOf("integer", partitions));
+      lock.setString(3, groupId);
+      lock.executeQuery().close();
+    }
+    try (PreparedStatement ps = c.prepareStatement(MARKED)) {
+      for (Map.Entry<TopicPartition, List<Origin>> e : byPartition.entrySet()) {
+        Map<Long, List<Origin>> byOffset = new HashMap<>();
+        for (Origin o : e.getValue()) {
+          byOffset.computeIfAbsent(o.offset(), k -> new ArrayList<>()).add(o);
+        }
+        ps.setString(1, groupId);
+        ps.setString(2, e.getKey().topic());
+        ps.setInt(3, e.getKey().partition());
+        ps.setLong(4, byOffset.keySet().stream().mapToLong(Long::longValue).min().orElseThrow());
+        ps.setArray(5, c.createArrayOf("bigint", byOffset.keySet().toArray(new Long[0])));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            applied.addAll(byOffset.getOrDefault(rs.getLong(1), List.of()));
+          }
+        }
+      }
+    }
+    return applied;
   }
 
   private void fence(Connection c, Map<TopicPartition, List<Origin>> byPartition)

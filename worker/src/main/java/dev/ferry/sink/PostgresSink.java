@@ -8,12 +8,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -163,7 +166,37 @@ public final class PostgresSink implements RowSink {
       completed.addAll(alsoCompleted);
       markers.get().markAndFence(c, completed);
     }
-    c.commit();
+    try {
+      c.commit();
+    } catch (SQLException e) {
+      // An error the server sent means it rolled back; a broken connection (class 08) leaves
+      // the outcome unknown: COMMIT may have arrived and applied the batch.
+      String state = e.getSQLState();
+      throw state == null || state.startsWith("08") ? new CommitInDoubtException(e) : e;
+    }
+  }
+
+  @Override
+  public Set<Origin> alreadyApplied(Collection<Origin> origins) throws SQLException {
+    if (markers.isEmpty() || origins.isEmpty()) {
+      return Set.of();
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        // Do not wait forever behind a transaction whose client vanished before COMMIT: fail
+        // as a transient error and ask again after a backoff.
+        s.execute("SET LOCAL lock_timeout = '10s'");
+      }
+      try {
+        Set<Origin> applied = markers.get().applied(c, origins);
+        c.commit();
+        return applied;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    }
   }
 
   private TableWriter writer(String pipeline) {

@@ -1,14 +1,18 @@
 package dev.ferry.sink;
 
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Where batches of rows are written; {@link PostgresSink} is the implementation. */
 public interface RowSink {
   /**
    * Writes all rows in one transaction, all or nothing.
    *
+   * @throws CommitInDoubtException the connection failed during COMMIT; ask {@link #alreadyApplied}
+   *     before writing the records again
    * @throws SQLException rolled back; nothing of the batch was written
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
@@ -18,9 +22,18 @@ public interface RowSink {
    * Writes the rows one by one in one transaction so that rejected rows fail alone.
    *
    * @return the failure of each rejected row, by index
+   * @throws CommitInDoubtException the connection failed during COMMIT; ask {@link #alreadyApplied}
+   *     before writing the records again
    * @throws SQLException a transient failure: nothing was written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
   Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException;
+
+  /**
+   * Which of {@code origins} a committed transaction has already applied, after a {@link
+   * CommitInDoubtException}. Waits for a transaction still running on the server to end first.
+   * Empty without exactly-once bookkeeping: then a record may be written twice.
+   */
+  Set<Origin> alreadyApplied(Collection<Origin> origins) throws SQLException;
 }

@@ -13,6 +13,7 @@ import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.WorkerCounters;
+import dev.ferry.sink.CommitInDoubtException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
@@ -22,10 +23,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -100,6 +104,9 @@ class PipelineProcessorTest {
     final List<List<Row>> written = new ArrayList<>();
     Map<Integer, SQLException> isolatedRejections = Map.of();
     int isolatingCalls;
+    // What alreadyApplied answers: offsets a transaction whose COMMIT was in doubt applied.
+    Set<Long> appliedOffsets = Set.of();
+    final List<Collection<Origin>> appliedQueries = new ArrayList<>();
 
     @Override
     public void write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException {
@@ -114,6 +121,14 @@ class PipelineProcessorTest {
     public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
       isolatingCalls++;
       return isolatedRejections;
+    }
+
+    @Override
+    public Set<Origin> alreadyApplied(Collection<Origin> origins) {
+      appliedQueries.add(List.copyOf(origins));
+      return origins.stream()
+          .filter(o -> appliedOffsets.contains(o.offset()))
+          .collect(Collectors.toSet());
     }
   }
 
@@ -204,6 +219,56 @@ class PipelineProcessorTest {
     assertThat(producer.history().get(0).value()).isEqualTo("{\"id\":2}".getBytes(UTF_8));
     assertThat(counters.applied()).isEqualTo(3);
     assertThat(items.get(0).partition().offsets().watermark()).hasValue(4);
+  }
+
+  @Test
+  void aCommitInDoubtThatHadCommittedIsNotWrittenAgain() throws Exception {
+    sink.writeFailures.add(
+        new CommitInDoubtException(new SQLException("An I/O error occurred", "08006")));
+    sink.appliedOffsets = Set.of(0L, 1L, 2L);
+    List<WorkItem> items = batch(3);
+
+    processor.process(items);
+
+    assertThat(sink.appliedQueries).hasSize(1);
+    assertThat(sink.appliedQueries.get(0)).hasSize(3);
+    assertThat(sink.written).as("writes after the one in doubt").isEmpty();
+    assertThat(counters.commitsInDoubt()).isEqualTo(1);
+    assertThat(counters.applied()).isEqualTo(3);
+    assertThat(items.get(0).partition().offsets().watermark()).hasValue(3);
+    assertThat(producer.history()).isEmpty();
+  }
+
+  @Test
+  void aCommitInDoubtThatHadRolledBackIsWrittenAgainWithoutTheAppliedPart() throws Exception {
+    sink.writeFailures.add(
+        new CommitInDoubtException(new SQLException("An I/O error occurred", (String) null)));
+    sink.appliedOffsets = Set.of(1L);
+    List<WorkItem> items = batch(3);
+
+    processor.process(items);
+
+    assertThat(waits).hasSize(1);
+    assertThat(sink.written).hasSize(1);
+    assertThat(sink.written.get(0))
+        .extracting(row -> row.origin().offset())
+        .containsExactlyInAnyOrder(0L, 2L);
+    assertThat(counters.applied()).isEqualTo(3);
+    assertThat(items.get(0).partition().offsets().watermark()).hasValue(3);
+  }
+
+  @Test
+  void aCommitInDoubtIsNeverIsolatedBeforeItsOutcomeIsKnown() throws Exception {
+    // Even when the failure would count as permanent, rows that may be in the table already
+    // must not be written again row by row.
+    sink.writeFailures.add(new CommitInDoubtException(new SQLException("odd", "23514")));
+    sink.appliedOffsets = Set.of(0L, 1L);
+
+    processor.process(batch(2));
+
+    assertThat(sink.isolatingCalls).isZero();
+    assertThat(sink.written).isEmpty();
+    assertThat(producer.history()).isEmpty();
   }
 
   @Test

@@ -8,9 +8,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A loopback TCP proxy that a test can cut and restore, to make a real server (Postgres) vanish for
@@ -26,6 +32,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   proxy.restore();
  * }
  * }</pre>
+ *
+ * <p>{@link #loseRepliesAfter(String)} makes one request succeed on the server while its client
+ * never hears back, as when a connection breaks between a COMMIT arriving and its reply.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
@@ -33,6 +42,7 @@ public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicReference<Trap> trap = new AtomicReference<>();
   private volatile boolean cut;
   private volatile boolean closed;
 
@@ -75,6 +85,51 @@ public final class TcpProxy implements AutoCloseable {
     return cut;
   }
 
+  /**
+   * Arms a one-shot trap: the first connection whose client sends bytes containing {@code marker}
+   * (in one read) still forwards them, but from then on every reply of the server on that
+   * connection is dropped. The client waits for an answer that never comes, until {@link #cut()}
+   * breaks the connection.
+   */
+  public void loseRepliesAfter(String marker) {
+    trap.set(new Trap(marker.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Waits until the armed trap has caught a request; false if it has not within {@code limit}. */
+  public boolean awaitRepliesLost(Duration limit) throws InterruptedException {
+    Trap armed = trap.get();
+    if (armed == null) {
+      throw new IllegalStateException("no trap armed: call loseRepliesAfter first");
+    }
+    return armed.sprung.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static final class Trap {
+    final byte[] marker;
+    final CountDownLatch sprung = new CountDownLatch(1);
+
+    Trap(byte[] marker) {
+      this.marker = marker;
+    }
+
+    boolean matches(byte[] buffer, int length) {
+      if (sprung.getCount() == 0) {
+        return false;
+      }
+      for (int i = 0; i + marker.length <= length; i++) {
+        if (Arrays.equals(buffer, i, i + marker.length, marker, 0, marker.length)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** One proxied connection: whether the server's replies on it are being dropped. */
+  private static final class Link {
+    volatile boolean losingReplies;
+  }
+
   private void acceptLoop() {
     while (!closed) {
       Socket client;
@@ -93,15 +148,16 @@ public final class TcpProxy implements AutoCloseable {
         upstream.connect(new InetSocketAddress(targetHost, targetPort), 5_000);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        Link link = new Link();
+        pump(client, upstream, link, true);
+        pump(upstream, client, link, false);
       } catch (IOException e) {
         reset(client);
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, Link link, boolean fromClient) {
     Thread t =
         new Thread(
             () -> {
@@ -109,6 +165,11 @@ public final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                  if (fromClient) {
+                    springTrap(link, buffer, n);
+                  } else if (link.losingReplies) {
+                    continue;
+                  }
                   out.write(buffer, 0, n);
                   out.flush();
                 }
@@ -122,6 +183,18 @@ public final class TcpProxy implements AutoCloseable {
             "tcp-proxy-pump-" + port());
     t.setDaemon(true);
     t.start();
+  }
+
+  private void springTrap(Link link, byte[] buffer, int length) {
+    Trap armed = trap.get();
+    if (armed != null && armed.matches(buffer, length)) {
+      synchronized (armed) {
+        if (armed.sprung.getCount() > 0) {
+          link.losingReplies = true; // before the request is forwarded, so before any reply
+          armed.sprung.countDown();
+        }
+      }
+    }
   }
 
   private void reset(Socket s) {
