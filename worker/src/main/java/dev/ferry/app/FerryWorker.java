@@ -155,7 +155,16 @@ public final class FerryWorker {
     try {
       processor =
           new PipelineProcessor(
-              config, sink, deadLetters, backoff, workersStop, counters, breaker, readiness, clock);
+              config,
+              sink.coercers(),
+              sink,
+              deadLetters,
+              backoff,
+              workersStop,
+              counters,
+              breaker,
+              readiness,
+              clock);
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage(), e); // an unusable JSON Schema
     }

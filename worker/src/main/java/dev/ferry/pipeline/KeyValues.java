@@ -2,6 +2,7 @@ package dev.ferry.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
 import java.io.IOException;
@@ -14,14 +15,14 @@ import java.util.List;
 /**
  * The key column values of a record key, for deletes by key. A key that is a JSON object gives one
  * value per key column by field name; any other key fills a single key column with its UTF-8 text.
- * Thread-safe.
+ * The values are coerced into the key columns' types like any other column value. Thread-safe.
  */
 final class KeyValues {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private KeyValues() {}
 
-  static String[] extract(byte[] key, List<String> keyColumns) throws RecordFailure {
+  static JsonNode[] extract(byte[] key, List<String> keyColumns) throws RecordFailure {
     if (key == null) {
       throw new RecordFailure(Stage.DECODE, "missing-key", "the record has no key to delete by");
     }
@@ -44,7 +45,7 @@ final class KeyValues {
             "invalid-key",
             "the key must be a JSON object with fields " + keyColumns + " to delete by");
       }
-      return new String[] {text};
+      return new JsonNode[] {TextNode.valueOf(text)};
     }
     JsonNode node;
     try {
@@ -52,7 +53,7 @@ final class KeyValues {
     } catch (IOException e) {
       throw new RecordFailure(Stage.DECODE, "invalid-key", "the key is not valid JSON", e);
     }
-    String[] values = new String[keyColumns.size()];
+    JsonNode[] values = new JsonNode[keyColumns.size()];
     for (int i = 0; i < values.length; i++) {
       JsonNode field = node.get(keyColumns.get(i));
       if (field == null || field.isNull()) {
@@ -61,7 +62,7 @@ final class KeyValues {
             "invalid-key",
             "the key has no field '" + keyColumns.get(i) + "' to delete by");
       }
-      values[i] = field.isValueNode() ? field.asText() : field.toString();
+      values[i] = field;
     }
     return values;
   }

@@ -1,6 +1,7 @@
 package dev.ferry.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetter;
@@ -72,7 +73,10 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Clock clock;
 
   private record Pipeline(
-      PipelineSettings settings, RowMapper mapper, java.util.Optional<SchemaValidator> schema) {}
+      PipelineSettings settings,
+      RowMapper mapper,
+      RowCoercer coercer,
+      java.util.Optional<SchemaValidator> schema) {}
 
   /** A batch in preparation: the rows to write and the records finished without a row. */
   private static final class Work {
@@ -128,8 +132,13 @@ public final class PipelineProcessor implements BatchProcessor {
     }
   }
 
+  /**
+   * @param coercers by pipeline name: how its mapped values become its columns' types (from the
+   *     table definitions the sink read at start)
+   */
   public PipelineProcessor(
       FerryConfig config,
+      Map<String, RowCoercer> coercers,
       RowSink sink,
       DeadLetterPublisher deadLetters,
       Backoff backoff,
@@ -143,6 +152,7 @@ public final class PipelineProcessor implements BatchProcessor {
           new Pipeline(
               p,
               new RowMapper(List.copyOf(p.columns().values())),
+              coercer(coercers, p),
               p.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file))));
       p.topics().forEach(topic -> byTopic.put(topic, pipeline));
     }
@@ -155,6 +165,14 @@ public final class PipelineProcessor implements BatchProcessor {
     this.breaker = breaker;
     this.readiness = readiness;
     this.clock = clock;
+  }
+
+  private static RowCoercer coercer(Map<String, RowCoercer> coercers, PipelineSettings p) {
+    RowCoercer coercer = coercers.get(p.name());
+    if (coercer == null) {
+      throw new IllegalArgumentException("no column types for pipeline " + p.name());
+    }
+    return coercer;
   }
 
   @Override
@@ -231,7 +249,7 @@ public final class PipelineProcessor implements BatchProcessor {
       String name = pipeline.settings().name();
       try {
         if (item.record().value() == null) {
-          if (tombstone(pipeline.settings(), item, origin, work)) {
+          if (tombstone(pipeline, item, origin, work)) {
             continue;
           }
         } else {
@@ -239,7 +257,7 @@ public final class PipelineProcessor implements BatchProcessor {
           if (pipeline.schema().isPresent()) {
             pipeline.schema().get().validate(value);
           }
-          String[] values = pipeline.mapper().map(value, item.record());
+          String[] values = pipeline.coercer().row(pipeline.mapper().map(value, item.record()));
           work.rows.add(Row.insert(name, values, origin));
           work.rowItems.add(item);
         }
@@ -259,11 +277,13 @@ public final class PipelineProcessor implements BatchProcessor {
    * @return true when the record is handled (skipped or a delete row added)
    * @throws RecordFailure when the record must be dead-lettered
    */
-  private boolean tombstone(PipelineSettings pipeline, WorkItem item, Origin origin, Work work)
+  private boolean tombstone(Pipeline p, WorkItem item, Origin origin, Work work)
       throws RecordFailure {
+    PipelineSettings pipeline = p.settings();
     switch (pipeline.tombstones()) {
       case DELETE -> {
-        String[] key = KeyValues.extract(item.record().key(), pipeline.keyColumns());
+        String[] key =
+            p.coercer().key(KeyValues.extract(item.record().key(), pipeline.keyColumns()));
         work.rows.add(Row.delete(pipeline.name(), key, origin));
         work.rowItems.add(item);
         return true;

@@ -1,10 +1,8 @@
 package dev.ferry.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
@@ -16,11 +14,7 @@ import java.io.IOException;
  * and thread-safe.
  */
 public final class RecordDecoder {
-  private final ObjectMapper mapper =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  private final ObjectMapper mapper = Json.MAPPER;
 
   public ObjectNode decode(byte[] value) throws RecordFailure {
     JsonNode node;

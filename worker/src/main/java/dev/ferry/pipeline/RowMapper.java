@@ -2,7 +2,11 @@ package dev.ferry.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.config.ColumnSource;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
@@ -14,14 +18,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Extracts a pipeline's column values from a record. Each value becomes SQL text that Postgres
- * casts to the column's type: strings as they are, numbers in plain decimal notation, booleans as
- * true/false, objects and arrays as JSON text (for json/jsonb columns), a missing field or JSON
- * null as SQL NULL; {@code @timestamp} as an ISO-8601 instant, {@code @key} and {@code @header:N}
- * as UTF-8 text. Thread-safe.
+ * Extracts a pipeline's column values from a record, as JSON values for a {@link
+ * dev.ferry.coerce.RowCoercer} to turn into the columns' types: value and {@code @key/…} pointers
+ * give the JSON found there (missing when absent); {@code @key} and {@code @header:N} their UTF-8
+ * text; {@code @topic} a string, {@code @partition} and {@code @offset} numbers, {@code
+ * @timestamp} an ISO-8601 instant (null without a timestamp). Thread-safe.
  */
 public final class RowMapper {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final List<ColumnSource> sources;
   private final boolean keyIsJson;
@@ -37,40 +41,44 @@ public final class RowMapper {
    *
    * @throws RecordFailure when a source needs a JSON key and the key is not JSON
    */
-  public String[] map(ObjectNode value, ConsumerRecord<byte[], byte[]> record)
+  public JsonNode[] map(ObjectNode value, ConsumerRecord<byte[], byte[]> record)
       throws RecordFailure {
     JsonNode key = keyIsJson ? jsonKey(record.key()) : null;
-    String[] out = new String[sources.size()];
+    JsonNode[] out = new JsonNode[sources.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = value(sources.get(i), value, record, key);
     }
     return out;
   }
 
-  private static String value(
+  private static JsonNode value(
       ColumnSource source, ObjectNode value, ConsumerRecord<byte[], byte[]> record, JsonNode key) {
     if (source instanceof ColumnSource.ValuePointer p) {
-      return text(value.at(p.pointer()));
+      return value.at(p.pointer());
     }
     if (source instanceof ColumnSource.Key k) {
-      return k.pointer().isPresent()
-          ? text(key.at(k.pointer().get()))
-          : record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+      return k.pointer().isPresent() ? key.at(k.pointer().get()) : text(record.key());
     }
     if (source instanceof ColumnSource.Header h) {
       Header header = record.headers().lastHeader(h.name());
-      return header == null || header.value() == null
-          ? null
-          : new String(header.value(), StandardCharsets.UTF_8);
+      return header == null ? NullNode.instance : text(header.value());
     }
     ColumnSource.Metadata m = (ColumnSource.Metadata) source;
     return switch (m.field()) {
-      case TOPIC -> record.topic();
-      case PARTITION -> Integer.toString(record.partition());
-      case OFFSET -> Long.toString(record.offset());
+      case TOPIC -> TextNode.valueOf(record.topic());
+      case PARTITION -> IntNode.valueOf(record.partition());
+      case OFFSET -> LongNode.valueOf(record.offset());
       case TIMESTAMP ->
-          record.timestamp() < 0 ? null : Instant.ofEpochMilli(record.timestamp()).toString();
+          record.timestamp() < 0
+              ? NullNode.instance
+              : TextNode.valueOf(Instant.ofEpochMilli(record.timestamp()).toString());
     };
+  }
+
+  private static JsonNode text(byte[] bytes) {
+    return bytes == null
+        ? NullNode.instance
+        : TextNode.valueOf(new String(bytes, StandardCharsets.UTF_8));
   }
 
   private static JsonNode jsonKey(byte[] key) throws RecordFailure {
@@ -86,21 +94,5 @@ public final class RowMapper {
     } catch (IOException e) {
       throw new RecordFailure(Stage.DECODE, "invalid-key", "the key is not valid JSON", e);
     }
-  }
-
-  private static String text(JsonNode node) {
-    if (node.isMissingNode() || node.isNull()) {
-      return null;
-    }
-    if (node.isTextual()) {
-      return node.textValue();
-    }
-    if (node.isBigDecimal()) {
-      return node.decimalValue().toPlainString();
-    }
-    if (node.isValueNode()) {
-      return node.asText();
-    }
-    return node.toString();
   }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.sink;
 
 import dev.ferry.bookkeeping.TopicIds;
+import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
@@ -66,6 +67,13 @@ public final class PostgresSink implements RowSink {
     }
     return new PostgresSink(
         dataSource, writers, exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)));
+  }
+
+  /** By pipeline name: how its mapped values become its columns' types. */
+  public Map<String, RowCoercer> coercers() {
+    Map<String, RowCoercer> coercers = new HashMap<>();
+    writers.forEach((pipeline, writer) -> coercers.put(pipeline, writer.coercer()));
+    return coercers;
   }
 
   /**

@@ -1,5 +1,15 @@
 package dev.ferry.sink;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.ferry.coerce.Coercer;
+import dev.ferry.coerce.Coercers;
+import dev.ferry.coerce.CoercionException;
+import dev.ferry.coerce.ColumnType;
+import dev.ferry.coerce.RowCoercer;
+import dev.ferry.config.ColumnSource;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import java.sql.Connection;
@@ -10,14 +20,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The INSERT (or upsert) statement of one pipeline, built once at start from the table's real
- * column types. Each parameter is cast to its column's base type ({@code CAST(? AS uuid)}), so
- * Postgres parses the text and the column's own modifiers (varchar length, numeric scale) still
- * apply on assignment. Identifiers come from validated config and are quoted; values are always
- * bound parameters. Immutable.
+ * column types, and the {@link RowCoercer} that turns mapped values into text for those types. Each
+ * parameter is cast to its column's type without modifiers ({@code CAST(? AS uuid)}). Identifiers
+ * come from validated config and are quoted; values are always bound parameters. Immutable.
  */
 public final class TableWriter {
   private final String pipeline;
@@ -26,6 +36,7 @@ public final class TableWriter {
   private final int columns;
   private final int keyColumns;
   private final int[] upsertKeyIndexes;
+  private final RowCoercer coercer;
 
   private TableWriter(
       String pipeline,
@@ -33,19 +44,25 @@ public final class TableWriter {
       String deleteSql,
       int columns,
       int keyColumns,
-      int[] upsertKeyIndexes) {
+      int[] upsertKeyIndexes,
+      RowCoercer coercer) {
     this.pipeline = pipeline;
     this.sql = sql;
     this.deleteSql = deleteSql;
     this.columns = columns;
     this.keyColumns = keyColumns;
     this.upsertKeyIndexes = upsertKeyIndexes;
+    this.coercer = coercer;
   }
 
-  /** Reads the table's columns and builds the statement; fails with a readable message. */
+  /**
+   * Reads the table's columns, checks that each mapped column exists and has a type Ferry can
+   * coerce into (and that metadata sources fit their columns), and builds the statements; fails
+   * with a readable message naming every problem.
+   */
   public static TableWriter describe(Connection connection, PipelineSettings pipeline)
       throws SinkSetupException, SQLException {
-    Map<String, String> types = columnTypes(connection, pipeline.table());
+    Map<String, ColumnType> types = columnTypes(connection, pipeline.table());
     List<String> missing = new ArrayList<>();
     for (String column : pipeline.columns().keySet()) {
       if (!types.containsKey(column)) {
@@ -64,27 +81,128 @@ public final class TableWriter {
               + String.join(", ", types.keySet())
               + ")");
     }
+    List<String> problems = new ArrayList<>();
+    Map<String, RowCoercer.Column> columns = new LinkedHashMap<>();
+    pipeline
+        .columns()
+        .forEach(
+            (name, source) -> {
+              ColumnType type = types.get(name);
+              Optional<Coercer> coercer = Coercers.of(type);
+              if (coercer.isEmpty()) {
+                problems.add(
+                    "column "
+                        + name
+                        + " has type "
+                        + type.display()
+                        + ", which Ferry cannot write (it writes "
+                        + Coercers.SUPPORTED
+                        + ")");
+                return;
+              }
+              sourceMismatch(source, coercer.get())
+                  .ifPresent(
+                      why ->
+                          problems.add(
+                              "column "
+                                  + name
+                                  + " ("
+                                  + type.display()
+                                  + ") cannot hold "
+                                  + source
+                                  + ": "
+                                  + why));
+              columns.put(name, new RowCoercer.Column(name, type, coercer.get()));
+            });
+    List<RowCoercer.Column> keyColumns = new ArrayList<>();
+    for (String key : pipeline.keyColumns()) {
+      RowCoercer.Column column = columns.get(key);
+      if (column != null) {
+        keyColumns.add(column);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new SinkSetupException(
+          "pipeline "
+              + pipeline.name()
+              + ": table "
+              + pipeline.table()
+              + ": "
+              + String.join("; ", problems));
+    }
     return new TableWriter(
         pipeline.name(),
         sql(pipeline, types),
         deleteSql(pipeline, types),
         pipeline.columns().size(),
         pipeline.keyColumns().size(),
-        upsertKeyIndexes(pipeline));
+        upsertKeyIndexes(pipeline),
+        new RowCoercer(List.copyOf(columns.values()), keyColumns));
   }
 
-  private static Map<String, String> columnTypes(Connection connection, TableName table)
+  /**
+   * Why a metadata source can never fit its column (an {@code @topic} into an integer column, an
+   * {@code @offset} into a uuid), tried on a sample value; empty when it fits or when the source's
+   * values are only known per record.
+   */
+  private static Optional<String> sourceMismatch(ColumnSource source, Coercer coercer) {
+    if (!(source instanceof ColumnSource.Metadata m)) {
+      return Optional.empty();
+    }
+    JsonNode sample =
+        switch (m.field()) {
+          case TOPIC -> TextNode.valueOf("orders");
+          case PARTITION -> IntNode.valueOf(0);
+          case OFFSET -> LongNode.valueOf(0);
+          case TIMESTAMP -> TextNode.valueOf("2024-05-01T12:00:00Z");
+        };
+    try {
+      coercer.apply(sample);
+      return Optional.empty();
+    } catch (CoercionException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  private static Map<String, ColumnType> columnTypes(Connection connection, TableName table)
       throws SQLException, SinkSetupException {
+    // A domain is written through its base type (its own name is kept for the CAST, so that its
+    // constraints apply); an array through its element type.
     String query =
-        "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a"
+        "SELECT a.attname, format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL),"
+            + " b.typname, b.typcategory,"
+            + " CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END,"
+            + " e.typname, e.typcategory, format_type(e.oid, NULL)"
+            + " FROM pg_attribute a"
+            + " JOIN pg_type t ON t.oid = a.atttypid"
+            + " JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype"
+            + " ELSE t.oid END"
+            + " LEFT JOIN pg_type e ON e.oid = b.typelem AND b.typcategory = 'A'"
             + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
             + " ORDER BY a.attnum";
-    Map<String, String> types = new LinkedHashMap<>();
+    Map<String, ColumnType> types = new LinkedHashMap<>();
     try (PreparedStatement ps = connection.prepareStatement(query)) {
       ps.setString(1, table.quoted());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          types.put(rs.getString(1), rs.getString(2));
+          String display = rs.getString(2);
+          String castType = rs.getString(3);
+          int typmod = rs.getInt(6);
+          String element = rs.getString(7);
+          ColumnType type =
+              element == null
+                  ? ColumnType.of(
+                      display, castType, rs.getString(4), rs.getString(5).charAt(0), typmod)
+                  : ColumnType.arrayOf(
+                      display,
+                      castType,
+                      ColumnType.of(
+                          rs.getString(9),
+                          rs.getString(9),
+                          element,
+                          rs.getString(8).charAt(0),
+                          typmod));
+          types.put(rs.getString(1), type);
         }
       }
     }
@@ -95,12 +213,12 @@ public final class TableWriter {
     return types;
   }
 
-  private static String sql(PipelineSettings pipeline, Map<String, String> types) {
+  private static String sql(PipelineSettings pipeline, Map<String, ColumnType> types) {
     List<String> names = new ArrayList<>(pipeline.columns().keySet());
     String columnList = names.stream().map(TableName::quote).collect(Collectors.joining(", "));
     String values =
         names.stream()
-            .map(c -> "CAST(? AS " + types.get(c) + ")")
+            .map(c -> "CAST(? AS " + types.get(c).castType() + ")")
             .collect(Collectors.joining(", "));
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
@@ -157,7 +275,7 @@ public final class TableWriter {
   }
 
   /** {@code DELETE … WHERE k1 = CAST(? AS t1) AND …}; null without key columns. */
-  private static String deleteSql(PipelineSettings pipeline, Map<String, String> types) {
+  private static String deleteSql(PipelineSettings pipeline, Map<String, ColumnType> types) {
     if (pipeline.keyColumns().isEmpty()) {
       return null;
     }
@@ -165,7 +283,7 @@ public final class TableWriter {
         + pipeline.table().quoted()
         + " WHERE "
         + pipeline.keyColumns().stream()
-            .map(c -> TableName.quote(c) + " = CAST(? AS " + types.get(c) + ")")
+            .map(c -> TableName.quote(c) + " = CAST(? AS " + types.get(c).castType() + ")")
             .collect(Collectors.joining(" AND "));
   }
 
@@ -175,6 +293,11 @@ public final class TableWriter {
 
   public String sql() {
     return sql;
+  }
+
+  /** Turns the pipeline's mapped values into SQL text for these columns. */
+  public RowCoercer coercer() {
+    return coercer;
   }
 
   /** The statement that writes {@code row}. */

@@ -140,14 +140,16 @@ class KafkaToPostgresIT {
       switch (reason) {
         case "invalid-json", "not-an-object" ->
             assertThat(header(r, DeadLetterHeaders.STAGE)).isEqualTo("decode");
-        case "invalid-value" -> {
-          assertThat(header(r, DeadLetterHeaders.STAGE)).isEqualTo("sink");
+        case "coercion-failed" -> {
+          assertThat(header(r, DeadLetterHeaders.STAGE)).isEqualTo("transform");
           assertThat(new String(r.value(), UTF_8)).contains("not-a-uuid");
+          assertThat(header(r, DeadLetterHeaders.EXCEPTION_MESSAGE))
+              .isEqualTo("column \"event_id\" (uuid): \"not-a-uuid\" is not a UUID");
         }
         default -> throw new AssertionError("unexpected reason " + reason);
       }
     }
-    assertThat(reasons).containsOnlyKeys("invalid-json", "not-an-object", "invalid-value");
+    assertThat(reasons).containsOnlyKeys("invalid-json", "not-an-object", "coercion-failed");
   }
 
   private static void stop(FerryWorker worker) throws InterruptedException {

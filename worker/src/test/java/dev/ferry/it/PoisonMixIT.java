@@ -45,9 +45,9 @@ class PoisonMixIT {
     INVALID_JSON("decode", "invalid-json"),
     NOT_AN_OBJECT("decode", "not-an-object"),
     MISSING_REQUIRED_FIELD("sink", "not-null-violation"),
-    WRONG_TYPE("sink", "invalid-value"),
+    WRONG_TYPE("transform", "coercion-failed"),
     CHECK_VIOLATION("sink", "check-violation"),
-    TOO_LONG("sink", "value-too-long"),
+    TOO_LONG("transform", "coercion-failed"),
     INVALID_UTF8("decode", "invalid-utf8"),
     TOMBSTONE("decode", "tombstone");
 

@@ -3,6 +3,9 @@ package dev.ferry.pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.coerce.Coercers;
+import dev.ferry.coerce.ColumnType;
+import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.deadletter.DeadLetterBreaker;
@@ -62,8 +65,14 @@ class PipelineProcessorTest {
 
   /** A processor over the scripted sink whose backoff waits go to {@code waiter}. */
   private PipelineProcessor processor(Waiter waiter) {
+    ColumnType bigint = ColumnType.of("bigint", "bigint", "int8", 'N', -1);
+    RowCoercer coercer =
+        new RowCoercer(
+            List.of(new RowCoercer.Column("id", bigint, Coercers.of(bigint).orElseThrow())),
+            List.of());
     return new PipelineProcessor(
         config,
+        Map.of("p", coercer),
         sink,
         new DeadLetterPublisher(
             producer,

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.coerce.Coercers;
+import dev.ferry.coerce.ColumnType;
+import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.ColumnSource;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,7 +60,7 @@ class RecordDecoderTest {
         "{\"id\":\"abc\",\"amount\":0.1000000000000000055511151231257827,\"big\":12345678901234567890,"
             + "\"flag\":true,\"attrs\":{\"n\":1,\"s\":\"x\"},\"nothing\":null}";
 
-    String[] row = mapper.map(decoder.decode(json.getBytes(UTF_8)), record(null));
+    String[] row = asText(mapper.map(decoder.decode(json.getBytes(UTF_8)), record(null)));
 
     assertThat(row)
         .containsExactly(
@@ -67,6 +72,16 @@ class RecordDecoderTest {
             null,
             null,
             "1");
+  }
+
+  /** The values as a text column receives them. */
+  private static String[] asText(JsonNode[] values) throws RecordFailure {
+    ColumnType text = ColumnType.of("text", "text", "text", 'S', -1);
+    List<RowCoercer.Column> columns = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      columns.add(new RowCoercer.Column("c" + i, text, Coercers.of(text).orElseThrow()));
+    }
+    return new RowCoercer(columns, List.of()).row(values);
   }
 
   private static ConsumerRecord<byte[], byte[]> record(String key) {
@@ -101,7 +116,7 @@ class RecordDecoderTest {
                 ColumnSource.parse("@header:absent"),
                 ColumnSource.parse("@key")));
 
-    String[] row = mapper.map(decoder.decode("{}".getBytes(UTF_8)), record("{\"id\":7}"));
+    String[] row = asText(mapper.map(decoder.decode("{}".getBytes(UTF_8)), record("{\"id\":7}")));
 
     assertThat(row)
         .containsExactly(
@@ -111,7 +126,8 @@ class RecordDecoderTest {
   @Test
   void aKeyThatIsNotJsonFailsOnlyWhenASourceNeedsIt() throws Exception {
     ObjectNode value = decoder.decode("{\"a\":1}".getBytes(UTF_8));
-    assertThat(new RowMapper(List.of(ColumnSource.parse("@key"))).map(value, record("plain")))
+    assertThat(
+            asText(new RowMapper(List.of(ColumnSource.parse("@key"))).map(value, record("plain"))))
         .containsExactly("plain");
     RecordFailure f =
         catchThrowableOfType(
