@@ -80,7 +80,7 @@ final class CheckCommand implements Callable<Integer> {
           TableWriter.describe(c, p);
           out.println("table      ok: " + p.table() + " (pipeline " + p.name() + ")");
         } catch (SinkSetupException e) {
-          out.println("table      MISSING: " + e.getMessage());
+          out.println("table      PROBLEM: " + e.getMessage());
           problems.add(e.getMessage());
         }
       }

@@ -63,31 +63,26 @@ public final class TableWriter {
   public static TableWriter describe(Connection connection, PipelineSettings pipeline)
       throws SinkSetupException, SQLException {
     Map<String, ColumnType> types = columnTypes(connection, pipeline.table());
-    List<String> missing = new ArrayList<>();
-    for (String column : pipeline.columns().keySet()) {
-      if (!types.containsKey(column)) {
-        missing.add(column);
-      }
-    }
+    List<String> problems = new ArrayList<>();
+    List<String> missing =
+        pipeline.columns().keySet().stream().filter(c -> !types.containsKey(c)).toList();
     if (!missing.isEmpty()) {
-      throw new SinkSetupException(
-          "pipeline "
-              + pipeline.name()
-              + ": table "
-              + pipeline.table()
-              + " has no column "
+      problems.add(
+          "no column "
               + String.join(", ", missing)
               + " (it has: "
               + String.join(", ", types.keySet())
               + ")");
     }
-    List<String> problems = new ArrayList<>();
     Map<String, RowCoercer.Column> columns = new LinkedHashMap<>();
     pipeline
         .columns()
         .forEach(
             (name, source) -> {
               ColumnType type = types.get(name);
+              if (type == null) {
+                return; // reported as missing
+              }
               Optional<Coercer> coercer = Coercers.of(type);
               if (coercer.isEmpty()) {
                 problems.add(

@@ -9,6 +9,8 @@ import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,9 +52,37 @@ class CheckCommandIT {
             1);
 
     assertThat(output)
-        .contains("table      MISSING: table " + PG.qualified("no_such_table") + " does not exist")
+        .contains("table      PROBLEM: table " + PG.qualified("no_such_table") + " does not exist")
         .contains("topic      MISSING: no-such-topic")
         .contains("result     2 problem(s):");
+  }
+
+  @Test
+  void aMissingColumnAndAnUncoercibleTypeAreNamed(@TempDir Path dir) throws Exception {
+    String topic = KAFKA.uniqueTopic("check-columns");
+    KAFKA.createTopic(topic, 1);
+    PG.execute(
+        "CREATE TABLE shapes (id bigint, outline point, placed_at timestamptz, seen integer)");
+    Map<String, String> columns = new LinkedHashMap<>();
+    columns.put("id", "/id");
+    columns.put("outline", "/outline");
+    columns.put("colour", "/colour");
+    columns.put("placed_at", "/placed_at");
+    columns.put("seen", "@topic");
+
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).table("shapes").columns(columns),
+            1);
+
+    assertThat(output)
+        .contains("table      PROBLEM: pipeline events: table " + PG.qualified("shapes"))
+        .contains("no column colour (it has: id, outline, placed_at, seen)")
+        .contains("column outline has type point, which Ferry cannot write")
+        .contains("column seen (integer) cannot hold @topic: \"orders\" is not a number")
+        .doesNotContain("placed_at (")
+        .contains("result     1 problem(s):");
   }
 
   private static String check(Path dir, FerryYaml yaml, int expectedExit) throws Exception {
