@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TargetSettings;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.sink.TableWriter;
 import java.io.PrintWriter;
@@ -76,12 +77,14 @@ final class CheckCommand implements Callable<Integer> {
               + Migrations.latestVersion()
               + (version < Migrations.latestVersion() ? " (run or migrate upgrades it)" : ""));
       for (PipelineSettings p : settings.pipelines()) {
-        try {
-          TableWriter.describe(c, p);
-          out.println("table      ok: " + p.table() + " (pipeline " + p.name() + ")");
-        } catch (SinkSetupException e) {
-          out.println("table      PROBLEM: " + e.getMessage());
-          problems.add(e.getMessage());
+        for (TargetSettings target : p.allTargets()) {
+          try {
+            TableWriter.describe(c, p, target);
+            out.println("table      ok: " + target.table() + " (pipeline " + p.name() + ")");
+          } catch (SinkSetupException e) {
+            out.println("table      PROBLEM: " + e.getMessage());
+            problems.add(e.getMessage());
+          }
         }
       }
     } catch (StartupException | SQLException e) {

@@ -7,6 +7,7 @@ import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.deadletter.DeadLetterTopics;
@@ -21,17 +22,23 @@ import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.LibraryMetrics;
 import dev.ferry.metrics.MetricsCatalog;
 import dev.ferry.metrics.WorkerCounters;
+import dev.ferry.pipeline.Pipeline;
 import dev.ferry.pipeline.PipelineProcessor;
+import dev.ferry.plugin.Plugins;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
+import dev.ferry.spi.RecordTransform;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -112,8 +119,25 @@ public final class FerryWorker {
     return worker;
   }
 
+  /**
+   * Each pipeline's configured transform, from the plugin directory; loaded first, to fail fast.
+   */
+  private Map<String, Optional<RecordTransform>> transforms() throws StartupException {
+    try {
+      Plugins plugins = Plugins.load(config.worker().pluginDir());
+      Map<String, Optional<RecordTransform>> transforms = new HashMap<>();
+      for (PipelineSettings p : config.pipelines()) {
+        transforms.put(p.name(), plugins.forPipeline(p));
+      }
+      return transforms;
+    } catch (Plugins.PluginException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+  }
+
   private void open() throws StartupException {
     log.info("starting with {}", config.describe());
+    Map<String, Optional<RecordTransform>> transforms = transforms();
     dataSource = openPool();
     migrate();
     KafkaClients clients = new KafkaClients(config.kafka());
@@ -153,10 +177,14 @@ public final class FerryWorker {
             Duration.ofSeconds(60));
     PipelineProcessor processor;
     try {
+      List<Pipeline> pipelines = new ArrayList<>();
+      for (PipelineSettings p : config.pipelines()) {
+        pipelines.add(new Pipeline(p, sink.coercers(), transforms.get(p.name())));
+      }
       processor =
           new PipelineProcessor(
-              config,
-              sink.coercers(),
+              pipelines,
+              config.retry(),
               sink,
               deadLetters,
               backoff,

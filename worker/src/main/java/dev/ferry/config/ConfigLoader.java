@@ -154,8 +154,16 @@ public final class ConfigLoader {
     Duration drain = s.duration("drain-timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
     Duration commit = s.duration("commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
     boolean exactlyOnce = s.bool("exactly-once", true);
+    Optional<Path> pluginDir = s.optionalString("plugin-dir").map(Path::of);
+    pluginDir.ifPresent(
+        dir -> {
+          if (!Files.isDirectory(dir)) {
+            s.problem(s.key("plugin-dir"), "'" + dir + "' is not a directory");
+          }
+        });
     s.rejectUnknownKeys();
-    return new WorkerSettings(threads, capacity, batchSize, linger, drain, commit, exactlyOnce);
+    return new WorkerSettings(
+        threads, capacity, batchSize, linger, drain, commit, exactlyOnce, pluginDir);
   }
 
   private static RetrySettings retry(Section s) {
@@ -255,6 +263,44 @@ public final class ConfigLoader {
               + tableText
               + "'");
     }
+    TargetSettings primary = target(s, table);
+    PipelineSettings.Tombstones tombstones = tombstones(s);
+    if (tombstones == PipelineSettings.Tombstones.DELETE && primary.keyColumns().isEmpty()) {
+      s.problem(s.key("tombstones"), "delete needs key-columns: the columns the record key fills");
+    }
+    Optional<String> transform = s.optionalString("transform");
+    Map<String, String> transformOptions = s.stringMap("transform-options");
+    if (transform.isEmpty() && !transformOptions.isEmpty()) {
+      s.problem(s.key("transform-options"), "is set but the pipeline names no transform");
+    }
+    List<TargetSettings> targets = new ArrayList<>();
+    Set<TableName> tables = new HashSet<>(List.of(table));
+    for (Section t : s.sections("targets")) {
+      String targetText = t.requiredString("table");
+      Optional<TableName> targetTable = TableName.parse(targetText);
+      if (!targetText.isEmpty() && targetTable.isEmpty()) {
+        t.problem(
+            t.key("table"),
+            "must be a table name or schema.table made of letters, digits and '_', was '"
+                + targetText
+                + "'");
+      }
+      TargetSettings target = target(t, targetTable.orElse(new TableName(Optional.empty(), "?")));
+      if (targetTable.isPresent() && !tables.add(targetTable.get())) {
+        t.problem(t.key("table"), "'" + targetText + "' is a target of this pipeline already");
+      }
+      t.rejectUnknownKeys();
+      targets.add(target);
+    }
+    if (!targets.isEmpty() && transform.isEmpty()) {
+      s.problem(s.key("targets"), "needs a transform: only a transform writes rows to more tables");
+    }
+    return new PipelineSettings(
+        name, topics, schema, primary, tombstones, transform, transformOptions, targets);
+  }
+
+  /** A table's mode, key columns and column map, read from {@code s}. */
+  private static TargetSettings target(Section s, TableName table) {
     PipelineSettings.Mode mode = mode(s);
     Map<String, ColumnSource> columns = columns(s);
     List<String> keyColumns = s.stringList("key-columns");
@@ -266,11 +312,7 @@ public final class ConfigLoader {
         s.problem(s.key("key-columns"), "'" + key + "' is not one of the mapped columns");
       }
     }
-    PipelineSettings.Tombstones tombstones = tombstones(s);
-    if (tombstones == PipelineSettings.Tombstones.DELETE && keyColumns.isEmpty()) {
-      s.problem(s.key("tombstones"), "delete needs key-columns: the columns the record key fills");
-    }
-    return new PipelineSettings(name, topics, schema, table, mode, keyColumns, columns, tombstones);
+    return new TargetSettings(table, mode, keyColumns, columns);
   }
 
   private static PipelineSettings.Mode mode(Section s) {

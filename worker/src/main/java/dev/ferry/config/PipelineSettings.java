@@ -5,27 +5,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One topic-to-table mapping.
+ * One mapping from topics to tables.
  *
  * @param name unique among the pipelines; appears in logs, metrics and DLT headers
  * @param topics the input topics; a topic belongs to one pipeline only
  * @param schema optional path of a JSON Schema the values must match
- * @param table target table, {@code name} or {@code schema.name}
- * @param mode insert or upsert
- * @param keyColumns conflict target of upsert
- * @param columns target column to its source (a JSON Pointer into the value, the key or metadata),
- *     in declaration order
- * @param tombstones what a record with a null value does
+ * @param primary the pipeline's own table ({@code table}, {@code mode}, {@code key-columns}, {@code
+ *     columns}); every record is written there unless a transform says otherwise
+ * @param tombstones what a record with a null value does (deletes go to the primary table)
+ * @param transform the name of a {@code RecordTransform} from a plugin, if any
+ * @param transformOptions passed to the transform once at start
+ * @param targets further tables a transform may write to
  */
 public record PipelineSettings(
     String name,
     List<String> topics,
     Optional<String> schema,
-    TableName table,
-    Mode mode,
-    List<String> keyColumns,
-    Map<String, ColumnSource> columns,
-    Tombstones tombstones) {
+    TargetSettings primary,
+    Tombstones tombstones,
+    Optional<String> transform,
+    Map<String, String> transformOptions,
+    List<TargetSettings> targets) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -45,8 +45,43 @@ public record PipelineSettings(
 
   public PipelineSettings {
     topics = List.copyOf(topics);
-    keyColumns = List.copyOf(keyColumns);
-    columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+    transformOptions = Map.copyOf(transformOptions);
+    targets = List.copyOf(targets);
+  }
+
+  /** A pipeline without a transform: every record becomes one row of {@code table}. */
+  public static PipelineSettings simple(
+      String name,
+      List<String> topics,
+      Optional<String> schema,
+      TargetSettings table,
+      Tombstones tombstones) {
+    return new PipelineSettings(
+        name, topics, schema, table, tombstones, Optional.empty(), Map.of(), List.of());
+  }
+
+  /** The primary table and then the further targets. */
+  public List<TargetSettings> allTargets() {
+    List<TargetSettings> all = new java.util.ArrayList<>(targets.size() + 1);
+    all.add(primary);
+    all.addAll(targets);
+    return all;
+  }
+
+  public TableName table() {
+    return primary.table();
+  }
+
+  public Mode mode() {
+    return primary.mode();
+  }
+
+  public List<String> keyColumns() {
+    return primary.keyColumns();
+  }
+
+  public Map<String, ColumnSource> columns() {
+    return primary.columns();
   }
 
   @Override
@@ -56,13 +91,17 @@ public record PipelineSettings(
         + ", topics="
         + topics
         + ", table="
-        + table
+        + table()
         + ", mode="
-        + mode.name().toLowerCase(java.util.Locale.ROOT)
+        + mode().name().toLowerCase(java.util.Locale.ROOT)
         + ", columns="
-        + columns.keySet()
+        + columns().keySet()
         + ", tombstones="
         + tombstones.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        + transform.map(t -> ", transform=" + t).orElse("")
+        + (targets.isEmpty()
+            ? ""
+            : ", targets=" + targets.stream().map(t -> t.table().toString()).toList())
         + "}";
   }
 }

@@ -1,6 +1,8 @@
 package dev.ferry.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The shape of the worker.
@@ -21,7 +23,8 @@ public record WorkerSettings(
     Duration batchLinger,
     Duration drainTimeout,
     Duration commitInterval,
-    boolean exactlyOnce) {
+    boolean exactlyOnce,
+    Optional<Path> pluginDir) {
   @Override
   public String toString() {
     return "worker{threads="
@@ -38,6 +41,7 @@ public record WorkerSettings(
         + Durations.format(commitInterval)
         + ", exactly-once="
         + exactlyOnce
+        + pluginDir.map(d -> ", plugin-dir=" + d).orElse("")
         + "}";
   }
 }

@@ -81,14 +81,19 @@ public final class WorkerCounters {
         .increment(records);
   }
 
-  public void addTombstoneSkipped(String pipeline) {
+  /**
+   * A record completed without a write.
+   *
+   * @param reason {@code tombstone} (the skip policy) or {@code no-rows} (its transform gave none)
+   */
+  public void addSkipped(String pipeline, String reason) {
     counter(
             "ferry.records.skipped",
             "Records completed without a write",
             "pipeline",
             pipeline,
             "reason",
-            "tombstone")
+            reason)
         .increment();
   }
 
@@ -155,7 +160,7 @@ public final class WorkerCounters {
     return (long) sum("ferry.records.applied");
   }
 
-  public long tombstonesSkipped() {
+  public long skipped() {
     return (long) sum("ferry.records.skipped");
   }
 

@@ -1,9 +1,6 @@
 package dev.ferry.pipeline;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.coerce.RowCoercer;
-import dev.ferry.config.FerryConfig;
-import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.RetrySettings;
 import dev.ferry.deadletter.DeadLetter;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
@@ -27,6 +24,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,12 +71,6 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Readiness readiness;
   private final Clock clock;
 
-  private record Pipeline(
-      PipelineSettings settings,
-      RowMapper mapper,
-      RowCoercer coercer,
-      java.util.Optional<SchemaValidator> schema) {}
-
   /** A batch in preparation: the rows to write and the records finished without a row. */
   private static final class Work {
     final List<WorkItem> rowItems = new ArrayList<>();
@@ -87,7 +80,8 @@ public final class PipelineProcessor implements BatchProcessor {
     final List<DeadLetter> decodeFailures = new ArrayList<>();
     // Applied by a transaction whose COMMIT was in doubt: complete, not to be written again.
     final List<Row> appliedRows = new ArrayList<>();
-    final List<WorkItem> appliedItems = new ArrayList<>();
+    final List<WorkItem> appliedRowItems = new ArrayList<>();
+    final List<WorkItem> appliedOtherItems = new ArrayList<>();
 
     void dropFenced(Set<TopicPartition> fenced) {
       for (int i = rows.size() - 1; i >= 0; i--) {
@@ -120,25 +114,24 @@ public final class PipelineProcessor implements BatchProcessor {
       for (int i = rows.size() - 1; i >= 0; i--) {
         if (applied.contains(rows.get(i).origin())) {
           appliedRows.add(rows.remove(i));
-          appliedItems.add(rowItems.remove(i));
+          appliedRowItems.add(rowItems.remove(i));
         }
       }
       for (int i = otherOrigins.size() - 1; i >= 0; i--) {
         if (applied.contains(otherOrigins.get(i))) {
           otherOrigins.remove(i);
-          appliedItems.add(otherItems.remove(i));
+          appliedOtherItems.add(otherItems.remove(i));
         }
       }
     }
   }
 
   /**
-   * @param coercers by pipeline name: how its mapped values become its columns' types (from the
-   *     table definitions the sink read at start)
+   * @param pipelines the configured pipelines, each ready to turn records into rows
    */
   public PipelineProcessor(
-      FerryConfig config,
-      Map<String, RowCoercer> coercers,
+      List<Pipeline> pipelines,
+      RetrySettings retry,
       RowSink sink,
       DeadLetterPublisher deadLetters,
       Backoff backoff,
@@ -147,32 +140,18 @@ public final class PipelineProcessor implements BatchProcessor {
       DeadLetterBreaker breaker,
       Readiness readiness,
       Clock clock) {
-    for (PipelineSettings p : config.pipelines()) {
-      Pipeline pipeline =
-          new Pipeline(
-              p,
-              new RowMapper(List.copyOf(p.columns().values())),
-              coercer(coercers, p),
-              p.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file))));
-      p.topics().forEach(topic -> byTopic.put(topic, pipeline));
+    for (Pipeline pipeline : pipelines) {
+      pipeline.settings().topics().forEach(topic -> byTopic.put(topic, pipeline));
     }
     this.sink = sink;
     this.deadLetters = deadLetters;
     this.backoff = backoff;
-    this.maxAttempts = config.retry().maxAttempts();
+    this.maxAttempts = retry.maxAttempts();
     this.backoffWait = backoffWait;
     this.counters = counters;
     this.breaker = breaker;
     this.readiness = readiness;
     this.clock = clock;
-  }
-
-  private static RowCoercer coercer(Map<String, RowCoercer> coercers, PipelineSettings p) {
-    RowCoercer coercer = coercers.get(p.name());
-    if (coercer == null) {
-      throw new IllegalArgumentException("no column types for pipeline " + p.name());
-    }
-    return coercer;
   }
 
   @Override
@@ -187,39 +166,50 @@ public final class PipelineProcessor implements BatchProcessor {
     if (rejected == null) {
       return; // stopping: leave the batch incomplete, it will be read again
     }
-    Map<String, Integer> appliedByPipeline = new HashMap<>();
+    // A record may have several rows (a transform): it is applied when none of them was
+    // rejected, and dead-lettered once when one was.
+    Map<WorkItem, Integer> failedRecords = new LinkedHashMap<>();
+    rejected.keySet().stream()
+        .sorted()
+        .forEach(i -> failedRecords.putIfAbsent(work.rowItems.get(i), i));
+    Map<WorkItem, String> appliedRecords = new LinkedHashMap<>();
     for (int i = 0; i < work.rows.size(); i++) {
-      if (!rejected.containsKey(i)) {
-        appliedByPipeline.merge(work.rows.get(i).pipeline(), 1, Integer::sum);
+      if (!failedRecords.containsKey(work.rowItems.get(i))) {
+        appliedRecords.putIfAbsent(work.rowItems.get(i), work.rows.get(i).pipeline());
       }
     }
-    work.appliedRows.forEach(row -> appliedByPipeline.merge(row.pipeline(), 1, Integer::sum));
+    for (int i = 0; i < work.appliedRows.size(); i++) {
+      appliedRecords.putIfAbsent(work.appliedRowItems.get(i), work.appliedRows.get(i).pipeline());
+    }
+    Map<String, Integer> appliedByPipeline = new HashMap<>();
+    appliedRecords.values().forEach(p -> appliedByPipeline.merge(p, 1, Integer::sum));
     appliedByPipeline.forEach(breaker::recordApplied);
     appliedByPipeline.forEach(counters::addApplied);
     long now = clock.millis();
-    for (int i = 0; i < work.rows.size(); i++) {
-      long timestamp = work.rowItems.get(i).record().timestamp();
-      if (!rejected.containsKey(i) && timestamp >= 0) {
+    for (WorkItem item : appliedRecords.keySet()) {
+      long timestamp = item.record().timestamp();
+      if (timestamp >= 0) {
         counters.recordEndToEnd(Duration.ofMillis(now - timestamp));
       }
     }
-    for (Map.Entry<Integer, SinkRejection> e : rejected.entrySet()) {
-      WorkItem item = work.rowItems.get(e.getKey());
+    for (Map.Entry<WorkItem, Integer> e : failedRecords.entrySet()) {
+      SinkRejection rejection = rejected.get(e.getValue());
       DeadLetter letter =
           new DeadLetter(
-              item.record(),
-              work.rows.get(e.getKey()).pipeline(),
+              e.getKey().record(),
+              work.rows.get(e.getValue()).pipeline(),
               Stage.SINK,
-              FailureClassifier.sinkReason(e.getValue().error()),
-              e.getValue().error(),
-              e.getValue().attempts());
+              FailureClassifier.sinkReason(rejection.error()),
+              rejection.error(),
+              rejection.attempts());
       if (!deadLetter(letter)) {
         return; // the committed rows are in the markers: they are skipped when read again
       }
     }
-    work.rowItems.forEach(WorkItem::complete);
+    new LinkedHashSet<>(work.rowItems).forEach(WorkItem::complete);
     work.otherItems.forEach(WorkItem::complete);
-    work.appliedItems.forEach(WorkItem::complete);
+    new LinkedHashSet<>(work.appliedRowItems).forEach(WorkItem::complete);
+    work.appliedOtherItems.forEach(WorkItem::complete);
   }
 
   /**
@@ -239,31 +229,32 @@ public final class PipelineProcessor implements BatchProcessor {
   private Work prepare(List<WorkItem> batch) {
     Work work = new Work();
     for (WorkItem item : batch) {
-      if (breaker.isHalted(byTopic.get(item.record().topic()).settings().name())) {
+      Pipeline pipeline = byTopic.get(item.record().topic());
+      String name = pipeline.name();
+      if (breaker.isHalted(name)) {
         continue; // halted: not processed, not completed; read again after resume or restart
       }
       Origin origin =
           new Origin(
               item.partition().partition(), item.partition().epoch(), item.record().offset());
-      Pipeline pipeline = byTopic.get(item.record().topic());
-      String name = pipeline.settings().name();
       try {
-        if (item.record().value() == null) {
-          if (tombstone(pipeline, item, origin, work)) {
-            continue;
+        List<Row> rows =
+            item.record().value() == null
+                ? tombstone(pipeline, item, origin)
+                : pipeline.rows(decoder.decode(item.record().value()), item.record(), origin);
+        if (rows.isEmpty()) {
+          if (item.record().value() != null) {
+            counters.addSkipped(name, "no-rows");
           }
-        } else {
-          ObjectNode value = decoder.decode(item.record().value());
-          if (pipeline.schema().isPresent()) {
-            pipeline.schema().get().validate(value);
-          }
-          String[] values = pipeline.coercer().row(pipeline.mapper().map(value, item.record()));
-          work.rows.add(Row.insert(name, values, origin));
+          work.otherItems.add(item);
+          work.otherOrigins.add(origin);
+        }
+        for (Row row : rows) {
+          work.rows.add(row);
           work.rowItems.add(item);
         }
       } catch (RecordFailure f) {
-        work.decodeFailures.add(
-            new DeadLetter(item.record(), pipeline.settings().name(), f.stage(), f.reason(), f, 1));
+        work.decodeFailures.add(new DeadLetter(item.record(), name, f.stage(), f.reason(), f, 1));
         work.otherItems.add(item);
         work.otherOrigins.add(origin);
       }
@@ -274,33 +265,24 @@ public final class PipelineProcessor implements BatchProcessor {
   /**
    * Applies the pipeline's tombstone policy.
    *
-   * @return true when the record is handled (skipped or a delete row added)
+   * @return the delete row, or no row when the tombstone is skipped
    * @throws RecordFailure when the record must be dead-lettered
    */
-  private boolean tombstone(Pipeline p, WorkItem item, Origin origin, Work work)
+  private List<Row> tombstone(Pipeline pipeline, WorkItem item, Origin origin)
       throws RecordFailure {
-    PipelineSettings pipeline = p.settings();
-    switch (pipeline.tombstones()) {
-      case DELETE -> {
-        String[] key =
-            p.coercer().key(KeyValues.extract(item.record().key(), pipeline.keyColumns()));
-        work.rows.add(Row.delete(pipeline.name(), key, origin));
-        work.rowItems.add(item);
-        return true;
-      }
+    return switch (pipeline.settings().tombstones()) {
+      case DELETE -> List.of(pipeline.delete(item.record(), origin));
       case DEAD_LETTER ->
           throw new RecordFailure(
               Stage.DECODE,
               "tombstone",
               "the value is null (a tombstone) and the pipeline's tombstone policy is"
                   + " dead-letter");
-      default -> {
-        counters.addTombstoneSkipped(pipeline.name());
-        work.otherItems.add(item);
-        work.otherOrigins.add(origin);
-        return true;
+      case SKIP -> {
+        counters.addSkipped(pipeline.name(), "tombstone");
+        yield List.of();
       }
-    }
+    };
   }
 
   private record SinkRejection(SQLException error, int attempts) {}

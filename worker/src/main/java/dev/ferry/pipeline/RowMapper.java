@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.config.ColumnSource;
 import dev.ferry.errors.RecordFailure;
@@ -41,7 +40,7 @@ public final class RowMapper {
    *
    * @throws RecordFailure when a source needs a JSON key and the key is not JSON
    */
-  public JsonNode[] map(ObjectNode value, ConsumerRecord<byte[], byte[]> record)
+  public JsonNode[] map(JsonNode value, ConsumerRecord<byte[], byte[]> record)
       throws RecordFailure {
     JsonNode key = keyIsJson ? jsonKey(record.key()) : null;
     JsonNode[] out = new JsonNode[sources.size()];
@@ -52,7 +51,7 @@ public final class RowMapper {
   }
 
   private static JsonNode value(
-      ColumnSource source, ObjectNode value, ConsumerRecord<byte[], byte[]> record, JsonNode key) {
+      ColumnSource source, JsonNode value, ConsumerRecord<byte[], byte[]> record, JsonNode key) {
     if (source instanceof ColumnSource.ValuePointer p) {
       return value.at(p.pointer());
     }

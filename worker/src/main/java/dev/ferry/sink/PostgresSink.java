@@ -3,6 +3,8 @@ package dev.ferry.sink;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TableName;
+import dev.ferry.config.TargetSettings;
 import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
 import java.sql.Connection;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,10 +56,12 @@ public final class PostgresSink implements RowSink {
     List<String> problems = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       for (PipelineSettings p : pipelines) {
-        try {
-          writers.put(p.name(), TableWriter.describe(c, p));
-        } catch (SinkSetupException e) {
-          problems.add(e.getMessage());
+        for (TargetSettings target : p.allTargets()) {
+          try {
+            writers.put(targetKey(p.name(), target.table()), TableWriter.describe(c, p, target));
+          } catch (SinkSetupException e) {
+            problems.add(e.getMessage());
+          }
         }
       }
     } catch (SQLException e) {
@@ -69,10 +74,15 @@ public final class PostgresSink implements RowSink {
         dataSource, writers, exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)));
   }
 
-  /** By pipeline name: how its mapped values become its columns' types. */
+  /** The key a pipeline's table is known by in {@link Row#target()} and {@link #coercers()}. */
+  public static String targetKey(String pipeline, TableName table) {
+    return pipeline + ":" + table;
+  }
+
+  /** By {@link #targetKey}: how mapped values become the columns' types of each table. */
   public Map<String, RowCoercer> coercers() {
     Map<String, RowCoercer> coercers = new HashMap<>();
-    writers.forEach((pipeline, writer) -> coercers.put(pipeline, writer.coercer()));
+    writers.forEach((target, writer) -> coercers.put(target, writer.coercer()));
     return coercers;
   }
 
@@ -95,10 +105,10 @@ public final class PostgresSink implements RowSink {
         int start = 0;
         while (start < rows.size()) {
           Row first = rows.get(start);
-          TableWriter writer = writer(first.pipeline());
+          TableWriter writer = writer(first.target());
           int end = start;
           while (end < rows.size()
-              && rows.get(end).pipeline().equals(first.pipeline())
+              && rows.get(end).target().equals(first.target())
               && rows.get(end).delete() == first.delete()) {
             end++;
           }
@@ -120,11 +130,13 @@ public final class PostgresSink implements RowSink {
   }
 
   /**
-   * Writes the rows one by one inside one transaction, each behind a savepoint, so the rows that
-   * fail are rolled back alone and the rest commit together. Rejected rows get no offset marker:
-   * they are not complete until the dead-letter topic has them.
+   * Writes the rows record by record inside one transaction, each record's rows (consecutive rows
+   * of one origin) behind a savepoint, so the records that fail are rolled back alone, all their
+   * rows together, and the rest commit together. Rejected records get no offset marker: they are
+   * not complete until the dead-letter topic has them.
    *
-   * @return the failure of each rejected row, by its index in {@code rows}
+   * @return the failure of each rejected row, by its index in {@code rows}; every row of a rejected
+   *     record is listed, with the record's failure
    * @throws SQLException a transient failure (connection, deadlock) or a failed commit: nothing was
    *     written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
@@ -136,21 +148,32 @@ public final class PostgresSink implements RowSink {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        for (int i = 0; i < rows.size(); i++) {
-          Row row = rows.get(i);
-          TableWriter writer = writer(row.pipeline());
+        int start = 0;
+        while (start < rows.size()) {
+          int end = start + 1;
+          while (end < rows.size() && rows.get(end).origin().equals(rows.get(start).origin())) {
+            end++;
+          }
           Savepoint savepoint = c.setSavepoint();
-          try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(row))) {
-            writer.bind(ps, row);
-            ps.executeUpdate();
+          try {
+            for (Row row : rows.subList(start, end)) {
+              TableWriter writer = writer(row.target());
+              try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(row))) {
+                writer.bind(ps, row);
+                ps.executeUpdate();
+              }
+            }
             c.releaseSavepoint(savepoint);
           } catch (SQLException e) {
             if (FailureClassifier.classify(e) == FailureClass.TRANSIENT) {
               throw e;
             }
             c.rollback(savepoint);
-            rejected.put(i, e);
+            for (int i = start; i < end; i++) {
+              rejected.put(i, e);
+            }
           }
+          start = end;
         }
         commit(c, rows, rejected, alsoCompleted);
       } catch (SQLException | FencedException | RuntimeException e) {
@@ -165,7 +188,8 @@ public final class PostgresSink implements RowSink {
       Connection c, List<Row> rows, Map<Integer, SQLException> rejected, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     if (markers.isPresent()) {
-      List<Origin> completed = new ArrayList<>(rows.size() + alsoCompleted.size());
+      // A record with several rows is one origin: listed once.
+      Set<Origin> completed = new LinkedHashSet<>(rows.size() + alsoCompleted.size());
       for (int i = 0; i < rows.size(); i++) {
         if (!rejected.containsKey(i)) {
           completed.add(rows.get(i).origin());
@@ -207,10 +231,10 @@ public final class PostgresSink implements RowSink {
     }
   }
 
-  private TableWriter writer(String pipeline) {
-    TableWriter writer = writers.get(pipeline);
+  private TableWriter writer(String target) {
+    TableWriter writer = writers.get(target);
     if (writer == null) {
-      throw new IllegalArgumentException("no table writer for pipeline " + pipeline);
+      throw new IllegalArgumentException("no table writer for " + target);
     }
     return writer;
   }

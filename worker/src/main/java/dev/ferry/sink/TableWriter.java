@@ -12,6 +12,7 @@ import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.ColumnSource;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
+import dev.ferry.config.TargetSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,12 +61,13 @@ public final class TableWriter {
    * coerce into (and that metadata sources fit their columns), and builds the statements; fails
    * with a readable message naming every problem.
    */
-  public static TableWriter describe(Connection connection, PipelineSettings pipeline)
+  public static TableWriter describe(
+      Connection connection, PipelineSettings pipeline, TargetSettings target)
       throws SinkSetupException, SQLException {
-    Map<String, ColumnType> types = columnTypes(connection, pipeline.table());
+    Map<String, ColumnType> types = columnTypes(connection, target.table());
     List<String> problems = new ArrayList<>();
     List<String> missing =
-        pipeline.columns().keySet().stream().filter(c -> !types.containsKey(c)).toList();
+        target.columns().keySet().stream().filter(c -> !types.containsKey(c)).toList();
     if (!missing.isEmpty()) {
       problems.add(
           "no column "
@@ -75,7 +77,7 @@ public final class TableWriter {
               + ")");
     }
     Map<String, RowCoercer.Column> columns = new LinkedHashMap<>();
-    pipeline
+    target
         .columns()
         .forEach(
             (name, source) -> {
@@ -110,7 +112,7 @@ public final class TableWriter {
               columns.put(name, new RowCoercer.Column(name, type, coercer.get()));
             });
     List<RowCoercer.Column> keyColumns = new ArrayList<>();
-    for (String key : pipeline.keyColumns()) {
+    for (String key : target.keyColumns()) {
       RowCoercer.Column column = columns.get(key);
       if (column != null) {
         keyColumns.add(column);
@@ -121,17 +123,17 @@ public final class TableWriter {
           "pipeline "
               + pipeline.name()
               + ": table "
-              + pipeline.table()
+              + target.table()
               + ": "
               + String.join("; ", problems));
     }
     return new TableWriter(
         pipeline.name(),
-        sql(pipeline, types),
-        deleteSql(pipeline, types),
-        pipeline.columns().size(),
-        pipeline.keyColumns().size(),
-        upsertKeyIndexes(pipeline),
+        sql(target, types),
+        deleteSql(target, types),
+        target.columns().size(),
+        target.keyColumns().size(),
+        upsertKeyIndexes(target),
         new RowCoercer(List.copyOf(columns.values()), keyColumns));
   }
 
@@ -208,8 +210,8 @@ public final class TableWriter {
     return types;
   }
 
-  private static String sql(PipelineSettings pipeline, Map<String, ColumnType> types) {
-    List<String> names = new ArrayList<>(pipeline.columns().keySet());
+  private static String sql(TargetSettings target, Map<String, ColumnType> types) {
+    List<String> names = new ArrayList<>(target.columns().keySet());
     String columnList = names.stream().map(TableName::quote).collect(Collectors.joining(", "));
     String values =
         names.stream()
@@ -217,22 +219,20 @@ public final class TableWriter {
             .collect(Collectors.joining(", "));
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
-            .append(pipeline.table().quoted())
+            .append(target.table().quoted())
             .append(" (")
             .append(columnList)
             .append(") VALUES (")
             .append(values)
             .append(")");
-    if (pipeline.mode() == PipelineSettings.Mode.UPSERT) {
+    if (target.mode() == PipelineSettings.Mode.UPSERT) {
       sql.append(" ON CONFLICT (")
           .append(
-              pipeline.keyColumns().stream()
-                  .map(TableName::quote)
-                  .collect(Collectors.joining(", ")))
+              target.keyColumns().stream().map(TableName::quote).collect(Collectors.joining(", ")))
           .append(") ");
       List<String> updates =
           names.stream()
-              .filter(c -> !pipeline.keyColumns().contains(c))
+              .filter(c -> !target.keyColumns().contains(c))
               .map(c -> TableName.quote(c) + " = EXCLUDED." + TableName.quote(c))
               .toList();
       sql.append(updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
@@ -240,12 +240,12 @@ public final class TableWriter {
     return sql.toString();
   }
 
-  private static int[] upsertKeyIndexes(PipelineSettings pipeline) {
-    if (pipeline.mode() != PipelineSettings.Mode.UPSERT) {
+  private static int[] upsertKeyIndexes(TargetSettings target) {
+    if (target.mode() != PipelineSettings.Mode.UPSERT) {
       return new int[0];
     }
-    List<String> names = new ArrayList<>(pipeline.columns().keySet());
-    return pipeline.keyColumns().stream().mapToInt(names::indexOf).toArray();
+    List<String> names = new ArrayList<>(target.columns().keySet());
+    return target.keyColumns().stream().mapToInt(names::indexOf).toArray();
   }
 
   /**
@@ -270,14 +270,14 @@ public final class TableWriter {
   }
 
   /** {@code DELETE … WHERE k1 = CAST(? AS t1) AND …}; null without key columns. */
-  private static String deleteSql(PipelineSettings pipeline, Map<String, ColumnType> types) {
-    if (pipeline.keyColumns().isEmpty()) {
+  private static String deleteSql(TargetSettings target, Map<String, ColumnType> types) {
+    if (target.keyColumns().isEmpty()) {
       return null;
     }
     return "DELETE FROM "
-        + pipeline.table().quoted()
+        + target.table().quoted()
         + " WHERE "
-        + pipeline.keyColumns().stream()
+        + target.keyColumns().stream()
             .map(c -> TableName.quote(c) + " = CAST(? AS " + types.get(c).castType() + ")")
             .collect(Collectors.joining(" AND "));
   }

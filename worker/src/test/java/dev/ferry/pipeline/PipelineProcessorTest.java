@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -71,8 +72,8 @@ class PipelineProcessorTest {
             List.of(new RowCoercer.Column("id", bigint, Coercers.of(bigint).orElseThrow())),
             List.of());
     return new PipelineProcessor(
-        config,
-        Map.of("p", coercer),
+        List.of(new Pipeline(config.pipelines().get(0), Map.of("p:t", coercer), Optional.empty())),
+        config.retry(),
         sink,
         new DeadLetterPublisher(
             producer,

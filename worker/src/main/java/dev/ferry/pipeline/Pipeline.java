@@ -1,0 +1,159 @@
+package dev.ferry.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.coerce.RowCoercer;
+import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TableName;
+import dev.ferry.config.TargetSettings;
+import dev.ferry.errors.RecordFailure;
+import dev.ferry.errors.Stage;
+import dev.ferry.sink.Origin;
+import dev.ferry.sink.PostgresSink;
+import dev.ferry.sink.Row;
+import dev.ferry.spi.InputRecord;
+import dev.ferry.spi.RecordTransform;
+import dev.ferry.spi.TransformException;
+import dev.ferry.spi.TransformedRow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * One configured pipeline, ready to turn decoded records into rows: validates the value against the
+ * pipeline's JSON Schema, passes it through the pipeline's transform (if it names one), maps each
+ * resulting value onto its target table's columns and coerces the values into the columns' types.
+ * Thread-safe when its transform is.
+ */
+public final class Pipeline {
+  /** The DLT reason of a record its transform refused or failed on. */
+  public static final String TRANSFORM_FAILED = "transform-failed";
+
+  private final PipelineSettings settings;
+  private final Optional<SchemaValidator> schema;
+  private final Optional<RecordTransform> transform;
+  private final Target primary;
+  private final Map<TableName, Target> targets = new LinkedHashMap<>();
+
+  /** One table of the pipeline: its writer key, column mapping and coercion. */
+  private record Target(String key, RowMapper mapper, RowCoercer coercer) {}
+
+  /**
+   * @param coercers by {@link PostgresSink#targetKey}, for every table of the pipeline
+   * @param transform the configured transform the pipeline names, if it names one
+   */
+  public Pipeline(
+      PipelineSettings settings,
+      Map<String, RowCoercer> coercers,
+      Optional<RecordTransform> transform) {
+    this.settings = settings;
+    this.schema = settings.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file)));
+    this.transform = transform;
+    for (TargetSettings t : settings.allTargets()) {
+      String key = PostgresSink.targetKey(settings.name(), t.table());
+      RowCoercer coercer = coercers.get(key);
+      if (coercer == null) {
+        throw new IllegalArgumentException("no column types for " + key);
+      }
+      targets.put(
+          t.table(), new Target(key, new RowMapper(List.copyOf(t.columns().values())), coercer));
+    }
+    this.primary = targets.get(settings.table());
+  }
+
+  public String name() {
+    return settings.name();
+  }
+
+  public PipelineSettings settings() {
+    return settings;
+  }
+
+  /**
+   * The rows of one record with a value, in the order to write them; empty when the transform gave
+   * none.
+   *
+   * @throws RecordFailure when the record must be dead-lettered
+   */
+  public List<Row> rows(ObjectNode value, ConsumerRecord<byte[], byte[]> record, Origin origin)
+      throws RecordFailure {
+    if (schema.isPresent()) {
+      schema.get().validate(value);
+    }
+    if (transform.isEmpty()) {
+      return List.of(row(primary, value, record, origin));
+    }
+    List<TransformedRow> out = transform(value, record);
+    List<Row> rows = new ArrayList<>(out.size());
+    for (TransformedRow r : out) {
+      Optional<TableName> table = TableName.parse(r.table());
+      Target target = table.map(targets::get).orElse(null);
+      if (target == null) {
+        throw new RecordFailure(
+            Stage.TRANSFORM,
+            TRANSFORM_FAILED,
+            "transform "
+                + transform.get().name()
+                + " wrote a row to table '"
+                + r.table()
+                + "', which is not a table of pipeline "
+                + name()
+                + " (its tables: "
+                + targets.keySet()
+                + ")");
+      }
+      rows.add(row(target, r.value(), record, origin));
+    }
+    return rows;
+  }
+
+  /** The row that deletes by the record key from the pipeline's own table (a tombstone). */
+  public Row delete(ConsumerRecord<byte[], byte[]> record, Origin origin) throws RecordFailure {
+    String[] key = primary.coercer().key(KeyValues.extract(record.key(), settings.keyColumns()));
+    return Row.delete(name(), primary.key(), key, origin);
+  }
+
+  private List<TransformedRow> transform(ObjectNode value, ConsumerRecord<byte[], byte[]> record)
+      throws RecordFailure {
+    Map<String, byte[]> headers = new HashMap<>();
+    for (Header h : record.headers()) {
+      headers.put(h.key(), h.value());
+    }
+    InputRecord input =
+        new InputRecord(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.key(),
+            value,
+            headers);
+    String name = transform.get().name();
+    try {
+      List<TransformedRow> out = transform.get().apply(input);
+      if (out == null) {
+        throw new RecordFailure(
+            Stage.TRANSFORM, TRANSFORM_FAILED, "transform " + name + " returned null");
+      }
+      return out;
+    } catch (TransformException e) {
+      throw new RecordFailure(Stage.TRANSFORM, TRANSFORM_FAILED, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // A plugin's bug on one record is that record's failure, not the worker's.
+      throw new RecordFailure(
+          Stage.TRANSFORM, TRANSFORM_FAILED, "transform " + name + " failed: " + e, e);
+    }
+  }
+
+  private Row row(
+      Target target, JsonNode value, ConsumerRecord<byte[], byte[]> record, Origin origin)
+      throws RecordFailure {
+    return Row.insert(
+        name(), target.key(), target.coercer().row(target.mapper().map(value, record)), origin);
+  }
+}
