@@ -94,7 +94,8 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
-    try (Admin admin = new KafkaClients(settings.kafka()).admin()) {
+    KafkaClients clients = new KafkaClients(settings.kafka());
+    try (Admin admin = clients.admin()) {
       int brokers = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
       out.println(
           "kafka      ok: " + brokers + " broker(s) at " + settings.kafka().bootstrapServers());
@@ -120,6 +121,12 @@ final class CheckCommand implements Callable<Integer> {
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
+      }
+      Optional<String> refused = clients.authenticationFailure(e);
+      if (refused.isPresent()) {
+        out.println("kafka      AUTHENTICATION FAILED: " + refused.get());
+        problems.add(refused.get());
+        return;
       }
       out.println("kafka      UNREACHABLE: " + e);
       problems.add("cannot reach Kafka at " + settings.kafka().bootstrapServers() + ": " + e);

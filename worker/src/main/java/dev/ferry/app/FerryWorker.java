@@ -301,12 +301,17 @@ public final class FerryWorker {
       DeadLetterTopics.ensure(
           admin, config.deadLetter(), config.inputTopics(), ADMIN_TIMEOUT, stopRequested);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
-      throw new StartupException(
-          "cannot reach Kafka at "
-              + config.kafka().bootstrapServers()
-              + " to check dead-letter topics: "
-              + rootMessage(e),
-          e);
+      // The first call to Kafka: wrong credentials surface here, before any consumer exists.
+      String reason =
+          clients
+              .authenticationFailure(e)
+              .orElseGet(
+                  () ->
+                      "cannot reach Kafka at "
+                          + config.kafka().bootstrapServers()
+                          + " to check dead-letter topics: "
+                          + rootMessage(e));
+      throw new StartupException(reason, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while checking dead-letter topics", e);

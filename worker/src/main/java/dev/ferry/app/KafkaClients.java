@@ -3,6 +3,7 @@ package dev.ferry.app;
 import dev.ferry.config.KafkaSettings;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -56,6 +58,26 @@ final class KafkaClients {
     // Consumer-only keys from client-properties would only produce "unknown config" warnings.
     props.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A one-line reason when {@code failure}, or one of its causes, is the broker refusing these
+   * clients' login (SASL) or TLS handshake; empty for any other failure. Kafka clients never retry
+   * such a refusal, and it is not Kafka being unreachable, so it is reported as what it is. The
+   * broker's message names the mechanism, never the secret.
+   */
+  Optional<String> authenticationFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof AuthenticationException refused) {
+        return Optional.of(
+            "Kafka at "
+                + settings.bootstrapServers()
+                + " refused the client's credentials: "
+                + refused.getMessage()
+                + "; check security.protocol, sasl.* and ssl.* in kafka.client-properties");
+      }
+    }
+    return Optional.empty();
   }
 
   Admin admin() {

@@ -137,7 +137,7 @@ public final class FerryYaml {
         clientProperties.isEmpty()
             ? "{}"
             : clientProperties.entrySet().stream()
-                .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"")
+                .map(e -> quoted(e.getKey()) + ": " + quoted(e.getValue()))
                 .collect(Collectors.joining(", ", "{", "}"));
     String workerLines =
         worker.entrySet().stream()
@@ -196,6 +196,11 @@ public final class FerryYaml {
             mode,
             keyColumns,
             columnLines);
+  }
+
+  /** A YAML double-quoted scalar, so a value such as a JAAS line may hold quotes. */
+  private static String quoted(String text) {
+    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   public FerryConfig load() throws ConfigException {

@@ -15,8 +15,11 @@ import org.apache.kafka.clients.admin.FeatureUpdate;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -25,8 +28,8 @@ import org.apache.kafka.server.common.KRaftVersion;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * Administration of one test broker through a shared {@link Admin} client: topics, and feature
- * levels. Thread-safe; {@link #close()} closes the client.
+ * Administration of one test broker through a shared {@link Admin} client: topics, feature levels
+ * and SCRAM users. Thread-safe; {@link #close()} closes the client.
  */
 final class BrokerAdmin implements AutoCloseable {
 
@@ -183,6 +186,33 @@ final class BrokerAdmin implements AutoCloseable {
     Map<String, Short> nonZero = new TreeMap<>(levels);
     nonZero.values().removeIf(level -> level == 0);
     return nonZero;
+  }
+
+  /**
+   * Creates (or replaces) the user's SCRAM-SHA-256 credential and returns once the controller has
+   * accepted it. The broker's authenticator learns of it from the metadata log shortly after.
+   */
+  void createScramUser(ScramCredentials user) {
+    ScramMechanism mechanism = ScramMechanism.fromMechanismName(ScramCredentials.MECHANISM);
+    UserScramCredentialUpsertion upsertion =
+        new UserScramCredentialUpsertion(
+            user.username(), new ScramCredentialInfo(mechanism, 4096), user.password());
+    try {
+      admin
+          .alterUserScramCredentials(List.of(upsertion))
+          .all()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while creating SCRAM user " + user.username(), e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "could not create SCRAM user " + user.username(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "SCRAM user " + user.username() + " not created within " + TIMEOUT, e);
+    }
   }
 
   @Override

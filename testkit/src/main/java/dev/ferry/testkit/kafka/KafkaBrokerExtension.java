@@ -14,6 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
  * }</pre>
  *
+ * <p>{@link #withScram} adds a listener that requires SASL/SCRAM ({@link
+ * EmbeddedKafkaBroker#startWithScram}).
+ *
  * <p>The broker starts before the first test of the class and stops after the last one. It is
  * shared by the class's tests, so each test should use its own topics ({@link #uniqueTopic}).
  * {@code @Nested} classes share the outer class's broker.
@@ -25,8 +28,27 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   private static final Pattern LEGAL_TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
 
   private final AtomicInteger topicCounter = new AtomicInteger();
+  private final ScramCredentials scramUser;
   private volatile EmbeddedKafkaBroker broker;
   private volatile String ownerId;
+
+  /** A broker with plaintext listeners only. */
+  public KafkaBrokerExtension() {
+    this(null);
+  }
+
+  private KafkaBrokerExtension(ScramCredentials scramUser) {
+    this.scramUser = scramUser;
+  }
+
+  /**
+   * A broker that also has a SASL_PLAINTEXT listener requiring SCRAM-SHA-256, on which {@code
+   * username} logs in with {@code password}; see {@link #saslBootstrapServers()} and {@link
+   * #scramCredentials()}.
+   */
+  public static KafkaBrokerExtension withScram(String username, String password) {
+    return new KafkaBrokerExtension(new ScramCredentials(username, password));
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -34,7 +56,10 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
       return; // a @Nested class inside the class that started it
     }
     ownerId = context.getUniqueId();
-    broker = EmbeddedKafkaBroker.start();
+    broker =
+        scramUser == null
+            ? EmbeddedKafkaBroker.start()
+            : EmbeddedKafkaBroker.startWithScram(scramUser.username(), scramUser.password());
   }
 
   @Override
@@ -50,6 +75,24 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   /** The running broker's bootstrap address, {@code 127.0.0.1:port}. */
   public String bootstrapServers() {
     return broker().bootstrapServers();
+  }
+
+  /**
+   * The SASL_PLAINTEXT listener's address, {@code 127.0.0.1:port}.
+   *
+   * @throws IllegalStateException unless the extension was made by {@link #withScram}
+   */
+  public String saslBootstrapServers() {
+    return running().saslBootstrapServers();
+  }
+
+  /**
+   * The user that logs in on {@link #saslBootstrapServers()}.
+   *
+   * @throws IllegalStateException unless the extension was made by {@link #withScram}
+   */
+  public ScramCredentials scramCredentials() {
+    return running().scramCredentials();
   }
 
   /** Creates a topic with replication factor 1 and waits until every partition has a leader. */
@@ -72,6 +115,10 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
   /** The broker itself, for code that takes a {@link KafkaBroker}. */
   public KafkaBroker broker() {
+    return running();
+  }
+
+  private EmbeddedKafkaBroker running() {
     EmbeddedKafkaBroker running = broker;
     if (running == null) {
       throw new IllegalStateException(

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +28,16 @@ final class TestClients {
 
   /** Sends each value with itself as key and waits for every acknowledgement. */
   static void produce(String bootstrap, String topic, List<String> values) throws Exception {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
+    produce(bootstrap, Map.of(), topic, values);
+  }
+
+  /** Like {@link #produce(String, String, List)}, with extra client properties (security). */
+  static void produce(
+      String bootstrap, Map<String, String> extra, String topic, List<String> values)
+      throws Exception {
+    Map<String, Object> config = new HashMap<>(extra);
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       for (String value : values) {
@@ -40,14 +48,16 @@ final class TestClients {
 
   /** Reads the topic from the start until {@code expected} values arrived or 30 s passed. */
   static List<String> consume(String bootstrap, String topic, int partitions, int expected) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false);
+    return consume(bootstrap, Map.of(), topic, partitions, expected);
+  }
+
+  /** Like {@link #consume(String, String, int, int)}, with extra client properties (security). */
+  static List<String> consume(
+      String bootstrap, Map<String, String> extra, String topic, int partitions, int expected) {
+    Map<String, Object> config = new HashMap<>(extra);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
