@@ -22,6 +22,7 @@ public final class FerryYaml {
   private String keyColumns = "[]";
   private String password;
   private int httpPort = 0;
+  private String morePipelines = "";
   private String schema;
   private final Map<String, String> breaker = new LinkedHashMap<>();
   private Map<String, String> columns =
@@ -122,6 +123,15 @@ public final class FerryYaml {
     return url + (urlParameters.isEmpty() ? "" : "?" + urlParameters);
   }
 
+  /**
+   * Appends more pipelines after the events one: YAML list entries ({@code - name: …}) indented by
+   * two spaces, as under {@code pipelines:}.
+   */
+  public FerryYaml morePipelines(String yaml) {
+    this.morePipelines = yaml.stripTrailing();
+    return this;
+  }
+
   public FerryYaml worker(String key, Object value) {
     worker.put(key, String.valueOf(value));
     return this;
@@ -178,6 +188,7 @@ public final class FerryYaml {
             key-columns: %s
             columns:
         %s
+        %s
         """
         .formatted(
             bootstrap,
@@ -195,7 +206,8 @@ public final class FerryYaml {
             schema == null ? "" : "\n    schema: \"" + schema + "\"",
             mode,
             keyColumns,
-            columnLines);
+            columnLines,
+            morePipelines);
   }
 
   /** A YAML double-quoted scalar, so a value such as a JAAS line may hold quotes. */

@@ -1,0 +1,154 @@
+package dev.ferry.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.app.FerryWorker;
+import dev.ferry.support.FerryYaml;
+import dev.ferry.support.GroupLag;
+import dev.ferry.testkit.kafka.KafkaBrokerExtension;
+import dev.ferry.testkit.load.LoadGenerator;
+import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two pipelines in one worker: events (insert) and orders (upsert by order_id, tombstones delete),
+ * each from its own topic into its own table (schemas/events.sql, schemas/orders.sql). Three
+ * versions of one order leave one row holding the last; a tombstone then deletes it and leaves the
+ * other order alone; the events land beside them.
+ */
+@Timeout(120)
+class MultiPipelineIT {
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
+
+  private static final String GROUP = "ferry-two-pipelines";
+  private static final int EVENTS = 500;
+
+  @BeforeAll
+  static void tables() {
+    PG.executeSchemaFile("events.sql");
+    PG.executeSchemaFile("orders.sql");
+  }
+
+  @Test
+  void anUpsertKeepsTheLastVersionAndATombstoneDeletesIt() throws Exception {
+    String events = KAFKA.uniqueTopic("events");
+    String orders = KAFKA.uniqueTopic("orders");
+    KAFKA.createTopic(events, 3);
+    KAFKA.createTopic(orders, 3);
+    LoadGenerator.builder(KAFKA.bootstrapServers())
+        .topic(events)
+        .count(EVENTS)
+        .seed(61)
+        .retainGood(false)
+        .build()
+        .run();
+    send(orders, "o-1", order("o-1", "placed", 10));
+    send(orders, "o-2", order("o-2", "placed", 20));
+    send(orders, "o-1", order("o-1", "paid", 11));
+    send(orders, "o-1", order("o-1", "shipped", 12));
+
+    FerryYaml yaml =
+        FerryYaml.events(KAFKA.bootstrapServers(), PG, events)
+            .group(GROUP)
+            .morePipelines(
+                """
+                  - name: orders
+                    topics: [%s]
+                    table: %s
+                    mode: upsert
+                    key-columns: [order_id]
+                    tombstones: delete
+                    columns:
+                      order_id: /order_id
+                      placed_at: /placed_at
+                      status: /status
+                      customer_id: /customer/id
+                      customer_email: /customer/email
+                      address: /customer/address
+                      tags: /tags
+                """
+                    .formatted(orders, PG.qualified("orders")));
+    FerryWorker worker = FerryWorker.start(yaml.load());
+    try {
+      awaitCaughtUp(events, orders);
+      assertThat(PG.queryLong("SELECT count(*) FROM events")).isEqualTo(EVENTS);
+      assertThat(
+              PG.queryRows(
+                  "SELECT order_id, status, customer_id, address->>'city' AS city,"
+                      + " array_to_string(tags, ',') AS tags FROM orders ORDER BY order_id"))
+          .containsExactly(
+              Map.of(
+                  "order_id", "o-1",
+                  "status", "shipped",
+                  "customer_id", 12L,
+                  "city", "Lyon",
+                  "tags", "gift,express"),
+              Map.of(
+                  "order_id", "o-2",
+                  "status", "placed",
+                  "customer_id", 20L,
+                  "city", "Lyon",
+                  "tags", "gift,express"));
+
+      send(orders, "o-1", null);
+      awaitCaughtUp(events, orders);
+      assertThat(PG.queryRows("SELECT order_id FROM orders"))
+          .containsExactly(Map.of("order_id", "o-2"));
+    } finally {
+      worker.requestStop();
+      assertThat(worker.awaitTermination(Duration.ofSeconds(60))).isTrue();
+    }
+    assertThat(worker.counters().deadLettered()).isZero();
+    assertThat(worker.counters().applied()).isEqualTo(EVENTS + 4 + 1);
+  }
+
+  private static String order(String id, String status, long customer) {
+    return """
+        {"order_id": "%s", "placed_at": "2026-11-25T10:00:00Z", "status": "%s",
+         "customer": {"id": %d, "email": "c%d@example.com", "address": {"city": "Lyon"}},
+         "lines": [{"sku": "A-1", "quantity": 2, "unit_price": 9.95}],
+         "tags": ["gift", "express"]}
+        """
+        .formatted(id, status, customer, customer);
+  }
+
+  private static void awaitCaughtUp(String... topics) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              for (String topic : topics) {
+                if (GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) != 0) {
+                  return false;
+                }
+              }
+              return true;
+            });
+  }
+
+  private static void send(String topic, String key, String value) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic, key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8)))
+          .get();
+    }
+  }
+}
