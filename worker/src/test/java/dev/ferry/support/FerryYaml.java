@@ -23,6 +23,7 @@ public final class FerryYaml {
   private String password;
   private int httpPort = 0;
   private String morePipelines = "";
+  private boolean withEvents = true;
   private String schema;
   private final Map<String, String> breaker = new LinkedHashMap<>();
   private Map<String, String> columns =
@@ -132,6 +133,12 @@ public final class FerryYaml {
     return this;
   }
 
+  /** Leaves the events pipeline out: only {@link #morePipelines} remain. */
+  public FerryYaml withoutEventsPipeline() {
+    this.withEvents = false;
+    return this;
+  }
+
   public FerryYaml worker(String key, Object value) {
     worker.put(key, String.valueOf(value));
     return this;
@@ -161,6 +168,25 @@ public final class FerryYaml {
         columns.entrySet().stream()
             .map(e -> "          " + e.getKey() + ": \"" + e.getValue() + "\"")
             .collect(Collectors.joining("\n"));
+    String events =
+        """
+          - name: events
+            topics: [%s]
+            table: %s
+            tombstones: %s%s
+            mode: %s
+            key-columns: %s
+            columns:
+        %s
+        """
+            .formatted(
+                topic,
+                pg.qualified(table),
+                tombstones,
+                schema == null ? "" : "\n    schema: \"" + schema + "\"",
+                mode,
+                keyColumns,
+                columnLines);
     return """
         kafka:
           bootstrap-servers: %s
@@ -180,15 +206,7 @@ public final class FerryYaml {
         http:
           port: %d
         pipelines:
-          - name: events
-            topics: [%s]
-            table: %s
-            tombstones: %s%s
-            mode: %s
-            key-columns: %s
-            columns:
-        %s
-        %s
+        %s%s
         """
         .formatted(
             bootstrap,
@@ -200,13 +218,7 @@ public final class FerryYaml {
             workerLines,
             breakerMap,
             httpPort,
-            topic,
-            pg.qualified(table),
-            tombstones,
-            schema == null ? "" : "\n    schema: \"" + schema + "\"",
-            mode,
-            keyColumns,
-            columnLines,
+            withEvents ? events : "",
             morePipelines);
   }
 
