@@ -132,7 +132,14 @@ public final class ConfigLoader {
       s.problem(s.key("url"), "must start with jdbc:postgresql:, was '" + url + "'");
     }
     String username = s.string("username", "");
-    Secret password = new Secret(s.string("password", ""));
+    Optional<String> inline = s.optionalString("password");
+    Optional<String> file = s.optionalString("password-file");
+    Secret password = new Secret(inline.orElse(""));
+    if (inline.isPresent() && file.isPresent()) {
+      s.problem(s.key("password-file"), "and database.password are both set; keep one");
+    } else if (file.isPresent()) {
+      password = new Secret(secretFile(s, "password-file", Path.of(file.get())));
+    }
     int poolSize = s.integer("pool-size", Math.max(8, worker.threads()), 1, 1000);
     if (poolSize < worker.threads() && worker.threads() > 0) {
       s.problem(
@@ -144,6 +151,23 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return new DatabaseSettings(url, username, password, poolSize);
+  }
+
+  /**
+   * The content of a secret file (a Kubernetes or Docker secret), without the trailing line break
+   * editors and {@code echo} add; a problem when it cannot be read or is empty.
+   */
+  private static String secretFile(Section s, String name, Path file) {
+    try {
+      String text = Files.readString(file).replaceFirst("\\r?\\n$", "");
+      if (text.isEmpty()) {
+        s.problem(s.key(name), "file '" + file + "' is empty");
+      }
+      return text;
+    } catch (IOException | RuntimeException e) {
+      s.problem(s.key(name), "file '" + file + "' cannot be read: " + e.getMessage());
+      return "";
+    }
   }
 
   private static WorkerSettings worker(Section s) {

@@ -3,9 +3,12 @@ package dev.ferry.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
   private static final String VALID =
@@ -247,5 +250,91 @@ class ConfigLoaderTest {
     assertThat(problems("").problems()).contains("the file is empty");
     assertThat(problems("kafka: [unclosed").problems().get(0))
         .startsWith("the file is not valid YAML");
+  }
+
+  @Test
+  void aPasswordFileIsReadWithoutItsTrailingLineBreak(@TempDir Path dir) throws Exception {
+    Path secret = dir.resolve("db-password");
+    Files.writeString(secret, "s3cr3t\n");
+    String yaml =
+        VALID.replace("password: ${FERRY_DB_PASSWORD}", "password-file: \"" + secret + "\"");
+
+    FerryConfig config = load(yaml, Map.of());
+
+    assertThat(config.database().password().value()).isEqualTo("s3cr3t");
+    assertThat(config.describe()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void aMissingOrEmptyPasswordFileAndTwoPasswordsAreProblems(@TempDir Path dir) throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty"), "");
+    assertThat(
+            problems(
+                    VALID.replace(
+                        "password: ${FERRY_DB_PASSWORD}",
+                        "password-file: \"" + dir.resolve("absent") + "\""))
+                .problems())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("database.password-file file '" + dir.resolve("absent") + "' cannot be read");
+    assertThat(
+            problems(VALID.replace("password: ${FERRY_DB_PASSWORD}", "password-file: " + empty))
+                .problems())
+        .containsExactly("database.password-file file '" + empty + "' is empty");
+    assertThat(
+            problems(
+                    VALID.replace(
+                        "password: ${FERRY_DB_PASSWORD}", "password: x\n  password-file: " + empty))
+                .problems())
+        .containsExactly("database.password-file and database.password are both set; keep one");
+  }
+
+  @Test
+  void targetsNeedATransformAndDistinctTables() {
+    String targets =
+        """
+            targets:
+              - table: public.events
+                columns: {a: /a}
+              - table: public.lines
+                mode: upsert
+                columns: {a: /a}
+        """;
+    ConfigException e =
+        problems(withoutSecret().replace("    columns:\n", targets + "    columns:\n"));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "pipelines[0].targets[0].table 'public.events' is a target of this pipeline already",
+            "pipelines[0].targets[1].key-columns is required when mode is upsert",
+            "pipelines[0].targets needs a transform: only a transform writes rows to more tables");
+  }
+
+  @Test
+  void transformOptionsWithoutATransformAreAProblem() {
+    ConfigException e =
+        problems(
+            withoutSecret()
+                .replace("    columns:\n", "    transform-options: {a: b}\n    columns:\n"));
+
+    assertThat(e.problems())
+        .containsExactly(
+            "pipelines[0].transform-options is set but the pipeline names no transform");
+  }
+
+  @Test
+  void kafkaConfigProviderReferencesPassThroughUntouched() throws Exception {
+    String reference = "${file:/run/secrets/kafka.properties:sasl.jaas.config}";
+    FerryConfig config =
+        load(
+            withoutSecret()
+                .replace(
+                    "sasl.jaas.config: secret-stuff", "sasl.jaas.config: \"" + reference + "\""),
+            Map.of());
+
+    assertThat(config.kafka().clientProperties()).containsEntry("sasl.jaas.config", reference);
+  }
+
+  private static String withoutSecret() {
+    return VALID.replace("${FERRY_DB_PASSWORD}", "x");
   }
 }
