@@ -85,6 +85,20 @@ class CheckCommandIT {
         .contains("result     1 problem(s):");
   }
 
+  @Test
+  void theUrlsSslParametersReachTheDriver(@TempDir Path dir) throws Exception {
+    // The Postgres of these machines has ssl off: requiring it must fail, and say so.
+    String topic = KAFKA.uniqueTopic("check-ssl");
+    KAFKA.createTopic(topic, 1);
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).urlParameters("sslmode=require"),
+            1);
+
+    assertThat(output).contains("postgres   UNREACHABLE:").contains("does not support SSL");
+  }
+
   private static String check(Path dir, FerryYaml yaml, int expectedExit) throws Exception {
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(config, yaml.text());
