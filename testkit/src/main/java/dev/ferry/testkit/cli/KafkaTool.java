@@ -3,6 +3,8 @@ package dev.ferry.testkit.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ferry.testkit.CliLogging;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,11 +24,16 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Small Kafka chores for scripts/demo: create a topic, count its records, print dead letters.
@@ -34,6 +42,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * create-topic --bootstrap B --topic T [--partitions N]
  * count        --bootstrap B --topic T
  * show         --bootstrap B --topic T [--limit N]
+ * produce      --bootstrap B --topic T      (stdin: one record per line, KEY TAB VALUE; an empty
+ *                                            VALUE is a tombstone; prints the count sent)
  * </pre>
  */
 public final class KafkaTool {
@@ -52,13 +62,14 @@ public final class KafkaTool {
           createTopic(bootstrap, topic, Integer.parseInt(options.getOrDefault("partitions", "6")));
       case "count" -> System.out.println(count(bootstrap, topic));
       case "show" -> show(bootstrap, topic, Integer.parseInt(options.getOrDefault("limit", "10")));
+      case "produce" -> System.out.println(produce(bootstrap, topic) + " records sent to " + topic);
       default -> usage();
     }
   }
 
   private static void usage() {
     System.err.println(
-        "usage: KafkaTool create-topic|count|show --bootstrap HOST:PORT --topic T"
+        "usage: KafkaTool create-topic|count|show|produce --bootstrap HOST:PORT --topic T"
             + " [--partitions N] [--limit N]");
     System.exit(2);
   }
@@ -81,6 +92,40 @@ public final class KafkaTool {
       usage();
     }
     return value;
+  }
+
+  /** Sends the records of standard input (KEY TAB VALUE per line) and waits for every ack. */
+  static int produce(String bootstrap, String topic) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    int sent = 0;
+    try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, UTF_8))) {
+      List<Future<RecordMetadata>> acks = new ArrayList<>();
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.isBlank()) {
+          continue;
+        }
+        int tab = line.indexOf('\t');
+        if (tab < 0) {
+          throw new IllegalArgumentException("line without a TAB between key and value: " + line);
+        }
+        String value = line.substring(tab + 1);
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topic,
+                    line.substring(0, tab).getBytes(UTF_8),
+                    value.isEmpty() ? null : value.getBytes(UTF_8))));
+        sent++;
+      }
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get();
+      }
+    }
+    return sent;
   }
 
   private static Admin admin(String bootstrap) {
