@@ -102,16 +102,8 @@ final class OffsetMarkers {
     if (byPartition.isEmpty()) {
       return applied;
     }
-    String[] topics = new String[byPartition.size()];
-    Integer[] partitions = new Integer[byPartition.size()];
-    int i = 0;
-    for (TopicPartition tp : byPartition.keySet()) {
-      topics[i] = tp.topic();
-      partitions[i++] = tp.partition();
-    }
     try (PreparedStatement lock = c.prepareStatement(LOCK_EPOCHS)) {
-      lock.setArray(1, c.createArrayOf("text", topics));
-      lock.setArray(2, c.createArrayOf("integer", partitions));
+      bindPartitions(c, lock, byPartition.keySet());
       lock.setString(3, groupId);
       lock.executeQuery().close();
     }
@@ -138,17 +130,9 @@ final class OffsetMarkers {
 
   private void fence(Connection c, Map<TopicPartition, List<Origin>> byPartition)
       throws SQLException, FencedException {
-    String[] topics = new String[byPartition.size()];
-    Integer[] partitions = new Integer[byPartition.size()];
-    int i = 0;
-    for (TopicPartition tp : byPartition.keySet()) {
-      topics[i] = tp.topic();
-      partitions[i++] = tp.partition();
-    }
     Map<TopicPartition, Long> current = new HashMap<>();
     try (PreparedStatement ps = c.prepareStatement(EPOCHS)) {
-      ps.setArray(1, c.createArrayOf("text", topics));
-      ps.setArray(2, c.createArrayOf("integer", partitions));
+      bindPartitions(c, ps, byPartition.keySet());
       ps.setString(3, groupId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -167,6 +151,21 @@ final class OffsetMarkers {
     if (!fenced.isEmpty()) {
       throw new FencedException(fenced);
     }
+  }
+
+  /** Binds parameters 1 and 2: the topics and the partition numbers, as parallel arrays. */
+  private static void bindPartitions(
+      Connection c, PreparedStatement ps, Collection<TopicPartition> partitions)
+      throws SQLException {
+    String[] topics = new String[partitions.size()];
+    Integer[] numbers = new Integer[partitions.size()];
+    int i = 0;
+    for (TopicPartition tp : partitions) {
+      topics[i] = tp.topic();
+      numbers[i++] = tp.partition();
+    }
+    ps.setArray(1, c.createArrayOf("text", topics));
+    ps.setArray(2, c.createArrayOf("integer", numbers));
   }
 
   private static int compare(TopicPartition a, TopicPartition b) {
