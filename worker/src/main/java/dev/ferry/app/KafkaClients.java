@@ -48,6 +48,30 @@ final class KafkaClients {
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  /**
+   * A consumer for reading dead-letter topics by assignment; {@code group} (for a replay's
+   * progress) or none. Reads committed records only, so aborted replays stay invisible.
+   */
+  KafkaConsumer<byte[], byte[]> dltConsumer(Optional<String> group) {
+    Map<String, Object> props = base("dlt-reader");
+    group.ifPresent(g -> props.put(ConsumerConfig.GROUP_ID_CONFIG, g));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    props.keySet().removeIf(k -> !ConsumerConfig.configNames().contains(k));
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The transactional producer of a named replay; {@code initTransactions} fences an old one. */
+  KafkaProducer<byte[], byte[]> replayProducer(String transactionalId) {
+    Map<String, Object> props = base("replay");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    props.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
   KafkaProducer<byte[], byte[]> deadLetterProducer() {
     Map<String, Object> props = base("dlt");
     props.put(ProducerConfig.ACKS_CONFIG, "all");

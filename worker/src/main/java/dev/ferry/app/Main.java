@@ -12,7 +12,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Moves records from Kafka topics into PostgreSQL.",
-    subcommands = {RunCommand.class, CheckCommand.class, MigrateCommand.class, HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      CheckCommand.class,
+      MigrateCommand.class,
+      DltCommand.class,
+      HelpCommand.class
+    })
 public final class Main implements Runnable {
   @Spec CommandSpec spec;
 

@@ -28,7 +28,7 @@ public final class Migrations {
 
   /** Every migration, in order. A new one is appended here and never edited once released. */
   static final List<String> SCRIPTS =
-      List.of("V1__exactly_once_bookkeeping.sql", "V2__topic_ids.sql");
+      List.of("V1__exactly_once_bookkeeping.sql", "V2__topic_ids.sql", "V3__replay_audit.sql");
 
   private Migrations() {}
 

@@ -1,0 +1,164 @@
+package dev.ferry.dlt;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Reads dead-letter topics from given offsets up to their end offsets as they were when the {@link
+ * Scope} was taken: records that arrive later are not part of the read. Not thread-safe (it drives
+ * one consumer).
+ */
+public final class DltScanner {
+  private static final Duration STALL = Duration.ofSeconds(30);
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final Admin admin;
+
+  public DltScanner(Consumer<byte[], byte[]> consumer, Admin admin) {
+    this.consumer = consumer;
+    this.admin = admin;
+  }
+
+  /** The partitions of some DLTs, with their first and end offsets when it was taken. */
+  public record Scope(
+      List<String> topics, Map<TopicPartition, Long> beginning, Map<TopicPartition, Long> end) {
+    /** Records in the scope (deleted and compacted ones aside). */
+    public long size() {
+      long n = 0;
+      for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+        n += e.getValue() - beginning.get(e.getKey());
+      }
+      return n;
+    }
+
+    public int partitions(String topic) {
+      return (int) end.keySet().stream().filter(tp -> tp.topic().equals(topic)).count();
+    }
+  }
+
+  /** What to do with each record read. */
+  public interface Visitor {
+    /**
+     * @return false to stop reading
+     */
+    boolean record(ConsumerRecord<byte[], byte[]> record) throws Exception;
+
+    /**
+     * Called after the records of one poll were visited, with the offset to resume from in each
+     * partition read so far (never beyond the scope's end).
+     */
+    default void polled(Map<TopicPartition, Long> resumeAt) throws Exception {}
+  }
+
+  /**
+   * Describes the topics and takes their offsets now.
+   *
+   * @throws DltException naming every topic that does not exist
+   */
+  public Scope scope(List<String> topics) throws DltException, InterruptedException {
+    Map<String, TopicDescription> described = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String topic : topics) {
+      try {
+        described.putAll(
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS));
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+          missing.add(topic);
+        } else {
+          throw new DltException("cannot describe topic " + topic + ": " + e.getCause(), e);
+        }
+      } catch (TimeoutException e) {
+        throw new DltException("Kafka did not answer within 30 s describing " + topic, e);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new DltException(
+          (missing.size() == 1 ? "topic " : "topics ")
+              + String.join(", ", missing)
+              + (missing.size() == 1 ? " does not exist" : " do not exist"));
+    }
+    List<TopicPartition> partitions = new ArrayList<>();
+    described
+        .values()
+        .forEach(
+            d ->
+                d.partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+    return new Scope(
+        List.copyOf(topics),
+        Map.copyOf(consumer.beginningOffsets(partitions)),
+        Map.copyOf(consumer.endOffsets(partitions)));
+  }
+
+  /**
+   * Reads each partition of {@code scope} from {@code start} (its first offset when absent) to the
+   * scope's end.
+   *
+   * @throws DltException when Kafka returns nothing for 30 s while records are still due
+   */
+  public void scan(Scope scope, Map<TopicPartition, Long> start, Visitor visitor) throws Exception {
+    Map<TopicPartition, Long> from = new HashMap<>();
+    for (TopicPartition tp : scope.end().keySet()) {
+      long at = Math.max(start.getOrDefault(tp, 0L), scope.beginning().get(tp));
+      if (at < scope.end().get(tp)) {
+        from.put(tp, at);
+      }
+    }
+    if (from.isEmpty()) {
+      return;
+    }
+    consumer.assign(from.keySet());
+    from.forEach(consumer::seek);
+    Set<TopicPartition> open = new HashSet<>(from.keySet());
+    Map<TopicPartition, Long> resumeAt = new HashMap<>(from);
+    long lastProgress = System.nanoTime();
+    while (!open.isEmpty()) {
+      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        long end = scope.end().get(tp);
+        if (r.offset() >= end) {
+          continue; // arrived after the scope was taken
+        }
+        if (!visitor.record(r)) {
+          return;
+        }
+        resumeAt.put(tp, r.offset() + 1);
+      }
+      for (TopicPartition tp : List.copyOf(open)) {
+        long position = consumer.position(tp);
+        long end = scope.end().get(tp);
+        if (position >= end) {
+          resumeAt.put(tp, end);
+          open.remove(tp);
+          consumer.pause(List.of(tp));
+        }
+      }
+      if (!records.isEmpty()) {
+        lastProgress = System.nanoTime();
+        visitor.polled(Map.copyOf(resumeAt));
+      } else if (open.isEmpty()) {
+        visitor.polled(Map.copyOf(resumeAt));
+      } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+        throw new DltException(
+            "reading " + open + " stalled: no records for " + STALL.toSeconds() + " s");
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.ferry.dlt;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Writes the {@code ferry.replay_audit} row of a replay run. Thread-safe. */
+public final class ReplayAudit {
+  private final DataSource dataSource;
+
+  public ReplayAudit(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Records that a run starts; returns its row id. */
+  public long started(
+      String name, List<String> dltTopics, String target, DltFilter filter, int maxReplays)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO ferry.replay_audit (name, dlt_topics, target, filters, max_replays,"
+                    + " operator, host, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')"
+                    + " RETURNING id")) {
+      c.setAutoCommit(true);
+      ps.setString(1, name);
+      ps.setArray(2, c.createArrayOf("text", dltTopics.toArray()));
+      ps.setString(3, target);
+      ps.setString(4, filter.describe());
+      ps.setInt(5, maxReplays);
+      ps.setString(6, System.getProperty("user.name", "unknown"));
+      ps.setString(7, host());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Records how the run ended. */
+  public void finished(long id, Replayer.Summary summary, String outcome, String detail)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE ferry.replay_audit SET finished_at = now(), selected = ?, replayed = ?,"
+                    + " parked = ?, skipped = ?, outcome = ?, detail = ? WHERE id = ?")) {
+      c.setAutoCommit(true);
+      ps.setLong(1, summary.selected());
+      ps.setLong(2, summary.replayed());
+      ps.setLong(3, summary.parked());
+      ps.setLong(4, summary.skippedTotal());
+      ps.setString(5, outcome);
+      ps.setString(6, detail);
+      ps.setLong(7, id);
+      ps.executeUpdate();
+    }
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package dev.ferry.dlt;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.ferry.deadletter.DeadLetterHeaders;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Copies selected dead letters back to where they came from (or to a named topic) exactly once:
+ * every poll's records and the replay's progress (the offsets of its consumer group) commit in one
+ * Kafka transaction, so a replay that dies resumes, under the same name, after the last committed
+ * poll and produces nothing twice for {@code read_committed} readers. A record already replayed
+ * {@code maxReplays} times goes to {@code DLT.parked} instead. Not thread-safe.
+ */
+public final class Replayer {
+  /** The header a replay increments; every other diagnostic header is dropped. */
+  static final String REPLAY_COUNT = DeadLetterHeaders.REPLAY_COUNT;
+
+  /**
+   * @param target empty: each record's original topic, which must be one the config consumes
+   * @param consumed the input topics of the config: the default targets allowed
+   * @param rate records per second at most; 0 for no limit
+   */
+  public record Options(
+      String name,
+      DltFilter filter,
+      Optional<String> target,
+      int maxReplays,
+      double rate,
+      boolean dryRun,
+      Set<String> consumed) {}
+
+  /** Hears what happens to each selected record, e.g. to print a dry run. */
+  public interface Listener {
+    /**
+     * @param action {@code replay to TOPIC}, {@code park in TOPIC} or {@code skip: WHY}
+     */
+    void selected(ConsumerRecord<byte[], byte[]> record, DeadLetterInfo info, String action);
+  }
+
+  /** What a run did, by count; {@code skipped} says why per reason. */
+  public record Summary(
+      long read, long selected, long replayed, long parked, Map<String, Long> skipped) {
+    public long skippedTotal() {
+      return skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private final Options options;
+  private final Admin admin;
+  private final Optional<Producer<byte[], byte[]>> producer;
+  private final ConsumerGroupMetadata group;
+  private final Consumer<Summary> progress;
+  private final Listener listener;
+  private final Map<String, Integer> partitionCounts = new HashMap<>();
+  private long read;
+  private long selected;
+  private long replayed;
+  private long parked;
+  private final Map<String, Long> skipped = new LinkedHashMap<>();
+  private long started;
+  private DltScanner.Scope scope;
+  private final Set<String> parkingReady = new java.util.HashSet<>();
+
+  /**
+   * @param producer a transactional producer, initialised; empty for a dry run
+   * @param group the consumer group that keeps this replay's progress (the reading consumer's)
+   * @param progress called after every poll with the counts so far
+   */
+  public Replayer(
+      Options options,
+      Admin admin,
+      Optional<Producer<byte[], byte[]>> producer,
+      ConsumerGroupMetadata group,
+      Consumer<Summary> progress,
+      Listener listener) {
+    this.options = options;
+    this.admin = admin;
+    this.producer = producer;
+    this.group = group;
+    this.progress = progress;
+    this.listener = listener;
+  }
+
+  /** Replays what {@code scope} holds from {@code start} on; returns the counts. */
+  public Summary run(DltScanner scanner, DltScanner.Scope scope, Map<TopicPartition, Long> start)
+      throws Exception {
+    started = System.nanoTime();
+    this.scope = scope;
+    if (!options.dryRun()) {
+      producer.get().beginTransaction();
+    }
+    try {
+      scanner.scan(
+          scope,
+          start,
+          new DltScanner.Visitor() {
+            @Override
+            public boolean record(ConsumerRecord<byte[], byte[]> record) throws Exception {
+              replay(record);
+              return true;
+            }
+
+            @Override
+            public void polled(Map<TopicPartition, Long> resumeAt) {
+              commit(resumeAt);
+              progress.accept(summary());
+            }
+          });
+      if (!options.dryRun()) {
+        producer.get().commitTransaction();
+      }
+    } catch (Exception | Error e) {
+      if (!options.dryRun()) {
+        try {
+          producer.get().abortTransaction();
+        } catch (RuntimeException abortFailed) {
+          e.addSuppressed(abortFailed); // fenced or closed: the broker aborts it anyway
+        }
+      }
+      throw e;
+    }
+    return summary();
+  }
+
+  private Summary summary() {
+    return new Summary(read, selected, replayed, parked, Map.copyOf(skipped));
+  }
+
+  private void replay(ConsumerRecord<byte[], byte[]> record) throws Exception {
+    read++;
+    DeadLetterInfo info = DeadLetterInfo.of(record);
+    if (!options.filter().matches(record, info)) {
+      return;
+    }
+    selected++;
+    if (info.replayCount() >= options.maxReplays()) {
+      parked++;
+      String parking = parkingTopic(record.topic());
+      if (!options.dryRun() && parkingReady.add(parking)) {
+        ensureTopic(parking, scope.partitions(record.topic()));
+      }
+      send(new ProducerRecord<>(parking, null, record.key(), record.value(), record.headers()));
+      listener.selected(record, info, "park in " + parking);
+      return;
+    }
+    String target;
+    Integer partition = null;
+    if (options.target().isPresent()) {
+      target = options.target().get();
+    } else if (info.topic().isEmpty()) {
+      skip(record, info, "no original topic in the headers");
+      return;
+    } else if (!options.consumed().contains(info.topic().get())) {
+      skip(record, info, "original topic not consumed by this config (name it with --target)");
+      return;
+    } else {
+      target = info.topic().get();
+    }
+    if (info.topic().equals(Optional.of(target))
+        && info.partition().isPresent()
+        && info.partition().get() < partitions(target)) {
+      partition = info.partition().get(); // keep the partitioning the record had
+    }
+    RecordHeaders headers = new RecordHeaders();
+    for (Header h : record.headers()) {
+      if (!DeadLetterInfo.isDiagnostic(h.key())) {
+        headers.add(h);
+      }
+    }
+    headers.add(REPLAY_COUNT, String.valueOf(info.replayCount() + 1).getBytes(UTF_8));
+    replayed++;
+    send(new ProducerRecord<>(target, partition, record.key(), record.value(), headers));
+    listener.selected(record, info, "replay to " + target);
+    pace();
+  }
+
+  private void skip(ConsumerRecord<byte[], byte[]> record, DeadLetterInfo info, String why) {
+    skipped.merge(why, 1L, Long::sum);
+    listener.selected(record, info, "skip: " + why);
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> record) {
+    producer.ifPresent(p -> p.send(record));
+  }
+
+  private void commit(Map<TopicPartition, Long> resumeAt) {
+    if (options.dryRun()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    resumeAt.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+    Producer<byte[], byte[]> p = producer.get();
+    p.sendOffsetsToTransaction(offsets, group);
+    p.commitTransaction();
+    p.beginTransaction();
+  }
+
+  /** Sleeps as long as needed to keep to {@code rate} records per second. */
+  private void pace() throws InterruptedException {
+    if (options.rate() <= 0 || options.dryRun()) {
+      return;
+    }
+    long due = started + (long) (replayed / options.rate() * 1e9);
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+  }
+
+  private int partitions(String topic) {
+    return partitionCounts.computeIfAbsent(
+        topic,
+        t -> {
+          try {
+            return admin
+                .describeTopics(List.of(t))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .get(t)
+                .partitions()
+                .size();
+          } catch (Exception e) {
+            return 0; // unknown: let the key decide the partition
+          }
+        });
+  }
+
+  /** The topic records over the replay cap go to. */
+  public static String parkingTopic(String dlt) {
+    return dlt + ".parked";
+  }
+
+  private void ensureTopic(String topic, int partitions) throws Exception {
+    try {
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new DltException("cannot create " + topic + ": " + e.getCause(), e);
+      }
+    }
+  }
+
+  /** Elapsed time of the run so far. */
+  public Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+}
