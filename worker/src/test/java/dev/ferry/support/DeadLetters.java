@@ -20,7 +20,19 @@ public final class DeadLetters {
 
   /** Every record of the topic up to its current end. */
   public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+    return readAll(bootstrap, topic, false);
+  }
+
+  /**
+   * Every record of the topic up to its current end; with {@code committedOnly}, as a {@code
+   * read_committed} consumer sees it (no records of aborted or open transactions).
+   */
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrap, String topic, boolean committedOnly) {
     Properties props = new Properties();
+    if (committedOnly) {
+      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    }
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
