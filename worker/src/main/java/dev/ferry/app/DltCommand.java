@@ -325,7 +325,7 @@ final class DltCommand implements Runnable {
         throw new IllegalArgumentException(
             "--name may hold letters, digits, '.', '_' and '-' only, was '" + name + "'");
       }
-      String replayName = name != null ? name : "replay-" + STAMP.format(Instant.now());
+      String replayName = name != null ? name : STAMP.format(Instant.now());
       String group = "ferry-replay-" + replayName;
       Optional<String> explicitTarget =
           target.equals("original") ? Optional.empty() : Optional.of(target);
@@ -420,7 +420,7 @@ final class DltCommand implements Runnable {
       String verb = dryRun ? "would be " : "";
       out.printf("read       %d%n", s.read());
       out.printf("selected   %d%n", s.selected());
-      out.printf("replayed   %d %s%n", s.replayed(), dryRun ? "(would be)" : "");
+      out.printf("replayed   %d%s%n", s.replayed(), dryRun ? " (would be)" : "");
       out.printf(
           "parked     %d%s%n",
           s.parked(),
@@ -491,12 +491,12 @@ final class DltCommand implements Runnable {
   /** One table line: where in the DLT, when, why, from where, the key and a value preview. */
   static String line(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info) {
     return String.format(
-        "%s-%d@%d  %s  %-20s %-28s key=%s  %s",
+        "%s-%d@%d  %s  %-30s %-24s key=%s  %s",
         r.topic(),
         r.partition(),
         r.offset(),
         info.failedAt(),
-        info.reason(),
+        info.reason() + (info.replayCount() > 0 ? " (replay " + info.replayCount() + ")" : ""),
         info.origin(),
         r.key() == null ? "null" : preview(r.key(), 40),
         r.value() == null ? "(tombstone)" : preview(r.value(), 80));

@@ -11,10 +11,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -102,8 +105,29 @@ public final class DltScanner {
                     .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
     return new Scope(
         List.copyOf(topics),
-        Map.copyOf(consumer.beginningOffsets(partitions)),
-        Map.copyOf(consumer.endOffsets(partitions)));
+        offsets(partitions, OffsetSpec.earliest()),
+        offsets(partitions, OffsetSpec.latest()));
+  }
+
+  /**
+   * Offsets through the admin client: asking the consumer for partitions it is not assigned makes
+   * it log a warning per partition under read_committed.
+   */
+  private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)
+      throws DltException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    try {
+      Map<TopicPartition, Long> out = new HashMap<>();
+      admin
+          .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach((tp, info) -> out.put(tp, info.offset()));
+      return Map.copyOf(out);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new DltException("cannot read the offsets of " + partitions + ": " + e, e);
+    }
   }
 
   /**
