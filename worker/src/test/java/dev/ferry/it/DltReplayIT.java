@@ -50,8 +50,10 @@ class DltReplayIT {
   static void tables() {
     PG.execute(
         "CREATE TABLE replay_events (event_id uuid NOT NULL, user_id text NOT NULL, type text NOT"
-            + " NULL, amount numeric(12,2) CONSTRAINT non_negative CHECK (amount >= 0), ts"
-            + " timestamptz NOT NULL, attrs jsonb)");
+            + " NULL, amount numeric(12,2), ts timestamptz NOT NULL, attrs jsonb,"
+            // An exclusion constraint (one row per user): its violation, SQLSTATE 23P01, is
+            // dead-lettered with reason constraint-violation.
+            + " CONSTRAINT one_per_user EXCLUDE USING btree (user_id WITH =))");
   }
 
   /** The CLI's exit code, standard output and standard error. */
@@ -84,10 +86,10 @@ class DltReplayIT {
     KAFKA.createTopic(topic, 3);
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (int i = 0; i < 200; i++) {
-        send(producer, topic, event(i, "12.50"));
+        send(producer, topic, event(i, "u" + i, "12.50"));
       }
       for (int i = 200; i < 210; i++) {
-        send(producer, topic, event(i, "-1.00")); // breaks the CHECK
+        send(producer, topic, event(i, "u" + (i - 200), "7.00")); // a second row for a user
       }
       for (int i = 0; i < 5; i++) {
         send(producer, topic, "not json " + i);
@@ -107,7 +109,7 @@ class DltReplayIT {
               () ->
                   PG.queryLong("SELECT count(*) FROM replay_events") == 200
                       && worker.counters().deadLettered() == 15);
-      PG.execute("ALTER TABLE replay_events DROP CONSTRAINT non_negative");
+      PG.execute("ALTER TABLE replay_events DROP CONSTRAINT one_per_user");
 
       Run replay =
           ferry(
@@ -116,13 +118,13 @@ class DltReplayIT {
               "--config",
               config.toString(),
               "--reason",
-              "check-violation",
+              "constraint-violation",
               "--name",
-              "fix-1");
+              topic);
 
       assertThat(replay.exit()).as(replay.err()).isZero();
       assertThat(replay.out())
-          .contains("replay fix-1: " + topic + ".dlt (15 records now)")
+          .contains("replay " + topic + ": " + topic + ".dlt (15 records now)")
           .contains("selected   10")
           .contains("replayed   10")
           .contains("skipped    0");
@@ -130,13 +132,14 @@ class DltReplayIT {
           .atMost(Duration.ofSeconds(60))
           .until(() -> PG.queryLong("SELECT count(*) FROM replay_events") == 210);
       assertThat(PG.queryLong("SELECT count(DISTINCT event_id) FROM replay_events")).isEqualTo(210);
-      assertThat(PG.queryLong("SELECT count(*) FROM replay_events WHERE amount < 0")).isEqualTo(10);
+      assertThat(PG.queryLong("SELECT count(*) FROM replay_events WHERE amount = 7.00"))
+          .isEqualTo(10);
 
       Run stats = ferry("dlt", "stats", "--config", config.toString());
       assertThat(stats.exit()).as(stats.err()).isZero();
       assertThat(stats.out())
           .contains("15 dead letters in " + topic + ".dlt")
-          .contains("reason     check-violation 10, invalid-json 5")
+          .contains("reason     constraint-violation 10, invalid-json 5")
           .contains("stage      sink 10, decode 5");
 
       Run list =
@@ -178,19 +181,21 @@ class DltReplayIT {
     for (ConsumerRecord<byte[], byte[]> r : replayed) {
       assertThat(DeadLetters.header(r, DeadLetterHeaders.REPLAY_COUNT)).isEqualTo("1");
       assertThat(DeadLetters.header(r, DeadLetterHeaders.REASON)).isNull();
-      assertThat(new String(r.value(), UTF_8)).contains("\"amount\": -1.00");
+      assertThat(new String(r.value(), UTF_8)).contains("\"amount\": 7.00");
     }
     assertThat(
             PG.queryRows(
                 "SELECT outcome, selected, replayed, parked, filters FROM ferry.replay_audit"
-                    + " WHERE name = 'fix-1'"))
+                    + " WHERE name = '"
+                    + topic
+                    + "'"))
         .containsExactly(
             Map.of(
                 "outcome", "completed",
                 "selected", 10L,
                 "replayed", 10L,
                 "parked", 0L,
-                "filters", "reason=check-violation"));
+                "filters", "reason=constraint-violation"));
   }
 
   @Test
@@ -286,11 +291,11 @@ class DltReplayIT {
     assertThat(badTime.err()).contains("--since 'yesterday' is not a time");
   }
 
-  private static String event(int i, String amount) {
+  private static String event(int i, String user, String amount) {
     return """
-        {"event_id": "%s", "user_id": "u%d", "type": "click", "amount": %s,
+        {"event_id": "%s", "user_id": "%s", "type": "click", "amount": %s,
          "ts": "2026-11-25T10:00:00Z", "attrs": {}}"""
-        .formatted(UUID.nameUUIDFromBytes(("e" + i).getBytes(UTF_8)), i, amount);
+        .formatted(UUID.nameUUIDFromBytes(("e" + i).getBytes(UTF_8)), user, amount);
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {

@@ -70,7 +70,7 @@ class DltReplayKillIT {
       "--target",
       target,
       "--name",
-      "kill-test",
+      topic,
       "--rate",
       "400"
     };
@@ -105,7 +105,7 @@ class DltReplayKillIT {
     assertThat(copies).doesNotContainKey("{\"n\":0}"); // not selected: invalid-json
     assertThat(
             PG.queryRows(
-                "SELECT outcome FROM ferry.replay_audit WHERE name = 'kill-test' ORDER BY id"))
+                "SELECT outcome FROM ferry.replay_audit WHERE name = '" + topic + "' ORDER BY id"))
         .containsExactly(Map.of("outcome", "running"), Map.of("outcome", "completed"));
   }
 
