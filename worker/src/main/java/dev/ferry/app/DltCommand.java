@@ -159,6 +159,27 @@ final class DltCommand implements Runnable {
     }
 
     abstract int run(FerryConfig config, KafkaClients clients) throws Exception;
+
+    /**
+     * Reads the selected DLTs to their current end with {@code visitor}.
+     *
+     * @return false, after saying so, when they hold no records
+     */
+    boolean readAll(FerryConfig config, KafkaClients clients, DltScanner.Visitor visitor)
+        throws Exception {
+      List<String> dlts = topics.resolve(config);
+      try (Admin admin = clients.admin();
+          KafkaConsumer<byte[], byte[]> consumer = clients.dltConsumer(Optional.empty())) {
+        DltScanner scanner = new DltScanner(consumer, admin);
+        DltScanner.Scope scope = scanner.scope(dlts);
+        if (scope.size() == 0) {
+          out().println(String.join(", ", dlts) + ": empty, no dead letters");
+          return false;
+        }
+        scanner.scan(scope, Map.of(), visitor);
+        return true;
+      }
+    }
   }
 
   @Command(
@@ -168,42 +189,37 @@ final class DltCommand implements Runnable {
   static final class Stats extends Base {
     @Override
     int run(FerryConfig config, KafkaClients clients) throws Exception {
-      List<String> dlts = topics.resolve(config);
-      try (Admin admin = clients.admin();
-          KafkaConsumer<byte[], byte[]> consumer = clients.dltConsumer(Optional.empty())) {
-        DltScanner scanner = new DltScanner(consumer, admin);
-        DltScanner.Scope scope = scanner.scope(dlts);
+      Map<String, Map<String, Long>> by = new TreeMap<>();
+      Instant[] range = {Instant.MAX, Instant.MIN};
+      long[] total = {0};
+      boolean any =
+          readAll(
+              config,
+              clients,
+              r -> {
+                DeadLetterInfo info = DeadLetterInfo.of(r);
+                total[0]++;
+                count(by, "1 reason", info.reason());
+                count(by, "2 pipeline", info.pipeline());
+                count(by, "3 topic", info.topic().orElse("?"));
+                count(by, "4 stage", info.stage());
+                count(by, "5 replays", String.valueOf(info.replayCount()));
+                count(by, "6 format", info.format());
+                range[0] = info.failedAt().isBefore(range[0]) ? info.failedAt() : range[0];
+                range[1] = info.failedAt().isAfter(range[1]) ? info.failedAt() : range[1];
+                return true;
+              });
+      if (any) {
         PrintWriter out = out();
-        if (scope.size() == 0) {
-          out.println(String.join(", ", dlts) + ": empty, no dead letters");
-          return ExitCodes.OK;
-        }
-        Map<String, Map<String, Long>> by = new TreeMap<>();
-        Instant[] range = {Instant.MAX, Instant.MIN};
-        long[] total = {0};
-        scanner.scan(
-            scope,
-            Map.of(),
-            r -> {
-              DeadLetterInfo info = DeadLetterInfo.of(r);
-              total[0]++;
-              count(by, "1 reason", info.reason());
-              count(by, "2 pipeline", info.pipeline());
-              count(by, "3 topic", info.topic().orElse("?"));
-              count(by, "4 stage", info.stage());
-              count(by, "5 replays", String.valueOf(info.replayCount()));
-              count(by, "6 format", info.format());
-              range[0] = info.failedAt().isBefore(range[0]) ? info.failedAt() : range[0];
-              range[1] = info.failedAt().isAfter(range[1]) ? info.failedAt() : range[1];
-              return true;
-            });
-        out.printf("%-10s %d dead letters in %s%n", "dlt", total[0], String.join(", ", dlts));
+        out.printf(
+            "%-10s %d dead letters in %s%n",
+            "dlt", total[0], String.join(", ", topics.resolve(config)));
         by.forEach(
             (dimension, counts) ->
                 out.printf("%-10s %s%n", dimension.substring(2), joined(counts)));
         out.printf("%-10s oldest %s, newest %s%n", "failed", range[0], range[1]);
-        return ExitCodes.OK;
       }
+      return ExitCodes.OK;
     }
 
     private static void count(Map<String, Map<String, Long>> by, String dimension, String value) {
@@ -244,33 +260,24 @@ final class DltCommand implements Runnable {
       if (limit < 1) {
         throw new IllegalArgumentException("--limit must be 1 or more, was " + limit);
       }
-      List<String> dlts = topics.resolve(config);
-      try (Admin admin = clients.admin();
-          KafkaConsumer<byte[], byte[]> consumer = clients.dltConsumer(Optional.empty())) {
-        DltScanner scanner = new DltScanner(consumer, admin);
-        DltScanner.Scope scope = scanner.scope(dlts);
-        PrintWriter out = out();
-        if (scope.size() == 0) {
-          out.println(String.join(", ", dlts) + ": empty, no dead letters");
-          return ExitCodes.OK;
-        }
-        long[] shown = {0};
-        scanner.scan(
-            scope,
-            Map.of(),
-            r -> {
-              DeadLetterInfo info = DeadLetterInfo.of(r);
-              if (!filter.matches(r, info)) {
-                return true;
-              }
-              out.println(format.equals("json") ? json(r, info) : line(r, info));
-              return ++shown[0] < limit;
-            });
-        if (format.equals("table")) {
-          out.println(shown[0] + " shown (filter: " + filter.describe() + ", limit " + limit + ")");
-        }
-        return ExitCodes.OK;
+      PrintWriter out = out();
+      long[] shown = {0};
+      boolean any =
+          readAll(
+              config,
+              clients,
+              r -> {
+                DeadLetterInfo info = DeadLetterInfo.of(r);
+                if (!filter.matches(r, info)) {
+                  return true;
+                }
+                out.println(format.equals("json") ? json(r, info) : line(r, info));
+                return ++shown[0] < limit;
+              });
+      if (any && format.equals("table")) {
+        out.println(shown[0] + " shown (filter: " + filter.describe() + ", limit " + limit + ")");
       }
+      return ExitCodes.OK;
     }
   }
 
