@@ -75,6 +75,11 @@ public record Event(
     }
   }
 
+  /** {@code attrs} as JSON text, as a {@code jsonb} column receives it. */
+  public String attrsJson() {
+    return toJson(attrs);
+  }
+
   /** The JSON object as a map, in field order, for building variants of it. */
   Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
