@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -166,27 +165,22 @@ public final class PipelineProcessor implements BatchProcessor {
     if (rejected == null) {
       return; // stopping: leave the batch incomplete, it will be read again
     }
-    // A record may have several rows (a transform): it is applied when none of them was
-    // rejected, and dead-lettered once when one was.
+    // A record may have several rows (a transform), always next to each other: it is applied
+    // when none of them was rejected, and dead-lettered once when one was. Rejections are rare,
+    // so the common path neither hashes nor sorts.
     Map<WorkItem, Integer> failedRecords = new LinkedHashMap<>();
     rejected.keySet().stream()
         .sorted()
         .forEach(i -> failedRecords.putIfAbsent(work.rowItems.get(i), i));
-    Map<WorkItem, String> appliedRecords = new LinkedHashMap<>();
-    for (int i = 0; i < work.rows.size(); i++) {
-      if (!failedRecords.containsKey(work.rowItems.get(i))) {
-        appliedRecords.putIfAbsent(work.rowItems.get(i), work.rows.get(i).pipeline());
-      }
-    }
-    for (int i = 0; i < work.appliedRows.size(); i++) {
-      appliedRecords.putIfAbsent(work.appliedRowItems.get(i), work.appliedRows.get(i).pipeline());
-    }
+    List<WorkItem> appliedRecords = new ArrayList<>(work.rowItems.size());
     Map<String, Integer> appliedByPipeline = new HashMap<>();
-    appliedRecords.values().forEach(p -> appliedByPipeline.merge(p, 1, Integer::sum));
+    collectApplied(work.rows, work.rowItems, failedRecords, appliedRecords, appliedByPipeline);
+    collectApplied(
+        work.appliedRows, work.appliedRowItems, Map.of(), appliedRecords, appliedByPipeline);
     appliedByPipeline.forEach(breaker::recordApplied);
     appliedByPipeline.forEach(counters::addApplied);
     long now = clock.millis();
-    for (WorkItem item : appliedRecords.keySet()) {
+    for (WorkItem item : appliedRecords) {
       long timestamp = item.record().timestamp();
       if (timestamp >= 0) {
         counters.recordEndToEnd(Duration.ofMillis(now - timestamp));
@@ -206,10 +200,43 @@ public final class PipelineProcessor implements BatchProcessor {
         return; // the committed rows are in the markers: they are skipped when read again
       }
     }
-    new LinkedHashSet<>(work.rowItems).forEach(WorkItem::complete);
+    completeEach(work.rowItems);
     work.otherItems.forEach(WorkItem::complete);
-    new LinkedHashSet<>(work.appliedRowItems).forEach(WorkItem::complete);
+    completeEach(work.appliedRowItems);
     work.appliedOtherItems.forEach(WorkItem::complete);
+  }
+
+  /** Adds each record of {@code rows} not in {@code failed} once, counted by pipeline. */
+  private static void collectApplied(
+      List<Row> rows,
+      List<WorkItem> items,
+      Map<WorkItem, Integer> failed,
+      List<WorkItem> applied,
+      Map<String, Integer> byPipeline) {
+    WorkItem previous = null;
+    for (int i = 0; i < rows.size(); i++) {
+      WorkItem item = items.get(i);
+      if (item == previous) {
+        continue; // another row of the same record
+      }
+      previous = item;
+      if (!failed.isEmpty() && failed.containsKey(item)) {
+        continue;
+      }
+      applied.add(item);
+      byPipeline.merge(rows.get(i).pipeline(), 1, Integer::sum);
+    }
+  }
+
+  /** Completes each record once, its rows being next to each other. */
+  private static void completeEach(List<WorkItem> items) {
+    WorkItem previous = null;
+    for (WorkItem item : items) {
+      if (item != previous) {
+        item.complete();
+        previous = item;
+      }
+    }
   }
 
   /**

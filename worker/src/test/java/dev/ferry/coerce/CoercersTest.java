@@ -179,6 +179,41 @@ class CoercersTest {
   }
 
   @Test
+  void theFastPathForUtcTimestampsAgreesWithTheFullParser() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+    for (int i = 0; i < 2_000; i++) {
+      java.time.Instant instant =
+          java.time.Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_799L))
+              .plusNanos(random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
+      String text = instant.toString();
+      assertThat(Coercers.utcDateTime(text)).as(text).isPresent();
+      assertThat(java.time.Instant.parse(coerce(TIMESTAMPTZ, "\"" + text + "\"")))
+          .as(text)
+          .isEqualTo(instant);
+    }
+    assertThat(Coercers.utcDateTime("2024-05-01 12:00:00Z")).hasValue("2024-05-01T12:00:00Z");
+    for (String notFast :
+        List.of(
+            "2024-02-30T00:00:00Z",
+            "2023-02-29T00:00:00Z",
+            "2024-05-01T24:00:00Z",
+            "2024-05-01T12:60:00Z",
+            "2024-05-01T12:00:60Z",
+            "0000-05-01T12:00:00Z",
+            "2024-05-01T12:00:00.1234567890Z",
+            "2024-05-01T12:00:00.Z",
+            "2024-05-01T12:00:00+00:00",
+            "2024-05-01t12:00:00Z",
+            "2024-5-01T12:00:00Z")) {
+      assertThat(Coercers.utcDateTime(notFast)).as(notFast).isEmpty();
+    }
+    assertThat(coerce(TIMESTAMPTZ, "\"2024-05-01T12:00:00+00:00\""))
+        .isEqualTo("2024-05-01T12:00:00Z");
+    assertThat(refusal(TIMESTAMPTZ, "\"2024-02-30T00:00:00Z\"")).contains("is not an ISO-8601");
+    assertThat(refusal(TIMESTAMPTZ, "\"2024-05-01T24:00:00Z\"")).contains("is not an ISO-8601");
+  }
+
+  @Test
   void jsonColumnsTakeAnyValueAsJson() throws Exception {
     assertThat(coerce(JSONB, "{\"customer\":{\"id\":7,\"tags\":[\"a\"]}}"))
         .isEqualTo("{\"customer\":{\"id\":7,\"tags\":[\"a\"]}}");
