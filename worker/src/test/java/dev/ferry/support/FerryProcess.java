@@ -34,21 +34,39 @@ public final class FerryProcess implements AutoCloseable {
     return start(workDir, java.util.Map.of(), args);
   }
 
+  /** The launcher every process test runs, as the container image's ENTRYPOINT does. */
+  public static Path launcher() {
+    Path launcher = Path.of("..", "scripts", "ferry").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(launcher)) {
+      throw new IllegalStateException(launcher + " is missing");
+    }
+    return launcher;
+  }
+
+  /** The command line of {@code ferry ARGS}: the launcher, run by bash, then the arguments. */
+  public static List<String> command(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("bash");
+    command.add(launcher().toString());
+    command.addAll(List.of(args));
+    return command;
+  }
+
   /** Starts with extra environment variables. */
   public static FerryProcess start(Path workDir, java.util.Map<String, String> env, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-jar");
-    command.add(jar().toString());
-    command.addAll(List.of(args));
     Path output = Files.createTempFile(workDir, "ferry-", ".log");
     ProcessBuilder builder =
-        new ProcessBuilder(command)
+        new ProcessBuilder(command(args))
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(output.toFile());
+    // The launcher runs this jar with the JVM of the tests (it execs, so the pid stays the one
+    // signalled); FERRY_JAVA_OPTS replaces its container defaults with a small heap.
+    Path javaBin = Path.of(System.getProperty("java.home"), "bin");
+    builder.environment().put("PATH", javaBin + java.io.File.pathSeparator + System.getenv("PATH"));
+    builder.environment().put("FERRY_JAR", jar().toString());
+    builder.environment().put("FERRY_JAVA_OPTS", "-Xmx256m");
     builder.environment().putAll(env);
     Process process = builder.start();
     return new FerryProcess(process, output);
