@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import dev.ferry.testkit.bench.CopyCeiling;
 import dev.ferry.testkit.load.Event;
 import dev.ferry.testkit.load.EventSequence;
 import java.io.ByteArrayInputStream;
@@ -152,25 +153,7 @@ public final class SinkStrategies {
 
   private static ByteArrayInputStream text(List<String[]> rows) {
     StringBuilder out = new StringBuilder(rows.size() * 200);
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        if (i > 0) {
-          out.append('\t');
-        }
-        String v = row[i];
-        for (int k = 0; k < v.length(); k++) {
-          char ch = v.charAt(k);
-          switch (ch) {
-            case '\\' -> out.append("\\\\");
-            case '\t' -> out.append("\\t");
-            case '\n' -> out.append("\\n");
-            case '\r' -> out.append("\\r");
-            default -> out.append(ch);
-          }
-        }
-      }
-      out.append('\n');
-    }
+    rows.forEach(row -> CopyCeiling.appendRow(out, row));
     return new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8));
   }
 }

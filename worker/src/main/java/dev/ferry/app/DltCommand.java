@@ -13,6 +13,7 @@ import dev.ferry.dlt.DltFilter;
 import dev.ferry.dlt.DltScanner;
 import dev.ferry.dlt.ReplayAudit;
 import dev.ferry.dlt.Replayer;
+import dev.ferry.lifecycle.StopSignal;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -136,8 +137,9 @@ final class DltCommand implements Runnable {
       if (loaded.isEmpty()) {
         return ExitCodes.BAD_CONFIG;
       }
+      KafkaClients clients = new KafkaClients(loaded.get().kafka());
       try {
-        return run(loaded.get(), new KafkaClients(loaded.get().kafka()));
+        return run(loaded.get(), clients);
       } catch (IllegalArgumentException e) {
         err().println("ferry: " + e.getMessage());
         return ExitCodes.BAD_CONFIG;
@@ -149,7 +151,6 @@ final class DltCommand implements Runnable {
         err().println("ferry: interrupted");
         return ExitCodes.FAILURE;
       } catch (Exception e) {
-        KafkaClients clients = new KafkaClients(loaded.get().kafka());
         err().println("ferry: " + clients.authenticationFailure(e).orElse(e.toString()));
         return ExitCodes.FAILURE;
       } finally {
@@ -373,47 +374,80 @@ final class DltCommand implements Runnable {
                 dryRun,
                 java.util.Set.copyOf(config.inputTopics()));
         Progress progress = new Progress(err(), replayName, scope.size());
-        if (dryRun) {
-          Replayer.Summary summary =
-              new Replayer(
-                      options,
-                      admin,
-                      Optional.empty(),
-                      consumer.groupMetadata(),
-                      progress::update,
-                      (r, info, action) -> out.println(line(r, info) + "  -> " + action))
-                  .run(scanner, scope, start);
-          progress.done();
-          summary(out, summary, true);
-          return ExitCodes.OK;
-        }
-        try (HikariDataSource db = ConnectionPools.open(config, 2);
-            KafkaProducer<byte[], byte[]> producer = clients.replayProducer(group)) {
-          Migrations.migrate(db);
-          ReplayAudit audit = new ReplayAudit(db);
-          long auditId = audit.started(replayName, dlts, target, filter, maxReplays);
-          producer.initTransactions();
-          Replayer replayer =
-              new Replayer(
-                  options,
-                  admin,
-                  Optional.of(producer),
-                  consumer.groupMetadata(),
-                  progress::update,
-                  (r, i, a) -> {});
-          Replayer.Summary summary;
+        // SIGTERM ends a --rate wait at once; what was committed stays, a rerun resumes.
+        StopSignal stop = new StopSignal();
+        Thread stopOnExit = new Thread(stop::stop, "ferry-replay-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+          return replay(
+              config, clients, admin, consumer, scanner, scope, start, options, progress, stop);
+        } finally {
           try {
-            summary = replayer.run(scanner, scope, start);
-          } catch (Exception e) {
-            audit.finished(
-                auditId, new Replayer.Summary(0, 0, 0, 0, Map.of()), "failed", e.toString());
-            throw e;
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+          } catch (IllegalStateException shuttingDown) {
+            // the hook has run or is running
           }
-          audit.finished(auditId, summary, "completed", null);
-          progress.done();
-          summary(out, summary, false);
-          return ExitCodes.OK;
         }
+      }
+    }
+
+    private int replay(
+        FerryConfig config,
+        KafkaClients clients,
+        Admin admin,
+        KafkaConsumer<byte[], byte[]> consumer,
+        DltScanner scanner,
+        DltScanner.Scope scope,
+        Map<TopicPartition, Long> start,
+        Replayer.Options options,
+        Progress progress,
+        StopSignal stop)
+        throws Exception {
+      PrintWriter out = out();
+      String group = "ferry-replay-" + options.name();
+      List<String> dlts = scope.topics();
+      if (dryRun) {
+        Replayer.Summary summary =
+            new Replayer(
+                    options,
+                    admin,
+                    Optional.empty(),
+                    consumer.groupMetadata(),
+                    progress::update,
+                    (r, info, action) -> out.println(line(r, info) + "  -> " + action),
+                    stop)
+                .run(scanner, scope, start);
+        progress.done();
+        summary(out, summary, true);
+        return ExitCodes.OK;
+      }
+      try (HikariDataSource db = ConnectionPools.open(config, 2);
+          KafkaProducer<byte[], byte[]> producer = clients.replayProducer(group)) {
+        Migrations.migrate(db);
+        ReplayAudit audit = new ReplayAudit(db);
+        long auditId = audit.started(options.name(), dlts, target, options.filter(), maxReplays);
+        producer.initTransactions();
+        Replayer replayer =
+            new Replayer(
+                options,
+                admin,
+                Optional.of(producer),
+                consumer.groupMetadata(),
+                progress::update,
+                (r, i, a) -> {},
+                stop);
+        Replayer.Summary summary;
+        try {
+          summary = replayer.run(scanner, scope, start);
+        } catch (Exception e) {
+          audit.finished(
+              auditId, new Replayer.Summary(0, 0, 0, 0, Map.of()), "failed", e.toString());
+          throw e;
+        }
+        audit.finished(auditId, summary, "completed", null);
+        progress.done();
+        summary(out, summary, false);
+        return ExitCodes.OK;
       }
     }
 

@@ -6,6 +6,7 @@ import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.bookkeeping.TopicIds;
+import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetterBreaker;
@@ -177,9 +178,10 @@ public final class FerryWorker {
             Duration.ofSeconds(60));
     PipelineProcessor processor;
     try {
+      Map<String, RowCoercer> coercers = sink.coercers();
       List<Pipeline> pipelines = new ArrayList<>();
       for (PipelineSettings p : config.pipelines()) {
-        pipelines.add(new Pipeline(p, sink.coercers(), transforms.get(p.name())));
+        pipelines.add(new Pipeline(p, coercers, transforms.get(p.name())));
       }
       processor =
           new PipelineProcessor(

@@ -88,18 +88,31 @@ public final class DeadLetterTopics {
     }
     List<String> created = new ArrayList<>();
     for (NewTopic topic : missing) {
-      try {
-        admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        awaitServed(admin, topic, timeout, stop);
+      if (createIfAbsent(admin, topic, timeout, stop)) {
         created.add(topic.name());
-        log.info(
-            "created dead-letter topic {} with {} partitions", topic.name(), topic.numPartitions());
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
       }
     }
     return created;
+  }
+
+  /**
+   * Creates {@code topic} unless it exists, and waits until its leader serves it.
+   *
+   * @return whether this call created it
+   */
+  public static boolean createIfAbsent(
+      Admin admin, NewTopic topic, Duration timeout, StopSignal stop)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        return false;
+      }
+      throw e;
+    }
+    awaitServed(admin, topic, timeout, stop);
+    log.info("created topic {} with {} partitions", topic.name(), topic.numPartitions());
+    return true;
   }
 }

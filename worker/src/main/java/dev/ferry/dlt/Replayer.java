@@ -3,6 +3,8 @@ package dev.ferry.dlt;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ferry.deadletter.DeadLetterHeaders;
+import dev.ferry.deadletter.DeadLetterTopics;
+import dev.ferry.lifecycle.StopSignal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,7 +22,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -32,9 +33,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code maxReplays} times goes to {@code DLT.parked} instead. Not thread-safe.
  */
 public final class Replayer {
-  /** The header a replay increments; every other diagnostic header is dropped. */
-  static final String REPLAY_COUNT = DeadLetterHeaders.REPLAY_COUNT;
-
   /**
    * @param target empty: each record's original topic, which must be one the config consumes
    * @param consumed the input topics of the config: the default targets allowed
@@ -71,6 +69,7 @@ public final class Replayer {
   private final ConsumerGroupMetadata group;
   private final Consumer<Summary> progress;
   private final Listener listener;
+  private final StopSignal stop;
   private final Map<String, Integer> partitionCounts = new HashMap<>();
   private long read;
   private long selected;
@@ -85,6 +84,7 @@ public final class Replayer {
    * @param producer a transactional producer, initialised; empty for a dry run
    * @param group the consumer group that keeps this replay's progress (the reading consumer's)
    * @param progress called after every poll with the counts so far
+   * @param stop ends the pacing waits of {@code --rate} early, and with them the run
    */
   public Replayer(
       Options options,
@@ -92,13 +92,15 @@ public final class Replayer {
       Optional<Producer<byte[], byte[]>> producer,
       ConsumerGroupMetadata group,
       Consumer<Summary> progress,
-      Listener listener) {
+      Listener listener,
+      StopSignal stop) {
     this.options = options;
     this.admin = admin;
     this.producer = producer;
     this.group = group;
     this.progress = progress;
     this.listener = listener;
+    this.stop = stop;
   }
 
   /** Replays what {@code scope} holds from {@code start} on; returns the counts. */
@@ -187,7 +189,8 @@ public final class Replayer {
         headers.add(h);
       }
     }
-    headers.add(REPLAY_COUNT, String.valueOf(info.replayCount() + 1).getBytes(UTF_8));
+    headers.add(
+        DeadLetterHeaders.REPLAY_COUNT, String.valueOf(info.replayCount() + 1).getBytes(UTF_8));
     replayed++;
     send(new ProducerRecord<>(target, partition, record.key(), record.value(), headers));
     listener.selected(record, info, "replay to " + target);
@@ -215,15 +218,14 @@ public final class Replayer {
     p.beginTransaction();
   }
 
-  /** Sleeps as long as needed to keep to {@code rate} records per second. */
-  private void pace() throws InterruptedException {
+  /** Waits as long as needed to keep to {@code rate} records per second. */
+  private void pace() throws InterruptedException, DltException {
     if (options.rate() <= 0 || options.dryRun()) {
       return;
     }
-    long due = started + (long) (replayed / options.rate() * 1e9);
-    long wait = due - System.nanoTime();
-    if (wait > 0) {
-      TimeUnit.NANOSECONDS.sleep(wait);
+    long wait = started + (long) (replayed / options.rate() * 1e9) - System.nanoTime();
+    if (wait > 0 && stop.await(Duration.ofNanos(wait))) {
+      throw new DltException("stopped; run the replay again with its --name to resume");
     }
   }
 
@@ -251,20 +253,10 @@ public final class Replayer {
   }
 
   private void ensureTopic(String topic, int partitions) throws Exception {
-    try {
-      admin
-          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-          .all()
-          .get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new DltException("cannot create " + topic + ": " + e.getCause(), e);
-      }
-    }
-  }
-
-  /** Elapsed time of the run so far. */
-  public Duration elapsed() {
-    return Duration.ofNanos(System.nanoTime() - started);
+    DeadLetterTopics.createIfAbsent(
+        admin,
+        new NewTopic(topic, Optional.of(partitions), Optional.empty()),
+        Duration.ofSeconds(30),
+        stop);
   }
 }

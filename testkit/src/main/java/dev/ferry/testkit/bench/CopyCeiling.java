@@ -2,7 +2,6 @@ package dev.ferry.testkit.bench;
 
 import dev.ferry.testkit.load.Event;
 import dev.ferry.testkit.load.EventSequence;
-import dev.ferry.testkit.load.GeneratedRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -68,27 +67,39 @@ public final class CopyCeiling {
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(count * 200, 1 << 30));
     StringBuilder line = new StringBuilder(256);
     for (long i = 0; i < count; i++) {
-      GeneratedRecord r = sequence.next();
-      Event e = r.event();
+      Event e = sequence.next().event();
       line.setLength(0);
-      line.append(e.eventId())
-          .append('\t')
-          .append(escape(e.userId()))
-          .append('\t')
-          .append(escape(e.type()))
-          .append('\t')
-          .append(e.amount().toPlainString())
-          .append('\t')
-          .append(e.ts())
-          .append('\t')
-          .append(escape(e.attrsJson()))
-          .append('\n');
+      appendRow(
+          line,
+          e.eventId().toString(),
+          e.userId(),
+          e.type(),
+          e.amount().toPlainString(),
+          e.ts().toString(),
+          e.attrsJson());
       out.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
     }
     return out.toByteArray();
   }
 
-  private static String escape(String s) {
-    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+  /** Appends one row in COPY's text format: tab-separated, escaped, ending in a newline. */
+  public static void appendRow(StringBuilder out, String... values) {
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        out.append('\t');
+      }
+      String v = values[i];
+      for (int k = 0; k < v.length(); k++) {
+        char ch = v.charAt(k);
+        switch (ch) {
+          case '\\' -> out.append("\\\\");
+          case '\t' -> out.append("\\t");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          default -> out.append(ch);
+        }
+      }
+    }
+    out.append('\n');
   }
 }
