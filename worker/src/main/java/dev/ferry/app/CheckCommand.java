@@ -94,7 +94,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
-    KafkaClients clients = new KafkaClients(settings.kafka());
+    KafkaClients clients = new KafkaClients(settings.kafka(), settings.deadLetter().sendTimeout());
     try (Admin admin = clients.admin()) {
       int brokers = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
       out.println(

@@ -2,36 +2,26 @@ package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.config.DatabaseSettings;
+import dev.ferry.config.DatabaseTimeouts;
 import dev.ferry.config.FerryConfig;
+import java.time.Duration;
 
 /**
  * HikariCP pools for Ferry's database: autocommit off, batched inserts rewritten into multi-row
- * statements, connection acquisition bounded. Used by run, check and migrate.
+ * statements, and every wait bounded by {@code database.*-timeout}: connection acquisition,
+ * connecting and logging in, each socket read, and on every connection the server-side {@code
+ * statement_timeout}, {@code lock_timeout} and {@code idle_in_transaction_session_timeout}. Used by
+ * run, check and migrate. Parameters in the URL win over these.
  */
 final class ConnectionPools {
   private ConnectionPools() {}
 
   /** A connection pool for {@code config.database} of {@code size} connections. */
   static HikariDataSource open(FerryConfig config, int size) throws StartupException {
-    HikariConfig hikari = new HikariConfig();
-    hikari.setPoolName("ferry-db");
-    hikari.setJdbcUrl(config.database().url());
-    if (!config.database().username().isEmpty()) {
-      hikari.setUsername(config.database().username());
-    }
-    if (!config.database().password().isEmpty()) {
-      hikari.setPassword(config.database().password().value());
-    }
-    hikari.setMaximumPoolSize(size);
-    hikari.setMinimumIdle(Math.min(2, size));
-    hikari.setConnectionTimeout(10_000);
-    hikari.setAutoCommit(false);
-    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-    if (!config.database().url().contains("ApplicationName=")) {
-      hikari.addDataSourceProperty("ApplicationName", "ferry");
-    }
+    HikariDataSource pool;
     try {
-      return new HikariDataSource(hikari);
+      pool = new HikariDataSource(hikariConfig(config.database(), size));
     } catch (RuntimeException e) {
       throw new StartupException(
           "cannot connect to Postgres at "
@@ -40,5 +30,55 @@ final class ConnectionPools {
               + FerryWorker.rootMessage(e),
           e);
     }
+    return pool;
+  }
+
+  /** The pool's settings, without connecting; read back by tests. */
+  static HikariConfig hikariConfig(DatabaseSettings database, int size) {
+    DatabaseTimeouts t = database.timeouts();
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("ferry-db");
+    hikari.setJdbcUrl(database.url());
+    if (!database.username().isEmpty()) {
+      hikari.setUsername(database.username());
+    }
+    if (!database.password().isEmpty()) {
+      hikari.setPassword(database.password().value());
+    }
+    hikari.setMaximumPoolSize(size);
+    hikari.setMinimumIdle(Math.min(2, size));
+    hikari.setAutoCommit(false);
+    hikari.setConnectionTimeout(t.acquire().toMillis());
+    // Checking a borrowed connection must end well before the borrower gives up.
+    hikari.setValidationTimeout(Math.max(250, Math.min(5_000, t.acquire().toMillis() / 2)));
+    hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+    hikari.addDataSourceProperty("connectTimeout", seconds(t.connect()));
+    hikari.addDataSourceProperty("loginTimeout", seconds(t.connect()));
+    hikari.addDataSourceProperty("socketTimeout", seconds(t.socket()));
+    hikari.addDataSourceProperty("tcpKeepAlive", "true");
+    if (!database.url().contains("ApplicationName=")) {
+      hikari.addDataSourceProperty("ApplicationName", "ferry");
+    }
+    hikari.setConnectionInitSql(sessionSettings(t));
+    return hikari;
+  }
+
+  /**
+   * The server-side bounds every connection starts with. A session idle inside a transaction for
+   * longer than a transaction may take is one whose client vanished: the server ends it, which
+   * releases its locks.
+   */
+  static String sessionSettings(DatabaseTimeouts t) {
+    return "SET statement_timeout = "
+        + t.statement().toMillis()
+        + "; SET lock_timeout = "
+        + t.lock().toMillis()
+        + "; SET idle_in_transaction_session_timeout = "
+        + t.transaction().toMillis();
+  }
+
+  /** PgJDBC takes whole seconds; a fraction rounds up, so that no bound becomes "none" (0). */
+  private static String seconds(Duration d) {
+    return Long.toString((d.toMillis() + 999) / 1000);
   }
 }

@@ -137,7 +137,8 @@ final class DltCommand implements Runnable {
       if (loaded.isEmpty()) {
         return ExitCodes.BAD_CONFIG;
       }
-      KafkaClients clients = new KafkaClients(loaded.get().kafka());
+      KafkaClients clients =
+          new KafkaClients(loaded.get().kafka(), loaded.get().deadLetter().sendTimeout());
       try {
         return run(loaded.get(), clients);
       } catch (IllegalArgumentException e) {

@@ -7,6 +7,7 @@ import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.coerce.RowCoercer;
+import dev.ferry.config.DatabaseTimeouts;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetterBreaker;
@@ -28,6 +29,7 @@ import dev.ferry.pipeline.PipelineProcessor;
 import dev.ferry.plugin.Plugins;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.SinkSetupException;
+import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
 import dev.ferry.spi.RecordTransform;
@@ -64,7 +66,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FerryWorker {
   private static final Logger log = LoggerFactory.getLogger(FerryWorker.class);
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_STEP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration MARKER_CLEANUP_INTERVAL = Duration.ofSeconds(10);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
@@ -92,6 +93,7 @@ public final class FerryWorker {
   private HttpEndpoint http;
   private Admin admin;
   private PostgresProbe probe;
+  private TransactionWatchdog watchdog;
   private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
 
@@ -141,14 +143,23 @@ public final class FerryWorker {
     Map<String, Optional<RecordTransform>> transforms = transforms();
     dataSource = openPool();
     migrate();
-    KafkaClients clients = new KafkaClients(config.kafka());
+    KafkaClients clients = new KafkaClients(config.kafka(), config.deadLetter().sendTimeout());
     ensureDeadLetterTopics(clients);
     TopicIds topicIds = new TopicIds(admin);
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
+    DatabaseTimeouts timeouts = config.database().timeouts();
+    watchdog =
+        new TransactionWatchdog(
+            timeouts.transaction(),
+            timeouts.watchdogMargin(),
+            dataSource::evictConnection,
+            readiness,
+            System::nanoTime);
     PostgresSink sink;
     try {
-      sink = PostgresSink.open(dataSource, config.pipelines(), bookkeepingGroup, topicIds);
+      sink =
+          PostgresSink.open(dataSource, config.pipelines(), bookkeepingGroup, topicIds, watchdog);
     } catch (SinkSetupException e) {
       throw new StartupException(e.getMessage(), e);
     }
@@ -175,7 +186,9 @@ public final class FerryWorker {
             backoff,
             workersStop,
             clock,
-            Duration.ofSeconds(60));
+            // The producer's delivery.timeout.ms ends a send first; this only backs it up.
+            config.deadLetter().sendTimeout().plusSeconds(5),
+            readiness);
     PipelineProcessor processor;
     try {
       Map<String, RowCoercer> coercers = sink.coercers();
@@ -216,6 +229,7 @@ public final class FerryWorker {
             backoff,
             topic -> breaker.isHalted(config.pipelineFor(topic).name()),
             config.worker().commitInterval(),
+            config.kafka().timeouts().commit(),
             clock,
             stopRequested);
     if (epochs != null) {
@@ -242,6 +256,7 @@ public final class FerryWorker {
             config.database().password().value(),
             readiness);
     probe.start(PROBE_INTERVAL);
+    watchdog.start();
     pool.start();
     pollThread = new Thread(this::runPollLoop, "ferry-poll");
     pollThread.start();
@@ -271,7 +286,9 @@ public final class FerryWorker {
                 config.pipelines().stream().map(p -> p.name()).toList(),
                 () -> state,
                 () -> readinessReasons().isEmpty(),
-                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
+                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE),
+                watchdog,
+                deadLetters));
     binders.addAll(LibraryMetrics.bind(registry, consumer, producer));
   }
 
@@ -301,7 +318,11 @@ public final class FerryWorker {
     try {
       admin = clients.admin();
       DeadLetterTopics.ensure(
-          admin, config.deadLetter(), config.inputTopics(), ADMIN_TIMEOUT, stopRequested);
+          admin,
+          config.deadLetter(),
+          config.inputTopics(),
+          config.kafka().timeouts().api(),
+          stopRequested);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
       // The first call to Kafka: wrong credentials surface here, before any consumer exists.
       String reason =
@@ -459,6 +480,9 @@ public final class FerryWorker {
               throw new IllegalStateException("interrupted while stopping workers", e);
             }
           });
+    }
+    if (watchdog != null) {
+      step("stop transaction watchdog", watchdog::close);
     }
     if (deadLetters != null) {
       step("close dead-letter producer", () -> deadLetters.close(CLOSE_STEP_TIMEOUT));

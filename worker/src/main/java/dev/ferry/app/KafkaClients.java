@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import dev.ferry.config.KafkaSettings;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +22,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * the settings Ferry's guarantees depend on, which always win.
  */
 final class KafkaClients {
-  private final KafkaSettings settings;
+  /** The dead-letter producer's linger; its request timeout must leave room for it. */
+  private static final int DEAD_LETTER_LINGER_MS = 5;
 
-  KafkaClients(KafkaSettings settings) {
+  private final KafkaSettings settings;
+  private final Duration deadLetterSendTimeout;
+
+  /**
+   * @param deadLetterSendTimeout {@code dead-letter.send-timeout}: how long one dead letter's send
+   *     may take
+   */
+  KafkaClients(KafkaSettings settings, Duration deadLetterSendTimeout) {
     this.settings = settings;
+    this.deadLetterSendTimeout = deadLetterSendTimeout;
   }
 
   private Map<String, Object> base(String role) {
@@ -32,10 +42,22 @@ final class KafkaClients {
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     props.putIfAbsent(
         CommonClientConfigs.CLIENT_ID_CONFIG, "ferry-" + settings.groupId() + "-" + role);
+    props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, millis(settings.timeouts().request()));
+    props.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, millis(settings.timeouts().api()));
     return props;
   }
 
+  private static int millis(Duration d) {
+    return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
+  }
+
   KafkaConsumer<byte[], byte[]> consumer() {
+    return new KafkaConsumer<>(
+        consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The input consumer's configuration. */
+  Map<String, Object> consumerProperties() {
     Map<String, Object> props = base("consumer");
     props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -45,7 +67,7 @@ final class KafkaClients {
         CooperativeStickyAssignor.class.getName());
     props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.keySet().removeIf(k -> !ConsumerConfig.configNames().contains(k));
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return props;
   }
 
   /**
@@ -73,15 +95,28 @@ final class KafkaClients {
   }
 
   KafkaProducer<byte[], byte[]> deadLetterProducer() {
+    return new KafkaProducer<>(
+        deadLetterProducerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /** The dead-letter producer's configuration. */
+  Map<String, Object> deadLetterProducerProperties() {
     Map<String, Object> props = base("dlt");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-    props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, DEAD_LETTER_LINGER_MS);
+    // One send, from send() to the acknowledgement, within dead-letter.send-timeout: waiting for
+    // metadata (max.block.ms) and delivery including retries. Kafka wants delivery.timeout.ms ≥
+    // linger.ms + request.timeout.ms, so a short send timeout shortens the request timeout too.
+    int send = millis(deadLetterSendTimeout);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, send);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, send);
+    props.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Math.min(millis(settings.timeouts().request()), send - DEAD_LETTER_LINGER_MS));
     // Consumer-only keys from client-properties would only produce "unknown config" warnings.
     props.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
-    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    return props;
   }
 
   /**
@@ -105,9 +140,13 @@ final class KafkaClients {
   }
 
   Admin admin() {
+    return Admin.create(adminProperties());
+  }
+
+  /** The admin client's configuration. */
+  Map<String, Object> adminProperties() {
     Map<String, Object> props = base("admin");
     props.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
-    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-    return Admin.create(props);
+    return props;
   }
 }

@@ -122,8 +122,26 @@ public final class ConfigLoader {
             "is set by Ferry itself and cannot be overridden here");
       }
     }
+    Map<String, String> timeoutKeys =
+        Map.of(
+            "request.timeout.ms", "kafka.request-timeout",
+            "default.api.timeout.ms", "kafka.api-timeout",
+            "delivery.timeout.ms", "dead-letter.send-timeout");
+    timeoutKeys.forEach(
+        (property, setting) -> {
+          if (clientProperties.containsKey(property)) {
+            s.problem(
+                s.key("client-properties." + property), "is set by " + setting + "; set it there");
+          }
+        });
+    KafkaTimeouts defaults = KafkaTimeouts.DEFAULTS;
+    KafkaTimeouts timeouts =
+        new KafkaTimeouts(
+            s.duration("request-timeout", defaults.request(), Duration.ofSeconds(1)),
+            s.duration("api-timeout", defaults.api(), Duration.ofSeconds(1)),
+            s.duration("commit-timeout", defaults.commit(), Duration.ofMillis(100)));
     s.rejectUnknownKeys();
-    return new KafkaSettings(bootstrap, groupId, clientProperties);
+    return new KafkaSettings(bootstrap, groupId, clientProperties, timeouts);
   }
 
   private static DatabaseSettings database(Section s, WorkerSettings worker) {
@@ -149,8 +167,40 @@ public final class ConfigLoader {
               + ") so that every worker can hold a connection, was "
               + poolSize);
     }
+    DatabaseTimeouts timeouts = databaseTimeouts(s);
     s.rejectUnknownKeys();
-    return new DatabaseSettings(url, username, password, poolSize);
+    return new DatabaseSettings(url, username, password, poolSize, timeouts);
+  }
+
+  private static DatabaseTimeouts databaseTimeouts(Section s) {
+    DatabaseTimeouts defaults = DatabaseTimeouts.DEFAULTS;
+    Duration second = Duration.ofSeconds(1);
+    DatabaseTimeouts t =
+        new DatabaseTimeouts(
+            s.duration("connect-timeout", defaults.connect(), second),
+            s.duration("acquire-timeout", defaults.acquire(), second),
+            s.duration("socket-timeout", defaults.socket(), second),
+            s.duration("statement-timeout", defaults.statement(), Duration.ofMillis(1)),
+            s.duration("lock-timeout", defaults.lock(), Duration.ofMillis(1)),
+            s.duration("transaction-timeout", defaults.transaction(), second));
+    if (t.socket().compareTo(t.statement()) <= 0) {
+      s.problem(
+          s.key("socket-timeout"),
+          "must be longer than database.statement-timeout ("
+              + Durations.format(t.statement())
+              + ") so that Postgres cancels a slow statement before Ferry gives up on the"
+              + " connection, was "
+              + Durations.format(t.socket()));
+    }
+    if (t.transaction().compareTo(t.statement()) < 0) {
+      s.problem(
+          s.key("transaction-timeout"),
+          "must be ≥ database.statement-timeout ("
+              + Durations.format(t.statement())
+              + "), was "
+              + Durations.format(t.transaction()));
+    }
+    return t;
   }
 
   /**
@@ -218,8 +268,10 @@ public final class ConfigLoader {
     }
     boolean stacktrace = s.bool("include-stacktrace", true);
     DeadLetterSettings.Breaker breaker = breaker(s.section("breaker"));
+    Duration sendTimeout =
+        s.duration("send-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1));
     s.rejectUnknownKeys();
-    return new DeadLetterSettings(topic, stacktrace, breaker);
+    return new DeadLetterSettings(topic, stacktrace, breaker, sendTimeout);
   }
 
   private static DeadLetterSettings.Breaker breaker(Section s) {

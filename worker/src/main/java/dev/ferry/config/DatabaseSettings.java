@@ -7,5 +7,7 @@ package dev.ferry.config;
  * @param username may be empty when the URL carries the user
  * @param password masked whenever printed
  * @param poolSize connections in the pool; at least {@code worker.threads}
+ * @param timeouts how long each kind of wait on Postgres may last
  */
-public record DatabaseSettings(String url, String username, Secret password, int poolSize) {}
+public record DatabaseSettings(
+    String url, String username, Secret password, int poolSize, DatabaseTimeouts timeouts) {}

@@ -1,13 +1,18 @@
 package dev.ferry.config;
 
+import java.time.Duration;
+
 /**
  * Where records that cannot be applied go.
  *
  * @param topic the dead-letter topic; {@code {topic}} stands for the record's input topic
  * @param includeStacktrace whether the DLT record carries the exception's stack trace
  * @param breaker when a pipeline dead-letters so much that it should halt instead
+ * @param sendTimeout how long one send of a dead letter may take until the broker acknowledged it
+ *     ({@code delivery.timeout.ms}); a send that runs out is retried with backoff, never skipped
  */
-public record DeadLetterSettings(String topic, boolean includeStacktrace, Breaker breaker) {
+public record DeadLetterSettings(
+    String topic, boolean includeStacktrace, Breaker breaker, Duration sendTimeout) {
   /**
    * The dead-letter circuit breaker of each pipeline.
    *
@@ -41,6 +46,8 @@ public record DeadLetterSettings(String topic, boolean includeStacktrace, Breake
         + topic
         + ", include-stacktrace="
         + includeStacktrace
+        + ", send-timeout="
+        + Durations.format(sendTimeout)
         + ", "
         + breaker
         + "}";

@@ -49,6 +49,8 @@ public record FerryConfig(
         + kafka.groupId()
         + ", client-properties="
         + maskedClientProperties
+        + ", "
+        + kafka.timeouts()
         + "}, database{url="
         + maskUrlSecrets(database.url())
         + ", username="
@@ -57,6 +59,8 @@ public record FerryConfig(
         + (database.password().isEmpty() ? "(none)" : database.password())
         + ", pool-size="
         + database.poolSize()
+        + ", "
+        + database.timeouts()
         + "}, "
         + worker
         + ", "

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ferry.config.DeadLetterSettings;
 import dev.ferry.errors.Backoff;
+import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,8 +14,11 @@ import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -28,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * skipped. Thread-safe (the Kafka producer is).
  */
 public final class DeadLetterPublisher implements AutoCloseable {
+  /** The readiness reason while a dead letter cannot be sent. */
+  public static final String UNAVAILABLE = "dead-letter-unavailable";
+
   private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
   private static final int MAX_HEADER_CHARS = 8 * 1024;
 
@@ -38,7 +45,15 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final StopSignal stop;
   private final Clock clock;
   private final Duration sendTimeout;
+  private final Readiness readiness;
+  private final LongAdder failedSends = new LongAdder();
+  private final AtomicInteger failing = new AtomicInteger();
 
+  /**
+   * @param sendTimeout how long to wait for one send's acknowledgement; the producer's own {@code
+   *     delivery.timeout.ms} should end a send before this does
+   * @param readiness gets {@value #UNAVAILABLE} while a send is failing
+   */
   public DeadLetterPublisher(
       Producer<byte[], byte[]> producer,
       DeadLetterSettings settings,
@@ -46,7 +61,8 @@ public final class DeadLetterPublisher implements AutoCloseable {
       Backoff backoff,
       StopSignal stop,
       Clock clock,
-      Duration sendTimeout) {
+      Duration sendTimeout,
+      Readiness readiness) {
     this.producer = producer;
     this.settings = settings;
     this.group = group;
@@ -54,6 +70,12 @@ public final class DeadLetterPublisher implements AutoCloseable {
     this.stop = stop;
     this.clock = clock;
     this.sendTimeout = sendTimeout;
+    this.readiness = readiness;
+  }
+
+  /** Sends that failed (and were retried) since start. */
+  public long failedSends() {
+    return failedSends.sum();
   }
 
   /**
@@ -63,39 +85,64 @@ public final class DeadLetterPublisher implements AutoCloseable {
    */
   public boolean publish(DeadLetter letter) throws InterruptedException {
     ProducerRecord<byte[], byte[]> out = toRecord(letter);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        producer.send(out).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        RecordContext.put(letter.record(), letter.pipeline());
-        log.warn(
-            "dead-lettered {}-{}@{} (pipeline {}, stage {}, reason {}) to {}: {}",
-            letter.record().topic(),
-            letter.record().partition(),
-            letter.record().offset(),
-            letter.pipeline(),
-            letter.stage().label(),
-            letter.reason(),
-            out.topic(),
-            letter.error().getMessage());
-        RecordContext.clear();
-        return true;
-      } catch (ExecutionException | TimeoutException e) {
-        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        RecordContext.put(letter.record(), letter.pipeline());
-        log.warn(
-            "sending dead letter of {}-{}@{} to {} failed (attempt {}), retrying: {}",
-            letter.record().topic(),
-            letter.record().partition(),
-            letter.record().offset(),
-            out.topic(),
-            attempt,
-            String.valueOf(cause));
-        RecordContext.clear();
+    boolean failed = false;
+    try {
+      for (int attempt = 1; ; attempt++) {
+        if (send(letter, out, attempt)) {
+          return true;
+        }
+        if (!failed) {
+          failed = true;
+          readiness.set(UNAVAILABLE, failing.incrementAndGet() > 0);
+        }
         if (stop.await(backoff.delay(attempt))) {
           return false;
         }
       }
+    } finally {
+      if (failed) {
+        readiness.set(UNAVAILABLE, failing.decrementAndGet() > 0);
+      }
     }
+  }
+
+  /** One send; true once acknowledged, false when it failed and should be tried again. */
+  private boolean send(DeadLetter letter, ProducerRecord<byte[], byte[]> out, int attempt)
+      throws InterruptedException {
+    Throwable failure;
+    try {
+      producer.send(out).get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      RecordContext.put(letter.record(), letter.pipeline());
+      log.warn(
+          "dead-lettered {}-{}@{} (pipeline {}, stage {}, reason {}) to {}: {}",
+          letter.record().topic(),
+          letter.record().partition(),
+          letter.record().offset(),
+          letter.pipeline(),
+          letter.stage().label(),
+          letter.reason(),
+          out.topic(),
+          letter.error().getMessage());
+      RecordContext.clear();
+      return true;
+    } catch (ExecutionException e) {
+      failure = e.getCause();
+    } catch (TimeoutException | KafkaException e) {
+      // KafkaException: send() itself failed, e.g. no metadata for the topic within max.block.ms.
+      failure = e;
+    }
+    failedSends.increment();
+    RecordContext.put(letter.record(), letter.pipeline());
+    log.warn(
+        "sending dead letter of {}-{}@{} to {} failed (attempt {}), retrying: {}",
+        letter.record().topic(),
+        letter.record().partition(),
+        letter.record().offset(),
+        out.topic(),
+        attempt,
+        String.valueOf(failure));
+    RecordContext.clear();
+    return false;
   }
 
   ProducerRecord<byte[], byte[]> toRecord(DeadLetter letter) {

@@ -3,8 +3,10 @@ package dev.ferry.errors;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The one place that decides whether a failure is transient, permanent or unknown. Postgres errors
@@ -52,6 +54,33 @@ public final class FailureClassifier {
             default -> FailureClass.UNKNOWN;
           };
     };
+  }
+
+  /**
+   * Which bound ran out, when {@code failure} is a timeout: {@code statement} (statement_timeout,
+   * or a query cancelled otherwise), {@code lock} (lock_timeout), {@code socket} (no reply within
+   * the socket timeout) or {@code acquire} (no pooled connection in time). Every one is transient.
+   */
+  public static Optional<String> timeoutKind(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException) {
+        return Optional.of("acquire"); // HikariCP's "request timed out", whatever the cause
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        switch (sql.getSQLState().toUpperCase(Locale.ROOT)) {
+          case "57014":
+            return Optional.of("statement");
+          case "55P03":
+            return Optional.of("lock");
+          default:
+            break;
+        }
+      }
+      if (t instanceof SocketTimeoutException) {
+        return Optional.of("socket");
+      }
+    }
+    return Optional.empty();
   }
 
   /**

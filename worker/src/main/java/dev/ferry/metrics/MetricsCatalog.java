@@ -1,8 +1,10 @@
 package dev.ferry.metrics;
 
 import dev.ferry.deadletter.DeadLetterBreaker;
+import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.lifecycle.State;
+import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.source.PollLoop;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,7 +54,9 @@ public final class MetricsCatalog {
       List<String> pipelines,
       Supplier<State> state,
       BooleanSupplier ready,
-      BooleanSupplier sinkAvailable) {}
+      BooleanSupplier sinkAvailable,
+      TransactionWatchdog watchdog,
+      DeadLetterPublisher deadLetters) {}
 
   /**
    * Registers the meters that read live state ({@link WorkerCounters} registers the ones the
@@ -119,6 +123,23 @@ public final class MetricsCatalog {
     Gauge.builder("ferry.sink.available", s.sinkAvailable(), a -> a.getAsBoolean() ? 1 : 0)
         .description("0 while writes to Postgres fail transiently")
         .strongReference(true)
+        .register(registry);
+    Gauge.builder(
+            "ferry.transaction.oldest.age", s.watchdog(), TransactionWatchdog::oldestAgeSeconds)
+        .description("Seconds the oldest running Postgres transaction of this worker has run")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("ferry.transactions.stuck", s.watchdog(), TransactionWatchdog::stuckLanes)
+        .description(
+            "Lanes whose transaction the watchdog aborted and that have not committed since")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.transactions.aborted", s.watchdog(), TransactionWatchdog::aborted)
+        .description("Transactions aborted by the watchdog after database.transaction-timeout")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.dead.letter.send.failures", s.deadLetters(), DeadLetterPublisher::failedSends)
+        .description("Sends to the dead-letter topic that failed and were retried")
         .register(registry);
     Gauge.builder("ferry.ready", s.ready(), r -> r.getAsBoolean() ? 1 : 0)
         .description("1 when /health/ready answers 200")

@@ -120,6 +120,20 @@ public final class WorkerCounters {
         .increment();
   }
 
+  /**
+   * A batch write that failed because a bound ran out.
+   *
+   * @param kind statement, lock, socket or acquire (see {@code FailureClassifier.timeoutKind})
+   */
+  public void addSinkTimeout(String kind) {
+    counter(
+            "ferry.sink.timeouts",
+            "Batch writes that failed on a timeout, by kind: statement, lock, socket, acquire",
+            "kind",
+            kind)
+        .increment();
+  }
+
   /** A committed transaction of {@code rows} rows that took {@code duration}. */
   public void addTransaction(int rows, Duration duration) {
     transactions.increment();
@@ -174,6 +188,10 @@ public final class WorkerCounters {
 
   public long transactions() {
     return (long) transactions.count();
+  }
+
+  public long sinkTimeouts() {
+    return (long) sum("ferry.sink.timeouts");
   }
 
   public long commitsInDoubt() {

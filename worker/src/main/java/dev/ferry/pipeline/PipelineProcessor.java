@@ -19,16 +19,20 @@ import dev.ferry.sink.FencedException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -367,7 +371,9 @@ public final class PipelineProcessor implements BatchProcessor {
         inDoubt |= e instanceof CommitInDoubtException;
         failed = FailureClassifier.classify(e);
         readiness.set(SINK_UNAVAILABLE, failed == FailureClass.TRANSIENT);
-        logRetry(work.rows, attempt, failed, e);
+        Optional<String> timeout = FailureClassifier.timeoutKind(e);
+        timeout.ifPresent(counters::addSinkTimeout);
+        logRetry(work, attempt, failed, timeout, e);
       }
       counters.addRetry(failed.name());
       if (backoffWait.await(backoff.delay(attempt++))) {
@@ -411,12 +417,26 @@ public final class PipelineProcessor implements BatchProcessor {
   }
 
   private static void logRetry(
-      List<Row> rows, int attempt, FailureClass failureClass, Exception e) {
+      Work work, int attempt, FailureClass failureClass, Optional<String> timeout, Exception e) {
+    Set<TopicPartition> partitions = new TreeSet<>(Comparator.comparing(TopicPartition::toString));
+    work.origins().forEach(o -> partitions.add(o.partition()));
     log.warn(
-        "writing a batch of {} rows failed ({}, attempt {}), retrying after backoff: {}",
-        rows.size(),
+        "writing a batch of {} rows of {} failed ({}{}, attempt {}), retrying after backoff: {}",
+        work.rows.size(),
+        partitions,
         failureClass.name().toLowerCase(Locale.ROOT),
+        timeout.map(kind -> ": database." + kind + "-timeout ran out").orElse(""),
         attempt,
-        e.getMessage());
+        serverMessage(e));
+  }
+
+  /**
+   * The error the server sent. A failed JDBC batch's own message quotes every statement of the
+   * batch with its values, which belong neither in a log line nor in its length; the server's error
+   * is the next exception then.
+   */
+  private static String serverMessage(Exception e) {
+    SQLException next = e instanceof BatchUpdateException batch ? batch.getNextException() : null;
+    return next != null ? next.getMessage() : e.getMessage();
   }
 }

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
@@ -31,12 +31,17 @@ public final class PostgresSink implements RowSink {
   private final DataSource dataSource;
   private final Map<String, TableWriter> writers;
   private final Optional<OffsetMarkers> markers;
+  private final TransactionWatchdog watchdog;
 
   private PostgresSink(
-      DataSource dataSource, Map<String, TableWriter> writers, Optional<OffsetMarkers> markers) {
+      DataSource dataSource,
+      Map<String, TableWriter> writers,
+      Optional<OffsetMarkers> markers,
+      TransactionWatchdog watchdog) {
     this.dataSource = dataSource;
     this.writers = Map.copyOf(writers);
     this.markers = markers;
+    this.watchdog = watchdog;
   }
 
   /**
@@ -45,12 +50,14 @@ public final class PostgresSink implements RowSink {
    * @param exactlyOnceGroup the consumer group whose offset markers and epochs every transaction
    *     writes and checks; empty for at-least-once writes without bookkeeping
    * @param topicIds the ids of the input topics, which markers are scoped to
+   * @param watchdog watches every transaction of the sink for running past its deadline
    */
   public static PostgresSink open(
       DataSource dataSource,
       List<PipelineSettings> pipelines,
       Optional<String> exactlyOnceGroup,
-      TopicIds topicIds)
+      TopicIds topicIds,
+      TransactionWatchdog watchdog)
       throws SinkSetupException {
     Map<String, TableWriter> writers = new HashMap<>();
     List<String> problems = new ArrayList<>();
@@ -71,7 +78,10 @@ public final class PostgresSink implements RowSink {
       throw new SinkSetupException(String.join("; ", problems));
     }
     return new PostgresSink(
-        dataSource, writers, exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)));
+        dataSource,
+        writers,
+        exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)),
+        watchdog);
   }
 
   /** The key a pipeline's table is known by in {@link Row#target()} and {@link #coercers()}. */
@@ -97,7 +107,8 @@ public final class PostgresSink implements RowSink {
   @Override
   public void write(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = dataSource.getConnection();
+        TransactionWatchdog.Watch watch = watchdog.watch(c, () -> describe(rows, alsoCompleted))) {
       c.setAutoCommit(false);
       try {
         // Consecutive writes of one kind to one table go in one JDBC batch; the record order is
@@ -122,6 +133,7 @@ public final class PostgresSink implements RowSink {
           start = end;
         }
         commit(c, rows, Map.of(), alsoCompleted);
+        watch.committed();
       } catch (SQLException | FencedException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
@@ -145,7 +157,8 @@ public final class PostgresSink implements RowSink {
   public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     Map<Integer, SQLException> rejected = new LinkedHashMap<>();
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = dataSource.getConnection();
+        TransactionWatchdog.Watch watch = watchdog.watch(c, () -> describe(rows, alsoCompleted))) {
       c.setAutoCommit(false);
       try {
         int start = 0;
@@ -176,6 +189,7 @@ public final class PostgresSink implements RowSink {
           start = end;
         }
         commit(c, rows, rejected, alsoCompleted);
+        watch.committed();
       } catch (SQLException | FencedException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
@@ -213,22 +227,47 @@ public final class PostgresSink implements RowSink {
     if (markers.isEmpty() || origins.isEmpty()) {
       return Set.of();
     }
-    try (Connection c = dataSource.getConnection()) {
+    // The markers' lock waits behind a transaction whose client vanished before COMMIT; the
+    // connection's lock_timeout bounds it, and the failure is transient: asked again after a
+    // backoff, once the server has ended that session (idle_in_transaction_session_timeout).
+    try (Connection c = dataSource.getConnection();
+        TransactionWatchdog.Watch watch =
+            watchdog.watch(c, () -> "settling a commit in doubt of " + partitions(origins))) {
       c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        // Do not wait forever behind a transaction whose client vanished before COMMIT: fail
-        // as a transient error and ask again after a backoff.
-        s.execute("SET LOCAL lock_timeout = '10s'");
-      }
       try {
         Set<Origin> applied = markers.get().applied(c, origins);
         c.commit();
+        watch.committed();
         return applied;
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
       }
     }
+  }
+
+  /** Names a batch's pipelines and partitions, for the watchdog's log line. */
+  private static String describe(List<Row> rows, List<Origin> alsoCompleted) {
+    Set<String> pipelines = new TreeSet<>();
+    List<Origin> origins = new ArrayList<>(rows.size() + alsoCompleted.size());
+    for (Row row : rows) {
+      pipelines.add(row.pipeline());
+      origins.add(row.origin());
+    }
+    origins.addAll(alsoCompleted);
+    return "pipelines "
+        + pipelines
+        + ", partitions "
+        + partitions(origins)
+        + ", "
+        + rows.size()
+        + " rows";
+  }
+
+  private static Set<String> partitions(Collection<Origin> origins) {
+    Set<String> partitions = new TreeSet<>();
+    origins.forEach(o -> partitions.add(o.partition().toString()));
+    return partitions;
   }
 
   private TableWriter writer(String target) {

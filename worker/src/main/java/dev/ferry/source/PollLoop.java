@@ -44,13 +44,13 @@ import org.slf4j.LoggerFactory;
 public final class PollLoop {
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
-  private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
   private final Consumer<byte[], byte[]> consumer;
   private final Collection<String> topics;
   private final RecordHandler handler;
   private final ClaimQueue claims;
   private final Duration commitInterval;
+  private final Duration commitTimeout;
   private final Clock clock;
   private final StopSignal stop;
   private final Predicate<String> haltedTopic;
@@ -82,6 +82,7 @@ public final class PollLoop {
       Backoff claimBackoff,
       Predicate<String> haltedTopic,
       Duration commitInterval,
+      Duration commitTimeout,
       Clock clock,
       StopSignal stop) {
     this.consumer = consumer;
@@ -90,6 +91,7 @@ public final class PollLoop {
     this.claims = new ClaimQueue(claimer, claimBackoff);
     this.haltedTopic = haltedTopic;
     this.commitInterval = commitInterval;
+    this.commitTimeout = commitTimeout;
     this.clock = clock;
     this.stop = stop;
   }
@@ -326,7 +328,7 @@ public final class PollLoop {
       return;
     }
     try {
-      consumer.commitSync(offsets, COMMIT_TIMEOUT);
+      consumer.commitSync(offsets, commitTimeout);
       recordCommitted(offsets);
       log.debug("committed {}", offsets);
     } catch (RuntimeException e) {

@@ -3,17 +3,80 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.KafkaSettings;
+import dev.ferry.config.KafkaTimeouts;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
   private final KafkaClients clients =
-      new KafkaClients(new KafkaSettings("broker-1:9093", "g", Map.of()));
+      new KafkaClients(new KafkaSettings("broker-1:9093", "g", Map.of()), Duration.ofSeconds(30));
+
+  /** Clients with the given timeouts, read back through Kafka's own config classes. */
+  private static KafkaClients clients(KafkaTimeouts timeouts, Duration deadLetterSend) {
+    return new KafkaClients(
+        new KafkaSettings("127.0.0.1:9092", "g", Map.of("max.poll.records", "50"), timeouts),
+        deadLetterSend);
+  }
+
+  /**
+   * The (de)serializers Ferry passes as objects, so that Kafka's config classes accept the rest.
+   */
+  private static Map<String, Object> withSerde(Map<String, Object> props) {
+    Map<String, Object> all = new HashMap<>(props);
+    all.put("key.serializer", ByteArraySerializer.class);
+    all.put("value.serializer", ByteArraySerializer.class);
+    all.put("key.deserializer", ByteArrayDeserializer.class);
+    all.put("value.deserializer", ByteArrayDeserializer.class);
+    return all;
+  }
+
+  @Test
+  void theKafkaTimeoutsReachEveryClient() {
+    KafkaClients custom =
+        clients(
+            new KafkaTimeouts(
+                Duration.ofSeconds(12), Duration.ofSeconds(40), Duration.ofSeconds(3)),
+            Duration.ofSeconds(25));
+
+    ConsumerConfig consumer = new ConsumerConfig(withSerde(custom.consumerProperties()));
+    assertThat(consumer.getInt(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG)).isEqualTo(12_000);
+    assertThat(consumer.getInt(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)).isEqualTo(40_000);
+    assertThat(consumer.getInt(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)).isEqualTo(50);
+
+    AdminClientConfig admin = new AdminClientConfig(custom.adminProperties());
+    assertThat(admin.getInt(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG)).isEqualTo(12_000);
+    assertThat(admin.getInt(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)).isEqualTo(40_000);
+
+    ProducerConfig deadLetters =
+        new ProducerConfig(withSerde(custom.deadLetterProducerProperties()));
+    assertThat(deadLetters.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).isEqualTo(25_000);
+    assertThat(deadLetters.getLong(ProducerConfig.MAX_BLOCK_MS_CONFIG)).isEqualTo(25_000);
+    assertThat(deadLetters.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).isEqualTo(12_000);
+    assertThat(deadLetters.getString(ProducerConfig.ACKS_CONFIG)).isEqualTo("-1");
+  }
+
+  @Test
+  void aShortDeadLetterSendTimeoutShortensItsRequestTimeoutSoKafkaAcceptsIt() {
+    KafkaClients custom = clients(KafkaTimeouts.DEFAULTS, Duration.ofSeconds(2));
+
+    // ProducerConfig refuses delivery.timeout.ms < linger.ms + request.timeout.ms.
+    ProducerConfig deadLetters =
+        new ProducerConfig(withSerde(custom.deadLetterProducerProperties()));
+    assertThat(deadLetters.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).isEqualTo(2_000);
+    assertThat(deadLetters.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).isEqualTo(1_995);
+  }
 
   @Test
   void aRefusedSaslLoginInsideAnAdminFutureIsNamedWithTheBroker() {

@@ -132,6 +132,94 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void timeoutsHaveDefaultsAndAreReadFromEverySection() throws Exception {
+    FerryConfig defaults = load(VALID, Map.of("FERRY_DB_PASSWORD", "x"));
+    assertThat(defaults.database().timeouts()).isEqualTo(DatabaseTimeouts.DEFAULTS);
+    assertThat(defaults.kafka().timeouts()).isEqualTo(KafkaTimeouts.DEFAULTS);
+    assertThat(defaults.deadLetter().sendTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+    FerryConfig custom =
+        load(
+            VALID
+                    .replace(
+                        "  pool-size: 4\n",
+                        """
+                      pool-size: 4
+                      connect-timeout: 3s
+                      acquire-timeout: 4s
+                      socket-timeout: 20s
+                      statement-timeout: 15s
+                      lock-timeout: 2s
+                      transaction-timeout: 1m
+                    """)
+                    .replace(
+                        "  group-id: ferry-test\n",
+                        """
+                      group-id: ferry-test
+                      request-timeout: 11s
+                      api-timeout: 22s
+                      commit-timeout: 5s
+                    """)
+                + "dead-letter:\n  send-timeout: 9s\n",
+            Map.of("FERRY_DB_PASSWORD", "x"));
+
+    assertThat(custom.database().timeouts())
+        .isEqualTo(
+            new DatabaseTimeouts(
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(4),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(15),
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(1)));
+    assertThat(custom.database().timeouts().watchdogMargin()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(custom.kafka().timeouts())
+        .isEqualTo(
+            new KafkaTimeouts(
+                Duration.ofSeconds(11), Duration.ofSeconds(22), Duration.ofSeconds(5)));
+    assertThat(custom.deadLetter().sendTimeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(custom.describe())
+        .contains("socket-timeout=20s", "lock-timeout=2s", "api-timeout=22s", "send-timeout=9s");
+  }
+
+  @Test
+  void timeoutsThatCannotWorkTogetherAreProblems() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              bootstrap-servers: k:9092
+              client-properties:
+                request.timeout.ms: "5000"
+            database:
+              url: jdbc:postgresql://localhost/app
+              statement-timeout: 30s
+              socket-timeout: 30s
+              transaction-timeout: 10s
+              lock-timeout: forever
+            dead-letter:
+              send-timeout: 100ms
+            pipelines:
+              - name: events
+                topics: [events]
+                table: events
+                columns: {event_id: /event_id}
+            """);
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "kafka.client-properties.request.timeout.ms is set by kafka.request-timeout; set it"
+                + " there",
+            "database.lock-timeout must be a duration such as 250ms, 30s, 5m or 1h, was"
+                + " 'forever'",
+            "database.socket-timeout must be longer than database.statement-timeout (30s) so that"
+                + " Postgres cancels a slow statement before Ferry gives up on the connection, was"
+                + " 30s",
+            "database.transaction-timeout must be ≥ database.statement-timeout (30s), was 10s",
+            "dead-letter.send-timeout must be ≥ 1s, was 100ms");
+  }
+
+  @Test
   void unknownKeysAreProblemsNotSilentlyIgnored() {
     ConfigException e =
         problems(

@@ -3,10 +3,18 @@ package dev.ferry.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 
 class FailureClassifierTest {
   @ParameterizedTest
@@ -65,5 +73,55 @@ class FailureClassifierTest {
   @Test
   void aFailureWithoutSqlStateHasTheGenericSinkReason() {
     assertThat(FailureClassifier.sinkReason(new SQLException("x"))).isEqualTo("sink-error");
+  }
+
+  /** Every way a bounded wait on Postgres ends, as the drivers report it. */
+  static Stream<Arguments> timeouts() {
+    return Stream.of(
+        Arguments.of(
+            new PSQLException(
+                "ERROR: canceling statement due to statement timeout", PSQLState.QUERY_CANCELED),
+            "statement"),
+        Arguments.of(
+            new SQLException("ERROR: canceling statement due to lock timeout", "55P03"), "lock"),
+        Arguments.of(
+            new PSQLException(
+                "An I/O error occurred while sending to the backend.",
+                PSQLState.CONNECTION_FAILURE,
+                new SocketTimeoutException("Read timed out")),
+            "socket"),
+        Arguments.of(
+            new SQLTransientConnectionException(
+                "ferry-db - Connection is not available, request timed out after 10000ms",
+                "08001",
+                new PSQLException(
+                    "The connection attempt failed.",
+                    PSQLState.CONNECTION_UNABLE_TO_CONNECT,
+                    new SocketTimeoutException("Connect timed out"))),
+            "acquire"),
+        Arguments.of(
+            new SQLTransientConnectionException(
+                "ferry-db - Connection is not available, request timed out after 10000ms"),
+            "acquire"),
+        Arguments.of(new RuntimeException(new SocketTimeoutException("Read timed out")), "socket"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("timeouts")
+  void everyTimeoutIsTransientAndNamed(Exception timeout, String kind) {
+    assertThat(FailureClassifier.classify(timeout)).isEqualTo(FailureClass.TRANSIENT);
+    assertThat(FailureClassifier.timeoutKind(timeout)).contains(kind);
+  }
+
+  @Test
+  void otherFailuresAreNoTimeouts() {
+    assertThat(FailureClassifier.timeoutKind(new SQLException("deadlock", "40P01"))).isEmpty();
+    assertThat(
+            FailureClassifier.timeoutKind(
+                new PSQLException(
+                    "An I/O error occurred while sending to the backend.",
+                    PSQLState.CONNECTION_FAILURE,
+                    new SocketException("Socket closed"))))
+        .isEmpty();
   }
 }

@@ -42,7 +42,9 @@ class GracefulDrainProcessIT {
 
   private static Path config(Path dir, FerryYaml yaml) throws Exception {
     Path config = dir.resolve("ferry.yaml");
-    Files.writeString(config, yaml.worker("drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s").text());
+    Files.writeString(
+        config,
+        yaml.worker("drain-timeout", DRAIN_TIMEOUT.toSeconds() + "s").patientDatabase().text());
     return config;
   }
 

@@ -58,6 +58,7 @@ class SlowSinkBackpressureIT {
     FerryWorker worker =
         FerryWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+                .patientDatabase()
                 .worker("threads", 4)
                 .worker("queue-capacity", CAPACITY)
                 .worker("batch-size", 500)

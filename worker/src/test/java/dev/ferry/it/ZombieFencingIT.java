@@ -73,6 +73,7 @@ class ZombieFencingIT {
               FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                   .group(GROUP)
                   .urlParameters("ApplicationName=ferry-zombie")
+                  .patientDatabase()
                   .worker("threads", 1)
                   .worker("batch-size", 5_000)
                   .worker("batch-linger", "3s")

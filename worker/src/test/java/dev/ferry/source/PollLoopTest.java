@@ -89,6 +89,7 @@ class PollLoopTest {
             new Backoff(Duration.ofMillis(1), Duration.ofMillis(5), new SplittableRandom(1)),
             topic -> false,
             Duration.ofMillis(10),
+            Duration.ofSeconds(10),
             Clock.systemUTC(),
             stop);
     thread = new Thread(() -> loop.run(Duration.ofSeconds(5)), "test-poll");

@@ -37,6 +37,9 @@ public final class FerryYaml {
               "attrs", "/attrs"));
   private final Map<String, String> worker = new LinkedHashMap<>();
   private final Map<String, String> clientProperties = new LinkedHashMap<>();
+  private final Map<String, String> kafka = new LinkedHashMap<>();
+  private final Map<String, String> database = new LinkedHashMap<>();
+  private final Map<String, String> deadLetter = new LinkedHashMap<>();
 
   private FerryYaml(String bootstrap, PostgresSchemaExtension pg, String topic) {
     this.bootstrap = bootstrap;
@@ -144,6 +147,35 @@ public final class FerryYaml {
     return this;
   }
 
+  /** Another key of the {@code kafka} section, such as {@code request-timeout}. */
+  public FerryYaml kafka(String key, Object value) {
+    kafka.put(key, String.valueOf(value));
+    return this;
+  }
+
+  /** Another key of the {@code database} section, such as {@code lock-timeout}. */
+  public FerryYaml database(String key, Object value) {
+    database.put(key, String.valueOf(value));
+    return this;
+  }
+
+  /** Another key of the {@code dead-letter} section, such as {@code send-timeout}. */
+  public FerryYaml deadLetter(String key, Object value) {
+    deadLetter.put(key, String.valueOf(value));
+    return this;
+  }
+
+  /**
+   * Timeouts for a test whose sink is slow or blocked on purpose, long enough never to end a
+   * statement or transaction of it.
+   */
+  public FerryYaml patientDatabase() {
+    return database("statement-timeout", "10m")
+        .database("socket-timeout", "11m")
+        .database("lock-timeout", "10m")
+        .database("transaction-timeout", "20m");
+  }
+
   public FerryYaml clientProperty(String key, Object value) {
     clientProperties.put(key, String.valueOf(value));
     return this;
@@ -191,18 +223,18 @@ public final class FerryYaml {
         kafka:
           bootstrap-servers: %s
           group-id: %s
-          client-properties: %s
+          client-properties: %s%s
         database:
           url: %s
           username: %s
-          password: "%s"
+          password: "%s"%s
         worker:
         %s
         retry:
           initial-backoff: 50ms
           max-backoff: 2s
         dead-letter:
-          breaker: %s
+          breaker: %s%s
         http:
           port: %d
         pipelines:
@@ -212,14 +244,24 @@ public final class FerryYaml {
             bootstrap,
             groupId,
             props,
+            moreLines(kafka),
             databaseUrl(),
             pg.user(),
             password != null ? password : pg.password(),
+            moreLines(database),
             workerLines,
             breakerMap,
+            moreLines(deadLetter),
             httpPort,
             withEvents ? events : "",
             morePipelines);
+  }
+
+  /** Extra {@code key: value} lines of a section, each on its own line. */
+  private static String moreLines(Map<String, String> keys) {
+    return keys.entrySet().stream()
+        .map(e -> "\n  " + e.getKey() + ": " + e.getValue())
+        .collect(Collectors.joining());
   }
 
   /** A YAML double-quoted scalar, so a value such as a JAAS line may hold quotes. */
