@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.server.common.Feature;
@@ -28,12 +29,17 @@ import org.apache.kafka.server.common.KRaftVersion;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * Administration of one test broker through a shared {@link Admin} client: topics, feature levels
- * and SCRAM users. Thread-safe; {@link #close()} closes the client.
+ * Administration of a test broker or cluster through a shared {@link Admin} client: topics, feature
+ * levels, SCRAM users and where the group coordinators are. Thread-safe; {@link #close()} closes
+ * the client.
  */
 final class BrokerAdmin implements AutoCloseable {
 
   static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /** The internal topic whose partition leaders are the group coordinators. */
+  static final String OFFSETS_TOPIC = "__consumer_offsets";
+
   private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
   private final Admin admin;
@@ -50,22 +56,35 @@ final class BrokerAdmin implements AutoCloseable {
 
   /** Creates the topic (replication factor 1) and waits until each partition has a leader. */
   void createTopic(String name, int partitions) {
+    requirePartitions(partitions);
+    create(new NewTopic(name, partitions, (short) 1), partitions);
+  }
+
+  /**
+   * Creates the topic with every partition's single replica on broker {@code brokerId}, and waits
+   * until each partition has a leader.
+   */
+  void createTopic(String name, int partitions, int brokerId) {
+    requirePartitions(partitions);
+    Map<Integer, List<Integer>> assignment = new TreeMap<>();
+    for (int p = 0; p < partitions; p++) {
+      assignment.put(p, List.of(brokerId));
+    }
+    create(new NewTopic(name, assignment), partitions);
+  }
+
+  private static void requirePartitions(int partitions) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
     }
+  }
+
+  private void create(NewTopic topic, int partitions) {
+    String name = topic.name();
     Deadline deadline = Deadline.after(TIMEOUT);
     try {
-      admin
-          .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
-          .all()
-          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      while (!allPartitionsLed(name, partitions)) {
-        if (deadline.expired()) {
-          throw new IllegalStateException(
-              "topic " + name + " has no leader for every partition after " + TIMEOUT);
-        }
-        deadline.pause(POLL_INTERVAL);
-      }
+      admin.createTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      awaitLeaders(name, partitions, deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topic " + name, e);
@@ -76,15 +95,59 @@ final class BrokerAdmin implements AutoCloseable {
     }
   }
 
+  private void awaitLeaders(String name, int partitions, Deadline deadline)
+      throws InterruptedException, ExecutionException {
+    while (!allPartitionsLed(name, partitions)) {
+      if (deadline.expired()) {
+        throw new IllegalStateException(
+            "topic " + name + " has no leader for every partition after " + TIMEOUT);
+      }
+      deadline.pause(POLL_INTERVAL);
+    }
+  }
+
+  /**
+   * The leader of each partition of {@code __consumer_offsets}, by partition. If the topic does not
+   * exist yet, the broker creates it, as for a consumer's first request: the coordinator look-up
+   * that listing a group's offsets starts with makes it do so, and the admin client retries until
+   * the coordinator is loaded.
+   */
+  Map<Integer, Integer> offsetsTopicLeaders(int partitions) {
+    String topic = OFFSETS_TOPIC;
+    Deadline deadline = Deadline.after(TIMEOUT);
+    try {
+      admin
+          .listConsumerGroupOffsets("ferry-testkit-coordinator-probe")
+          .partitionsToOffsetAndMetadata()
+          .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      awaitLeaders(topic, partitions, deadline);
+      Map<Integer, Integer> leaders = new TreeMap<>();
+      for (TopicPartitionInfo p : describe(topic).partitions()) {
+        leaders.put(p.partition(), p.leader().id());
+      }
+      return leaders;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking up " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not look up " + topic, e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(topic + " not ready within " + TIMEOUT, e);
+    }
+  }
+
+  private TopicDescription describe(String name) throws InterruptedException, ExecutionException {
+    return admin
+        .describeTopics(List.of(name), new DescribeTopicsOptions().timeoutMs(5_000))
+        .allTopicNames()
+        .get()
+        .get(name);
+  }
+
   private boolean allPartitionsLed(String name, int partitions)
       throws InterruptedException, ExecutionException {
     try {
-      TopicDescription description =
-          admin
-              .describeTopics(List.of(name), new DescribeTopicsOptions().timeoutMs(5_000))
-              .allTopicNames()
-              .get()
-              .get(name);
+      TopicDescription description = describe(name);
       if (description.partitions().size() != partitions
           || description.partitions().stream().anyMatch(p -> p.leader() == null)) {
         return false;

@@ -1,8 +1,5 @@
 package dev.ferry.testkit.kafka;
 
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -25,9 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
-  private static final Pattern LEGAL_TOPIC_PREFIX = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
-
-  private final AtomicInteger topicCounter = new AtomicInteger();
+  private final UniqueTopicNames topicNames = new UniqueTopicNames();
   private final ScramCredentials scramUser;
   private volatile EmbeddedKafkaBroker broker;
   private volatile String ownerId;
@@ -105,12 +100,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
    * topic.
    */
   public String uniqueTopic(String prefix) {
-    if (!LEGAL_TOPIC_PREFIX.matcher(prefix).matches()) {
-      throw new IllegalArgumentException(
-          "topic prefix must be 1-200 of [a-zA-Z0-9._-], was '" + prefix + "'");
-    }
-    int random = ThreadLocalRandom.current().nextInt(0x100000, 0x1000000);
-    return prefix + "-" + topicCounter.incrementAndGet() + "-" + Integer.toHexString(random);
+    return topicNames.next(prefix);
   }
 
   /** The broker itself, for code that takes a {@link KafkaBroker}. */

@@ -1,8 +1,6 @@
 package dev.ferry.testkit.net;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,45 +17,96 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A loopback TCP proxy that a test can cut and restore, to make a real server (Postgres) vanish for
- * a while without touching it. While cut, every proxied connection is reset and new ones are
- * accepted and closed at once, as a client sees a server that went away. Thread-safe.
+ * A loopback TCP proxy that a test can cut, black-hole and restore, to make a real server
+ * (Postgres, a Kafka broker) vanish for a while without touching it. Thread-safe.
  *
  * <pre>{@code
  * try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432)) {
  *   String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres";
  *   ...
- *   proxy.cut();
+ *   proxy.cut();        // or proxy.blackHole();
  *   ...
  *   proxy.restore();
  * }
  * }</pre>
  *
+ * <ul>
+ *   <li>{@link #cut()}: every proxied connection is reset, and new ones are accepted and reset at
+ *       once, as a client sees a server that went away. Bytes in flight are lost.
+ *   <li>{@link #blackHole()}: nothing is forwarded in either direction, on existing connections and
+ *       new ones, but no connection is closed, as a client sees a network path that silently drops
+ *       packets: its requests get no answer until its own timeouts fire. What the proxy reads
+ *       meanwhile is held, and {@link #restore()} delivers it in order, as TCP retransmission
+ *       would. A new connection is accepted but not connected to the server until the black hole
+ *       ends, so the server does not see it either. If one side closes its connection during a
+ *       black hole, the proxy closes the other side too, dropping what it held.
+ *   <li>{@link #restore()} ends both: forwarding resumes and new connections are proxied again.
+ * </ul>
+ *
  * <p>{@link #loseRepliesAfter(String)} makes one request succeed on the server while its client
  * never hears back, as when a connection breaks between a COMMIT arriving and its reply.
+ *
+ * <p>{@link #bind()} and {@link #forwardTo} split {@link #start} in two, for a server that must be
+ * told the proxy's port before it starts and so before its own port is known (a Kafka broker
+ * advertising the proxy).
+ *
+ * <p>Each connection uses four daemon threads (a reader and a writer per direction): the readers
+ * keep reading during a black hole, so a side that closes is noticed at once; after 1 MiB held in
+ * one direction the reader stops reading too, and the kernel's buffers hold the rest.
  */
 public final class TcpProxy implements AutoCloseable {
-  private final String targetHost;
-  private final int targetPort;
+
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
   private final ServerSocket server;
+  private final AtomicReference<Target> target = new AtomicReference<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private final AtomicReference<Trap> trap = new AtomicReference<>();
+
+  /** New connections wait on it while the proxy is black-holed. */
+  private final Object blackHoleEnd = new Object();
+
   private volatile boolean cut;
+  private volatile boolean blackHoled;
   private volatile boolean closed;
 
-  private TcpProxy(String targetHost, int targetPort) throws IOException {
-    this.targetHost = targetHost;
-    this.targetPort = targetPort;
+  private record Target(String host, int port) {}
+
+  private TcpProxy() throws IOException {
     this.server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept-" + server.getLocalPort());
-    acceptor.setDaemon(true);
-    acceptor.start();
   }
 
   /** Listens on a free loopback port and forwards to {@code targetHost:targetPort}. */
   public static TcpProxy start(String targetHost, int targetPort) throws IOException {
-    return new TcpProxy(targetHost, targetPort);
+    TcpProxy proxy = bind();
+    proxy.forwardTo(targetHost, targetPort);
+    return proxy;
+  }
+
+  /**
+   * Listens on a free loopback port ({@link #port()}) but forwards nothing until {@link #forwardTo}
+   * names the target. Clients that connect before then wait in the listen queue.
+   */
+  public static TcpProxy bind() throws IOException {
+    return new TcpProxy();
+  }
+
+  /**
+   * Starts proxying the connections to this proxy's port to {@code targetHost:targetPort}.
+   *
+   * @throws IllegalStateException if the proxy forwards somewhere already or is closed
+   */
+  public void forwardTo(String targetHost, int targetPort) {
+    if (closed) {
+      throw new IllegalStateException("proxy on port " + port() + " is closed");
+    }
+    if (!target.compareAndSet(null, new Target(targetHost, targetPort))) {
+      throw new IllegalStateException(
+          "proxy on port " + port() + " forwards to " + target.get() + " already");
+    }
+    daemon("tcp-proxy-" + port() + "-accept", this::acceptLoop).start();
   }
 
   public int port() {
@@ -72,17 +121,40 @@ public final class TcpProxy implements AutoCloseable {
   /** Resets every proxied connection and refuses new ones until {@link #restore()}. */
   public void cut() {
     cut = true;
+    wakeNewConnections(); // a connection waiting out a black hole is refused now
     for (Socket s : open) {
       reset(s);
     }
   }
 
+  /**
+   * Stops forwarding bytes in both directions on every connection, existing and new, without
+   * closing any, until {@link #restore()}. Bytes the proxy had read before the call may still be
+   * delivered, as packets already past a link that fails.
+   */
+  public void blackHole() {
+    blackHoled = true;
+  }
+
+  /**
+   * Ends a cut and a black hole: what the black hole held is delivered in order, forwarding
+   * resumes, and new connections are proxied again.
+   */
   public void restore() {
     cut = false;
+    blackHoled = false;
+    wakeNewConnections();
+    for (Pipe pipe : pipes) {
+      pipe.wake();
+    }
   }
 
   public boolean isCut() {
     return cut;
+  }
+
+  public boolean isBlackHoled() {
+    return blackHoled;
   }
 
   /**
@@ -138,54 +210,83 @@ public final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
-      accepted.incrementAndGet();
+      int id = accepted.incrementAndGet();
       if (cut) {
         reset(client);
         continue;
       }
-      try {
-        Socket upstream = new Socket();
-        upstream.connect(new InetSocketAddress(targetHost, targetPort), 5_000);
-        open.add(client);
-        open.add(upstream);
-        Link link = new Link();
-        pump(client, upstream, link, true);
-        pump(upstream, client, link, false);
-      } catch (IOException e) {
-        reset(client);
+      open.add(client);
+      daemon("tcp-proxy-" + port() + "-" + id + "-connect", () -> connect(client, id)).start();
+    }
+  }
+
+  /**
+   * Connects a new client to the target, once any black hole has ended, and starts forwarding
+   * between them. Runs in its own thread, so a connection waiting out a black hole does not hold up
+   * the others.
+   */
+  private void connect(Socket client, int id) {
+    try {
+      awaitNoBlackHole();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reset(client);
+      return;
+    }
+    if (cut || closed) {
+      reset(client);
+      return;
+    }
+    Target to = target.get();
+    Socket upstream = new Socket();
+    try {
+      upstream.connect(new InetSocketAddress(to.host(), to.port()), CONNECT_TIMEOUT_MILLIS);
+    } catch (IOException e) {
+      reset(upstream);
+      reset(client);
+      return;
+    }
+    open.add(upstream);
+    if (cut || closed || client.isClosed()) { // cut() or close() ran while we were connecting
+      reset(upstream);
+      reset(client);
+      return;
+    }
+    Link link = new Link();
+    String name = "tcp-proxy-" + port() + "-" + id;
+    startPipe(client, upstream, name + "-request", (buffer, n) -> springTrap(link, buffer, n));
+    startPipe(upstream, client, name + "-reply", (buffer, n) -> !link.losingReplies);
+  }
+
+  private void startPipe(Socket from, Socket to, String name, Pipe.Filter filter) {
+    Pipe pipe = new Pipe(from, to, name, () -> blackHoled, filter, this::pipeFinished);
+    pipes.add(pipe);
+    pipe.start();
+  }
+
+  /** One side went away, or was reset, or closed during a black hole: close both. */
+  private void pipeFinished(Pipe pipe) {
+    pipes.remove(pipe);
+    reset(pipe.from());
+    reset(pipe.to());
+  }
+
+  private void awaitNoBlackHole() throws InterruptedException {
+    synchronized (blackHoleEnd) {
+      while (blackHoled && !cut && !closed) {
+        blackHoleEnd.wait();
       }
     }
   }
 
-  private void pump(Socket from, Socket to, Link link, boolean fromClient) {
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buffer = new byte[16 * 1024];
-              try (InputStream in = from.getInputStream();
-                  OutputStream out = to.getOutputStream()) {
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                  if (fromClient) {
-                    springTrap(link, buffer, n);
-                  } else if (link.losingReplies) {
-                    continue;
-                  }
-                  out.write(buffer, 0, n);
-                  out.flush();
-                }
-              } catch (IOException e) {
-                // One side went away: the finally below closes both.
-              } finally {
-                reset(from);
-                reset(to);
-              }
-            },
-            "tcp-proxy-pump-" + port());
-    t.setDaemon(true);
-    t.start();
+  private void wakeNewConnections() {
+    synchronized (blackHoleEnd) {
+      blackHoleEnd.notifyAll();
+    }
   }
 
-  private void springTrap(Link link, byte[] buffer, int length) {
+  /** Springs an armed trap on the request that holds its marker; forwards every request. */
+  private boolean springTrap(Link link, byte[] buffer, int length) {
     Trap armed = trap.get();
     if (armed != null && armed.matches(buffer, length)) {
       synchronized (armed) {
@@ -195,6 +296,13 @@ public final class TcpProxy implements AutoCloseable {
         }
       }
     }
+    return true;
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
   }
 
   private void reset(Socket s) {
@@ -219,6 +327,7 @@ public final class TcpProxy implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
+    wakeNewConnections();
     for (Socket s : open) {
       reset(s);
     }

@@ -3,6 +3,7 @@ package dev.ferry.testkit.net;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,18 +13,22 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The proxy against a loopback echo server that also records what reached it. */
 class TcpProxyTest {
+  /** How long a client waits for a reply that a black hole keeps from it. */
+  private static final int SILENCE_MILLIS = 500;
+
   private ServerSocket echo;
   private final List<String> received = new CopyOnWriteArrayList<>();
-  private final List<Socket> accepted = new ArrayList<>();
+  private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+  private final AtomicInteger ended = new AtomicInteger();
 
   @BeforeEach
   void startEcho() throws IOException {
@@ -58,6 +63,8 @@ class TcpProxyTest {
       }
     } catch (IOException e) {
       // closed
+    } finally {
+      ended.incrementAndGet();
     }
   }
 
@@ -70,9 +77,17 @@ class TcpProxyTest {
   }
 
   private static String roundTrip(Socket s, String message) throws IOException {
+    send(s, message);
+    return read(s, message.length());
+  }
+
+  private static void send(Socket s, String message) throws IOException {
     s.getOutputStream().write(message.getBytes(UTF_8));
     s.getOutputStream().flush();
-    byte[] reply = new byte[message.length()];
+  }
+
+  private static String read(Socket s, int length) throws IOException {
+    byte[] reply = new byte[length];
     int read = 0;
     while (read < reply.length) {
       int n = s.getInputStream().read(reply, read, reply.length - read);
@@ -125,6 +140,96 @@ class TcpProxyTest {
       assertThat(proxy.awaitRepliesLost(Duration.ofSeconds(5))).isTrue();
 
       assertThat(roundTrip(second, "COMMIT")).isEqualTo("COMMIT");
+    }
+  }
+
+  @Test
+  void aBlackHoleSilencesAnOpenConnectionWithoutClosingItAndRestoreDeliversWhatItHeld()
+      throws Exception {
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", echo.getLocalPort());
+        Socket s = new Socket("127.0.0.1", proxy.port())) {
+      assertThat(roundTrip(s, "before")).isEqualTo("before");
+
+      proxy.blackHole();
+      assertThat(proxy.isBlackHoled()).isTrue();
+      assertThat(proxy.isCut()).isFalse();
+      send(s, "held");
+      s.setSoTimeout(SILENCE_MILLIS);
+      assertThatThrownBy(() -> s.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
+      assertThat(received).containsExactly("before");
+
+      proxy.restore();
+      assertThat(proxy.isBlackHoled()).isFalse();
+      s.setSoTimeout(5_000);
+      assertThat(read(s, "held".length())).isEqualTo("held");
+      assertThat(roundTrip(s, "after")).isEqualTo("after");
+      assertThat(accepted).hasSize(1);
+    }
+  }
+
+  @Test
+  void aConnectionOpenedDuringABlackHoleIsAcceptedButSilentUntilRestored() throws Exception {
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", echo.getLocalPort())) {
+      proxy.blackHole();
+      try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.connectionsAccepted() == 1);
+        send(s, "late");
+        s.setSoTimeout(SILENCE_MILLIS);
+        assertThatThrownBy(() -> s.getInputStream().read())
+            .isInstanceOf(SocketTimeoutException.class);
+        assertThat(accepted).as("the server does not see the connection yet").isEmpty();
+
+        proxy.restore();
+        s.setSoTimeout(5_000);
+        assertThat(read(s, "late".length())).isEqualTo("late");
+      }
+    }
+  }
+
+  @Test
+  void aClientThatClosesDuringABlackHoleClosesTheServersSideToo() throws Exception {
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", echo.getLocalPort())) {
+      Socket s = new Socket("127.0.0.1", proxy.port());
+      assertThat(roundTrip(s, "hello")).isEqualTo("hello");
+      proxy.blackHole();
+
+      s.close();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> ended.get() == 1);
+      assertThat(proxy.isBlackHoled()).isTrue();
+    }
+  }
+
+  @Test
+  void aCutDuringABlackHoleResetsTheConnectionAndRestoreEndsBoth() throws Exception {
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", echo.getLocalPort());
+        Socket s = new Socket("127.0.0.1", proxy.port())) {
+      assertThat(roundTrip(s, "hello")).isEqualTo("hello");
+      proxy.blackHole();
+      proxy.cut();
+      s.setSoTimeout(5_000);
+      assertThatThrownBy(() -> roundTrip(s, "again")).isInstanceOf(IOException.class);
+
+      proxy.restore();
+      assertThat(proxy.isCut()).isFalse();
+      assertThat(proxy.isBlackHoled()).isFalse();
+      try (Socket fresh = new Socket("127.0.0.1", proxy.port())) {
+        fresh.setSoTimeout(5_000);
+        assertThat(roundTrip(fresh, "fresh")).isEqualTo("fresh");
+      }
+    }
+  }
+
+  @Test
+  void aProxyBoundBeforeItsTargetIsKnownForwardsOnceTold() throws Exception {
+    try (TcpProxy proxy = TcpProxy.bind();
+        Socket early = new Socket("127.0.0.1", proxy.port())) {
+      proxy.forwardTo("127.0.0.1", echo.getLocalPort());
+      early.setSoTimeout(5_000);
+      assertThat(roundTrip(early, "early")).isEqualTo("early");
+      assertThatThrownBy(() -> proxy.forwardTo("127.0.0.1", echo.getLocalPort()))
+          .isInstanceOf(IllegalStateException.class);
     }
   }
 }
