@@ -161,7 +161,7 @@ class DeployKitTest {
         rules++;
       }
     }
-    assertThat(rules).isEqualTo(6);
+    assertThat(rules).isEqualTo(8);
     assertThat(used).hasSizeGreaterThan(10);
     for (String name : used) {
       String base = name.replaceFirst("_(bucket|count|sum)$", "");

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * One direction of one connection through a {@link TcpProxy}, with a reader and a writer thread.
  * The reader reads whatever arrives, so it learns at once when its side closes, even while the
  * proxy forwards nothing; the writer forwards what was read, in order, and holds it while {@code
- * holding} says so. When the reader's side has ended, the writer forwards what is left (or, while
- * holding, drops it) and the pipe finishes. Thread-safe.
+ * holding} says so. When the reader's side has ended, the writer forwards what is left, once no
+ * longer holding, and the pipe finishes: a close is held like the bytes before it. Thread-safe.
  */
 final class Pipe {
 
@@ -75,6 +75,11 @@ final class Pipe {
   void start() {
     daemon(name + "-read", this::readLoop).start();
     daemon(name + "-write", this::writeLoop).start();
+  }
+
+  /** Whether its source side has closed and the close is not yet delivered. */
+  synchronized boolean holdsClose() {
+    return sourceEnded && !finished;
   }
 
   /** Lets the writer look at {@link #holding} again. */
@@ -145,8 +150,8 @@ final class Pipe {
   private synchronized byte[] next() throws InterruptedException {
     while (true) {
       boolean hold = holding.getAsBoolean();
-      if (sourceEnded && (hold || pending.isEmpty())) {
-        return null;
+      if (sourceEnded && !hold && pending.isEmpty()) {
+        return null; // the end, like the bytes before it, is delivered once no longer held
       }
       if (!hold && !pending.isEmpty()) {
         byte[] chunk = pending.remove();

@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *       meanwhile is held, and {@link #restore()} delivers it in order, as TCP retransmission
  *       would. A new connection is accepted but not connected to the server until the black hole
  *       ends, so the server does not see it either. If one side closes its connection during a
- *       black hole, the proxy closes the other side too, dropping what it held.
+ *       black hole, the other side learns of it only when the black hole ends, after the bytes held
+ *       before the close, as a FIN that was dropped and sent again.
  *   <li>{@link #restore()} ends both: forwarding resumes and new connections are proxied again.
  * </ul>
  *
@@ -125,6 +126,13 @@ public final class TcpProxy implements AutoCloseable {
     for (Socket s : open) {
       reset(s);
     }
+    wakePipes(); // what a black hole held is lost with the connections
+  }
+
+  private void wakePipes() {
+    for (Pipe pipe : pipes) {
+      pipe.wake();
+    }
   }
 
   /**
@@ -144,9 +152,7 @@ public final class TcpProxy implements AutoCloseable {
     cut = false;
     blackHoled = false;
     wakeNewConnections();
-    for (Pipe pipe : pipes) {
-      pipe.wake();
-    }
+    wakePipes();
   }
 
   public boolean isCut() {
@@ -155,6 +161,11 @@ public final class TcpProxy implements AutoCloseable {
 
   public boolean isBlackHoled() {
     return blackHoled;
+  }
+
+  /** Closes read from one side and not yet passed to the other, for tests of the proxy. */
+  int heldCloses() {
+    return (int) pipes.stream().filter(Pipe::holdsClose).count();
   }
 
   /**
@@ -259,7 +270,8 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private void startPipe(Socket from, Socket to, String name, Pipe.Filter filter) {
-    Pipe pipe = new Pipe(from, to, name, () -> blackHoled, filter, this::pipeFinished);
+    Pipe pipe =
+        new Pipe(from, to, name, () -> blackHoled && !cut && !closed, filter, this::pipeFinished);
     pipes.add(pipe);
     pipe.start();
   }
@@ -331,5 +343,6 @@ public final class TcpProxy implements AutoCloseable {
     for (Socket s : open) {
       reset(s);
     }
+    wakePipes();
   }
 }
