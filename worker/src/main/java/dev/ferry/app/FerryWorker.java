@@ -33,6 +33,8 @@ import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
 import dev.ferry.spi.RecordTransform;
+import dev.ferry.tracing.RecordTracer;
+import dev.ferry.tracing.TracingSdk;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.sql.SQLException;
@@ -94,6 +96,7 @@ public final class FerryWorker {
   private Admin admin;
   private PostgresProbe probe;
   private TransactionWatchdog watchdog;
+  private TracingSdk tracing;
   private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
 
@@ -189,6 +192,17 @@ public final class FerryWorker {
             // The producer's delivery.timeout.ms ends a send first; this only backs it up.
             config.deadLetter().sendTimeout().plusSeconds(5),
             readiness);
+    RecordTracer tracer = RecordTracer.OFF;
+    if (config.tracing().enabled()) {
+      try {
+        tracing =
+            TracingSdk.start(
+                config.tracing(), config.kafka().groupId(), config.worker().batchSize());
+      } catch (IllegalStateException e) {
+        throw new StartupException(e.getMessage(), e);
+      }
+      tracer = tracing.tracer();
+    }
     PipelineProcessor processor;
     try {
       Map<String, RowCoercer> coercers = sink.coercers();
@@ -207,7 +221,8 @@ public final class FerryWorker {
               counters,
               breaker,
               readiness,
-              clock);
+              clock,
+              tracer);
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage(), e); // an unusable JSON Schema
     }
@@ -288,7 +303,8 @@ public final class FerryWorker {
                 () -> readinessReasons().isEmpty(),
                 () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE),
                 watchdog,
-                deadLetters));
+                deadLetters,
+                Optional.ofNullable(tracing)));
     binders.addAll(LibraryMetrics.bind(registry, consumer, producer));
   }
 
@@ -483,6 +499,9 @@ public final class FerryWorker {
     }
     if (watchdog != null) {
       step("stop transaction watchdog", watchdog::close);
+    }
+    if (tracing != null) {
+      step("flush and stop tracing", tracing::close);
     }
     if (deadLetters != null) {
       step("close dead-letter producer", () -> deadLetters.close(CLOSE_STEP_TIMEOUT));

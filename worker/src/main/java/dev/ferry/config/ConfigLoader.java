@@ -100,15 +100,31 @@ public final class ConfigLoader {
     RetrySettings retry = retry(top.section("retry"));
     DeadLetterSettings deadLetter = deadLetter(top.section("dead-letter"));
     HttpSettings http = http(top.section("http"));
+    TracingSettings tracing = tracing(top.section("tracing"));
     List<PipelineSettings> pipelines = pipelines(top, problems);
     checkDeadLetterTopics(deadLetter, pipelines, problems);
-    return new FerryConfig(kafka, database, worker, retry, deadLetter, http, pipelines);
+    return new FerryConfig(kafka, database, worker, retry, deadLetter, http, tracing, pipelines);
   }
 
   private static HttpSettings http(Section s) {
     HttpSettings http = new HttpSettings(s.integer("port", 9400, 0, 65535));
     s.rejectUnknownKeys();
     return http;
+  }
+
+  private static TracingSettings tracing(Section s) {
+    boolean enabled = s.bool("enabled", false);
+    String serviceName = s.string("service-name", "ferry");
+    Map<String, String> properties = s.stringMap("properties");
+    properties.keySet().stream()
+        .filter(key -> !key.startsWith("otel."))
+        .forEach(
+            key ->
+                s.problem(
+                    s.key("properties." + key),
+                    "is not an OpenTelemetry SDK property (they start with otel.)"));
+    s.rejectUnknownKeys();
+    return new TracingSettings(enabled, serviceName, properties);
   }
 
   private static KafkaSettings kafka(Section s) {

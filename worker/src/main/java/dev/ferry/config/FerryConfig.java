@@ -14,6 +14,7 @@ public record FerryConfig(
     RetrySettings retry,
     DeadLetterSettings deadLetter,
     HttpSettings http,
+    TracingSettings tracing,
     List<PipelineSettings> pipelines) {
 
   public FerryConfig {
@@ -69,6 +70,8 @@ public record FerryConfig(
         + deadLetter
         + ", "
         + http
+        + ", "
+        + tracing
         + ", pipelines="
         + pipelines;
   }

@@ -6,6 +6,9 @@ import dev.ferry.config.DeadLetterSettings;
 import dev.ferry.errors.Backoff;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.tracing.TraceHeaders;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
@@ -174,6 +177,12 @@ public final class DeadLetterPublisher implements AutoCloseable {
     put(headers, DeadLetterHeaders.FAILED_AT, Instant.now(clock).toString());
     if (record.headers().lastHeader(DeadLetterHeaders.REPLAY_COUNT) == null) {
       put(headers, DeadLetterHeaders.REPLAY_COUNT, "0");
+    }
+    // The producer's traceparent is among the original headers; with tracing on, the context of
+    // this attempt's span goes beside it, for a replay to link back to.
+    SpanContext attempt = Span.current().getSpanContext();
+    if (attempt.isValid()) {
+      put(headers, TraceHeaders.DEAD_LETTERED_IN, TraceHeaders.traceparent(attempt));
     }
     Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
     return new ProducerRecord<>(

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.deadletter.DeadLetterTopics;
 import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.tracing.TraceHeaders;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -191,6 +192,12 @@ public final class Replayer {
     }
     headers.add(
         DeadLetterHeaders.REPLAY_COUNT, String.valueOf(info.replayCount() + 1).getBytes(UTF_8));
+    // The attempt that dead-lettered the record, for the next attempt's span to link to.
+    Header attempt = record.headers().lastHeader(TraceHeaders.DEAD_LETTERED_IN);
+    if (attempt != null) {
+      headers.remove(TraceHeaders.REPLAYED_FROM);
+      headers.add(TraceHeaders.REPLAYED_FROM, attempt.value());
+    }
     replayed++;
     send(new ProducerRecord<>(target, partition, record.key(), record.value(), headers));
     listener.selected(record, info, "replay to " + target);

@@ -6,6 +6,7 @@ import dev.ferry.dispatch.Lanes;
 import dev.ferry.lifecycle.State;
 import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.source.PollLoop;
+import dev.ferry.tracing.TracingSdk;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -56,7 +58,8 @@ public final class MetricsCatalog {
       BooleanSupplier ready,
       BooleanSupplier sinkAvailable,
       TransactionWatchdog watchdog,
-      DeadLetterPublisher deadLetters) {}
+      DeadLetterPublisher deadLetters,
+      Optional<TracingSdk> tracing) {}
 
   /**
    * Registers the meters that read live state ({@link WorkerCounters} registers the ones the
@@ -141,6 +144,20 @@ public final class MetricsCatalog {
             "ferry.dead.letter.send.failures", s.deadLetters(), DeadLetterPublisher::failedSends)
         .description("Sends to the dead-letter topic that failed and were retried")
         .register(registry);
+    s.tracing()
+        .ifPresent(
+            tracing -> {
+              FunctionCounter.builder(
+                      "ferry.tracing.spans.dropped", tracing, TracingSdk::droppedQueueFull)
+                  .description("Spans dropped instead of waiting for the exporter, by reason")
+                  .tag("reason", "queue-full")
+                  .register(registry);
+              FunctionCounter.builder(
+                      "ferry.tracing.spans.dropped", tracing, TracingSdk::droppedExportFailed)
+                  .description("Spans dropped instead of waiting for the exporter, by reason")
+                  .tag("reason", "export-failed")
+                  .register(registry);
+            });
     Gauge.builder("ferry.ready", s.ready(), r -> r.getAsBoolean() ? 1 : 0)
         .description("1 when /health/ready answers 200")
         .strongReference(true)

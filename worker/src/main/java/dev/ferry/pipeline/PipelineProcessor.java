@@ -19,6 +19,11 @@ import dev.ferry.sink.FencedException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.tracing.RecordTracer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +69,9 @@ public final class PipelineProcessor implements BatchProcessor {
   /** The readiness reason while writes fail transiently (Postgres down, overloaded …). */
   public static final String SINK_UNAVAILABLE = "sink-unavailable";
 
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("ferry.outcome");
+  private static final AttributeKey<String> REASON = AttributeKey.stringKey("ferry.dlt.reason");
+
   private final Map<String, Pipeline> byTopic = new HashMap<>();
   private final RecordDecoder decoder = new RecordDecoder();
   private final RowSink sink;
@@ -73,6 +83,7 @@ public final class PipelineProcessor implements BatchProcessor {
   private final DeadLetterBreaker breaker;
   private final Readiness readiness;
   private final Clock clock;
+  private final RecordTracer tracer;
 
   /** A batch in preparation: the rows to write and the records finished without a row. */
   private static final class Work {
@@ -85,6 +96,41 @@ public final class PipelineProcessor implements BatchProcessor {
     final List<Row> appliedRows = new ArrayList<>();
     final List<WorkItem> appliedRowItems = new ArrayList<>();
     final List<WorkItem> appliedOtherItems = new ArrayList<>();
+    // The process span of each record, when tracing is on; none otherwise.
+    final Map<ConsumerRecord<byte[], byte[]>, Span> spans = new IdentityHashMap<>();
+    boolean completed;
+
+    Span span(ConsumerRecord<byte[], byte[]> record) {
+      Span span = spans.get(record);
+      return span == null ? Span.getInvalid() : span;
+    }
+
+    /** The spans of the records still to be written. */
+    List<Span> spansToWrite() {
+      if (spans.isEmpty()) {
+        return List.of();
+      }
+      List<Span> out = new ArrayList<>(rows.size() + otherItems.size());
+      WorkItem previous = null;
+      for (WorkItem item : rowItems) {
+        if (item != previous) {
+          out.add(span(item.record()));
+          previous = item;
+        }
+      }
+      otherItems.forEach(item -> out.add(span(item.record())));
+      return out;
+    }
+
+    /** Ends every record's span: those not completed are read again, so say so. */
+    void endSpans() {
+      for (Span span : spans.values()) {
+        if (!completed) {
+          span.setAttribute(OUTCOME, "incomplete");
+        }
+        span.end();
+      }
+    }
 
     void dropFenced(Set<TopicPartition> fenced) {
       for (int i = rows.size() - 1; i >= 0; i--) {
@@ -142,7 +188,8 @@ public final class PipelineProcessor implements BatchProcessor {
       WorkerCounters counters,
       DeadLetterBreaker breaker,
       Readiness readiness,
-      Clock clock) {
+      Clock clock,
+      RecordTracer tracer) {
     for (Pipeline pipeline : pipelines) {
       pipeline.settings().topics().forEach(topic -> byTopic.put(topic, pipeline));
     }
@@ -155,13 +202,22 @@ public final class PipelineProcessor implements BatchProcessor {
     this.breaker = breaker;
     this.readiness = readiness;
     this.clock = clock;
+    this.tracer = tracer;
   }
 
   @Override
   public void process(List<WorkItem> batch) throws InterruptedException {
     Work work = prepare(batch);
+    try {
+      process(work);
+    } finally {
+      work.endSpans();
+    }
+  }
+
+  private void process(Work work) throws InterruptedException {
     for (DeadLetter letter : work.decodeFailures) {
-      if (!deadLetter(letter)) {
+      if (!deadLetter(letter, work)) {
         return; // stopping or halted: leave the batch incomplete, it will be read again
       }
     }
@@ -200,10 +256,11 @@ public final class PipelineProcessor implements BatchProcessor {
               FailureClassifier.sinkReason(rejection.error()),
               rejection.error(),
               rejection.attempts());
-      if (!deadLetter(letter)) {
+      if (!deadLetter(letter, work)) {
         return; // the committed rows are in the markers: they are skipped when read again
       }
     }
+    work.completed = true;
     completeEach(work.rowItems);
     work.otherItems.forEach(WorkItem::complete);
     completeEach(work.appliedRowItems);
@@ -249,9 +306,23 @@ public final class PipelineProcessor implements BatchProcessor {
    * @return false when the batch must stop here: the worker is stopping, or the pipeline is (now)
    *     halted by the breaker, so that the rest goes back to Kafka instead of to the DLT
    */
-  private boolean deadLetter(DeadLetter letter) throws InterruptedException {
-    if (breaker.isHalted(letter.pipeline()) || !deadLetters.publish(letter)) {
+  private boolean deadLetter(DeadLetter letter, Work work) throws InterruptedException {
+    if (breaker.isHalted(letter.pipeline())) {
       return false;
+    }
+    Span span = work.span(letter.record());
+    span.setStatus(StatusCode.ERROR, letter.reason());
+    span.setAttribute(OUTCOME, "dead-lettered");
+    span.setAttribute(REASON, letter.reason());
+    span.recordException(letter.error());
+    // Current while sending: the dead letter carries the span's context, the log lines its ids.
+    Scope current = span.makeCurrent();
+    try {
+      if (!deadLetters.publish(letter)) {
+        return false;
+      }
+    } finally {
+      current.close();
     }
     counters.addDeadLettered(letter.pipeline(), letter.reason());
     return !breaker.recordDeadLettered(letter.pipeline());
@@ -264,6 +335,9 @@ public final class PipelineProcessor implements BatchProcessor {
       String name = pipeline.name();
       if (breaker.isHalted(name)) {
         continue; // halted: not processed, not completed; read again after resume or restart
+      }
+      if (tracer.enabled()) {
+        work.spans.put(item.record(), tracer.process(item.record(), name));
       }
       Origin origin =
           new Origin(
@@ -338,12 +412,18 @@ public final class PipelineProcessor implements BatchProcessor {
           return Map.of();
         }
         long started = System.nanoTime();
+        Span transaction = tracer.transaction(work.spansToWrite(), work.rows.size(), false);
         try {
           sink.write(work.rows, work.otherOrigins);
+          transaction.end();
           counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
           readiness.set(SINK_UNAVAILABLE, false);
           return Map.of();
+        } catch (FencedException e) {
+          failed(transaction, e);
+          throw e;
         } catch (SQLException e) {
+          failed(transaction, e);
           failed = FailureClassifier.classify(e);
           if (failed == FailureClass.UNKNOWN) {
             unknownFailures++;
@@ -356,7 +436,15 @@ public final class PipelineProcessor implements BatchProcessor {
           }
         }
         long isolationStarted = System.nanoTime();
-        Map<Integer, SQLException> bad = sink.writeIsolating(work.rows, work.otherOrigins);
+        Span isolating = tracer.transaction(work.spansToWrite(), work.rows.size(), true);
+        Map<Integer, SQLException> bad;
+        try {
+          bad = sink.writeIsolating(work.rows, work.otherOrigins);
+          isolating.end();
+        } catch (SQLException | FencedException e) {
+          failed(isolating, e);
+          throw e;
+        }
         counters.addTransaction(
             work.rows.size() - bad.size(), Duration.ofNanos(System.nanoTime() - isolationStarted));
         readiness.set(SINK_UNAVAILABLE, false);
@@ -380,6 +468,12 @@ public final class PipelineProcessor implements BatchProcessor {
         return null;
       }
     }
+  }
+
+  private static void failed(Span transaction, Exception e) {
+    transaction.recordException(e);
+    transaction.setStatus(StatusCode.ERROR, FailureClassifier.classify(e).name());
+    transaction.end();
   }
 
   /**

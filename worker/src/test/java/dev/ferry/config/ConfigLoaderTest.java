@@ -220,6 +220,40 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tracingIsOffByDefaultAndTakesOnlyOpenTelemetryProperties() throws Exception {
+    assertThat(load(VALID, Map.of("FERRY_DB_PASSWORD", "x")).tracing().enabled()).isFalse();
+
+    FerryConfig traced =
+        load(
+            VALID
+                + """
+                tracing:
+                  enabled: true
+                  service-name: ferry-orders
+                  properties:
+                    otel.exporter.otlp.endpoint: http://collector:4318
+                    otel.exporter.otlp.headers: "api-key=s3cr3t"
+                """,
+            Map.of("FERRY_DB_PASSWORD", "x"));
+    assertThat(traced.tracing().enabled()).isTrue();
+    assertThat(traced.tracing().serviceName()).isEqualTo("ferry-orders");
+    assertThat(traced.tracing().properties())
+        .containsEntry("otel.exporter.otlp.endpoint", "http://collector:4318");
+    assertThat(traced.describe())
+        .contains("otel.exporter.otlp.headers=****")
+        .doesNotContain("s3cr3t");
+
+    assertThat(
+            problems(
+                    VALID.replace("${FERRY_DB_PASSWORD}", "x")
+                        + "tracing:\n  properties: {exporter: otlp}\n")
+                .problems())
+        .containsExactly(
+            "tracing.properties.exporter is not an OpenTelemetry SDK property (they start with"
+                + " otel.)");
+  }
+
+  @Test
   void unknownKeysAreProblemsNotSilentlyIgnored() {
     ConfigException e =
         problems(

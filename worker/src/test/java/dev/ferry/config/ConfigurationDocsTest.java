@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocsTest {
   private static final Path DOC = Path.of("..", "docs", "configuration.md");
   private static final List<String> SECTIONS =
-      List.of("kafka", "database", "worker", "retry", "dead-letter", "http", "pipelines");
+      List.of(
+          "kafka", "database", "worker", "retry", "dead-letter", "http", "tracing", "pipelines");
   private static final Pattern ROW = Pattern.compile("^\\| `([a-z.-]+)` \\|");
 
   @Test

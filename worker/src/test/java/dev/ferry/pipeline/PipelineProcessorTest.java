@@ -21,6 +21,7 @@ import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
 import dev.ferry.source.PartitionState;
+import dev.ferry.tracing.RecordTracer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -89,7 +90,8 @@ class PipelineProcessorTest {
         counters,
         new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
         readiness,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        RecordTracer.OFF);
   }
 
   private static FerryConfig config() {

@@ -40,6 +40,7 @@ public final class FerryYaml {
   private final Map<String, String> kafka = new LinkedHashMap<>();
   private final Map<String, String> database = new LinkedHashMap<>();
   private final Map<String, String> deadLetter = new LinkedHashMap<>();
+  private final Map<String, String> tracing = new LinkedHashMap<>();
 
   private FerryYaml(String bootstrap, PostgresSchemaExtension pg, String topic) {
     this.bootstrap = bootstrap;
@@ -176,6 +177,17 @@ public final class FerryYaml {
         .database("transaction-timeout", "20m");
   }
 
+  /** Tracing on, its spans exported to the named exporter (e.g. {@link MemorySpans#NAME}). */
+  public FerryYaml tracedTo(String exporter) {
+    return tracingProperty("otel.traces.exporter", exporter);
+  }
+
+  /** Tracing on, with this OpenTelemetry SDK property. */
+  public FerryYaml tracingProperty(String key, String value) {
+    tracing.put(key, value);
+    return this;
+  }
+
   public FerryYaml clientProperty(String key, Object value) {
     clientProperties.put(key, String.valueOf(value));
     return this;
@@ -236,7 +248,7 @@ public final class FerryYaml {
         dead-letter:
           breaker: %s%s
         http:
-          port: %d
+          port: %d%s
         pipelines:
         %s%s
         """
@@ -253,6 +265,12 @@ public final class FerryYaml {
             breakerMap,
             moreLines(deadLetter),
             httpPort,
+            tracing.isEmpty()
+                ? ""
+                : "\ntracing:\n  enabled: true\n  properties: "
+                    + tracing.entrySet().stream()
+                        .map(e -> quoted(e.getKey()) + ": " + quoted(e.getValue()))
+                        .collect(Collectors.joining(", ", "{", "}")),
             withEvents ? events : "",
             morePipelines);
   }
