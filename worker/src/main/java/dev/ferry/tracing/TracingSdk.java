@@ -46,6 +46,8 @@ public final class TracingSdk implements AutoCloseable {
     defaults.put("otel.service.name", settings.serviceName());
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
+    // The JDK's HttpClient sends OTLP over HTTP; gRPC would need OkHttp or grpc-java in the jar.
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     defaults.put("otel.span.link.count.limit", Integer.toString(Math.max(128, batchSize)));
     defaults.putAll(settings.properties());
     AtomicReference<NonBlockingSpanProcessor> ours = new AtomicReference<>();

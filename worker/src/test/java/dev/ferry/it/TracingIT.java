@@ -115,6 +115,15 @@ class TracingIT {
       producers.put(context.getTraceId(), context);
       send(topic, event("1.00"), context);
     }
+    // A producer that did not sample its trace: Ferry follows that decision.
+    SpanContext sampled = producerContext();
+    SpanContext unsampled =
+        SpanContext.createFromRemoteParent(
+            sampled.getTraceId(),
+            sampled.getSpanId(),
+            io.opentelemetry.api.trace.TraceFlags.getDefault(),
+            io.opentelemetry.api.trace.TraceState.getDefault());
+    send(topic, event("1.00"), unsampled);
 
     FerryWorker worker =
         FerryWorker.start(
@@ -133,7 +142,8 @@ class TracingIT {
       worker.awaitTermination(Duration.ofSeconds(60));
     }
 
-    assertThat(PG.queryLong("SELECT count(*) FROM events WHERE amount = 1.00")).isEqualTo(20);
+    assertThat(PG.queryLong("SELECT count(*) FROM events WHERE amount = 1.00")).isEqualTo(21);
+    assertThat(spansOfTrace(unsampled.getTraceId())).as("spans of the unsampled trace").isEmpty();
     for (SpanContext producer : producers.values()) {
       List<SpanData> spans = spansOfTrace(producer.getTraceId());
       assertThat(spans).as("spans of trace %s", producer.getTraceId()).hasSize(1);
