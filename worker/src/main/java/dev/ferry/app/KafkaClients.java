@@ -86,12 +86,25 @@ final class KafkaClients {
 
   /** The transactional producer of a named replay; {@code initTransactions} fences an old one. */
   KafkaProducer<byte[], byte[]> replayProducer(String transactionalId) {
+    return new KafkaProducer<>(
+        replayProducerProperties(transactionalId),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** A replay producer's configuration. */
+  Map<String, Object> replayProducerProperties(String transactionalId) {
     Map<String, Object> props = base("replay");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    // Kafka wants delivery.timeout.ms ≥ linger.ms + request.timeout.ms: keep its 2 min default
+    // unless kafka.request-timeout is longer.
+    props.put(
+        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+        Math.max(120_000, millis(settings.timeouts().request()) + 1_000));
     props.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
-    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    return props;
   }
 
   KafkaProducer<byte[], byte[]> deadLetterProducer() {

@@ -79,6 +79,21 @@ class KafkaClientsTest {
   }
 
   @Test
+  void aLongRequestTimeoutStillMakesAValidReplayProducer() {
+    KafkaClients custom =
+        clients(
+            new KafkaTimeouts(Duration.ofMinutes(3), Duration.ofMinutes(4), Duration.ofSeconds(10)),
+            Duration.ofMinutes(5));
+
+    ProducerConfig replay = new ProducerConfig(withSerde(custom.replayProducerProperties("r")));
+    assertThat(replay.getInt(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).isEqualTo(180_000);
+    assertThat(replay.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).isEqualTo(181_000);
+    assertThat(
+            clients(KafkaTimeouts.DEFAULTS, Duration.ofSeconds(30)).replayProducerProperties("r"))
+        .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+  }
+
+  @Test
   void aRefusedSaslLoginInsideAnAdminFutureIsNamedWithTheBroker() {
     var failure =
         new ExecutionException(new SaslAuthenticationException("invalid credentials (SCRAM)"));
