@@ -428,6 +428,7 @@ final class DltCommand implements Runnable {
         ReplayAudit audit = new ReplayAudit(db);
         long auditId = audit.started(options.name(), dlts, target, options.filter(), maxReplays);
         producer.initTransactions();
+        audit.supersede(options.name(), auditId);
         Replayer replayer =
             new Replayer(
                 options,
@@ -442,7 +443,7 @@ final class DltCommand implements Runnable {
           summary = replayer.run(scanner, scope, start);
         } catch (Exception e) {
           audit.finished(
-              auditId, new Replayer.Summary(0, 0, 0, 0, Map.of()), "failed", e.toString());
+              auditId, replayer.committed(), stop.isStopped() ? "stopped" : "failed", e.toString());
           throw e;
         }
         audit.finished(auditId, summary, "completed", null);

@@ -42,6 +42,29 @@ public final class ReplayAudit {
     }
   }
 
+  /**
+   * Marks the earlier runs of the same name that never recorded an end (killed) as {@code
+   * abandoned}. Call once this run's producer is initialised: that fenced every earlier producer of
+   * the name, so none of them can commit anything any more.
+   *
+   * @return rows marked
+   */
+  public int supersede(String name, long id) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE ferry.replay_audit SET finished_at = now(), outcome = 'abandoned',"
+                    + " detail = 'ended without recording its end (killed?); run ' || ?"
+                    + " || ' resumed after its last committed transaction'"
+                    + " WHERE name = ? AND outcome = 'running' AND id < ?")) {
+      c.setAutoCommit(true);
+      ps.setLong(1, id);
+      ps.setString(2, name);
+      ps.setLong(3, id);
+      return ps.executeUpdate();
+    }
+  }
+
   /** Records how the run ended. */
   public void finished(long id, Replayer.Summary summary, String outcome, String detail)
       throws SQLException {

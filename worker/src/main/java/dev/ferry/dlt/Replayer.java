@@ -80,6 +80,7 @@ public final class Replayer {
   private long started;
   private DltScanner.Scope scope;
   private final Set<String> parkingReady = new java.util.HashSet<>();
+  private Summary committed = new Summary(0, 0, 0, 0, Map.of());
 
   /**
    * @param producer a transactional producer, initialised; empty for a dry run
@@ -131,6 +132,7 @@ public final class Replayer {
           });
       if (!options.dryRun()) {
         producer.get().commitTransaction();
+        committed = summary();
       }
     } catch (Exception | Error e) {
       if (!options.dryRun()) {
@@ -143,6 +145,14 @@ public final class Replayer {
       throw e;
     }
     return summary();
+  }
+
+  /**
+   * The counts as of the last committed transaction: what a run that failed or was stopped really
+   * did (the records of its open transaction were aborted and are replayed by the next run).
+   */
+  public Summary committed() {
+    return committed;
   }
 
   private Summary summary() {
@@ -222,6 +232,7 @@ public final class Replayer {
     Producer<byte[], byte[]> p = producer.get();
     p.sendOffsetsToTransaction(offsets, group);
     p.commitTransaction();
+    committed = summary();
     p.beginTransaction();
   }
 

@@ -106,7 +106,7 @@ class DltReplayKillIT {
     assertThat(
             PG.queryRows(
                 "SELECT outcome FROM ferry.replay_audit WHERE name = '" + topic + "' ORDER BY id"))
-        .containsExactly(Map.of("outcome", "running"), Map.of("outcome", "completed"));
+        .containsExactly(Map.of("outcome", "abandoned"), Map.of("outcome", "completed"));
   }
 
   /** All records written to the topic, committed or not (the sum of its end offsets). */
