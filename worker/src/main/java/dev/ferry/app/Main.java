@@ -33,7 +33,20 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     chooseLogFormat(System.getenv("FERRY_LOG_FORMAT"), System.console() != null);
+    chooseLogTarget(args);
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The worker logs to stdout, as containers expect; {@code check}, {@code migrate} and {@code dlt}
+   * print their report on stdout and log (the Kafka clients' warnings, say) to stderr, so that the
+   * report can be read or piped alone. Runs before the first logger is created.
+   */
+  static void chooseLogTarget(String[] args) {
+    boolean worker = args.length > 0 && args[0].equals("run");
+    if (!worker && System.getProperty("ferry.log.target") == null) {
+      System.setProperty("ferry.log.target", "System.err");
+    }
   }
 
   /**
