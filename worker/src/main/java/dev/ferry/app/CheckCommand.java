@@ -7,9 +7,12 @@ import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TargetSettings;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.sink.TableWriter;
+import dev.ferry.tracing.TracingSdk;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,7 @@ final class CheckCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     checkPostgres(settings, out, problems);
     checkKafka(settings, out, problems);
+    checkTracing(settings, out, problems);
     if (problems.isEmpty()) {
       out.println("result     ok");
       return ExitCodes.OK;
@@ -69,6 +73,7 @@ final class CheckCommand implements Callable<Integer> {
               + c.getMetaData().getDatabaseProductName()
               + " "
               + c.getMetaData().getDatabaseProductVersion());
+      out.println("timeouts   " + serverTimeouts(c));
       int version = Migrations.currentVersion(c);
       out.println(
           "schema     ferry at version "
@@ -90,6 +95,40 @@ final class CheckCommand implements Callable<Integer> {
     } catch (StartupException | SQLException e) {
       out.println("postgres   UNREACHABLE: " + e.getMessage());
       problems.add("cannot reach Postgres: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The bounds the server applies to Ferry's sessions, read back: what {@code database.*-timeout}
+   * set, unless the URL, the role or the database overrides it.
+   */
+  private static String serverTimeouts(Connection c) throws SQLException {
+    StringBuilder text = new StringBuilder();
+    try (Statement s = c.createStatement()) {
+      for (String setting :
+          List.of("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")) {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+          rs.next();
+          text.append(text.length() == 0 ? "" : ", ")
+              .append(setting)
+              .append(' ')
+              .append(rs.getString(1));
+        }
+      }
+    }
+    return text.toString();
+  }
+
+  private static void checkTracing(FerryConfig settings, PrintWriter out, List<String> problems) {
+    if (!settings.tracing().enabled()) {
+      out.println("tracing    off");
+      return;
+    }
+    try (TracingSdk sdk = TracingSdk.start(settings.tracing(), settings.kafka().groupId(), 1)) {
+      out.println("tracing    ok: " + sdk.exporter());
+    } catch (IllegalStateException e) {
+      out.println("tracing    PROBLEM: " + e.getMessage());
+      problems.add(e.getMessage());
     }
   }
 

@@ -77,11 +77,14 @@ public final class TracingSdk implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new IllegalStateException("cannot configure tracing: " + e.getMessage(), e);
     }
-    log.info(
-        "tracing on: service {}, exporter {}",
-        settings.serviceName(),
-        ours.get() == null ? "none" : ours.get().toString());
-    return new TracingSdk(sdk, ours.get(), group);
+    TracingSdk tracing = new TracingSdk(sdk, ours.get(), group);
+    log.info("tracing on: service {}, exporter {}", settings.serviceName(), tracing.exporter());
+    return tracing;
+  }
+
+  /** The exporter spans go to, as it describes itself; {@code none} without one. */
+  public String exporter() {
+    return processor == null ? "none" : processor.toString();
   }
 
   public RecordTracer tracer() {

@@ -33,10 +33,21 @@ class CheckCommandIT {
       throws Exception {
     String topic = KAFKA.uniqueTopic("check");
     KAFKA.createTopic(topic, 4);
-    String output = check(dir, FerryYaml.events(KAFKA.bootstrapServers(), PG, topic), 0);
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+                .database("statement-timeout", "45s")
+                .database("lock-timeout", "3s"),
+            0);
 
     assertThat(output)
         .contains("postgres   ok: PostgreSQL")
+        // As the server applies them to Ferry's sessions.
+        .contains(
+            "timeouts   statement_timeout 45s, lock_timeout 3s,"
+                + " idle_in_transaction_session_timeout 2min")
+        .contains("tracing    off")
         .contains("table      ok: " + PG.qualified("events"))
         .contains("topic      ok: " + topic + " (4 partitions)")
         .contains("dlt        absent: " + topic + ".dlt (created at start with 4 partitions)")
@@ -55,6 +66,22 @@ class CheckCommandIT {
         .contains("table      PROBLEM: table " + PG.qualified("no_such_table") + " does not exist")
         .contains("topic      MISSING: no-such-topic")
         .contains("result     2 problem(s):");
+  }
+
+  @Test
+  void tracingThatCannotBeConfiguredIsAProblem(@TempDir Path dir) throws Exception {
+    String topic = KAFKA.uniqueTopic("check-tracing");
+    KAFKA.createTopic(topic, 1);
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+                .tracingProperty("otel.exporter.otlp.protocol", "grpc"),
+            1);
+
+    assertThat(output)
+        .contains("tracing    PROBLEM: cannot configure tracing: ")
+        .contains("result     1 problem(s):");
   }
 
   @Test
