@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +67,6 @@ public final class PipelineProcessor implements BatchProcessor {
   /** The readiness reason while writes fail transiently (Postgres down, overloaded …). */
   public static final String SINK_UNAVAILABLE = "sink-unavailable";
 
-  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("ferry.outcome");
   private static final AttributeKey<String> REASON = AttributeKey.stringKey("ferry.dlt.reason");
 
   private final Map<String, Pipeline> byTopic = new HashMap<>();
@@ -84,96 +81,6 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Readiness readiness;
   private final Clock clock;
   private final RecordTracer tracer;
-
-  /** A batch in preparation: the rows to write and the records finished without a row. */
-  private static final class Work {
-    final List<WorkItem> rowItems = new ArrayList<>();
-    final List<Row> rows = new ArrayList<>();
-    final List<WorkItem> otherItems = new ArrayList<>();
-    final List<Origin> otherOrigins = new ArrayList<>();
-    final List<DeadLetter> decodeFailures = new ArrayList<>();
-    // Applied by a transaction whose COMMIT was in doubt: complete, not to be written again.
-    final List<Row> appliedRows = new ArrayList<>();
-    final List<WorkItem> appliedRowItems = new ArrayList<>();
-    final List<WorkItem> appliedOtherItems = new ArrayList<>();
-    // The process span of each record, when tracing is on; none otherwise.
-    final Map<ConsumerRecord<byte[], byte[]>, Span> spans = new IdentityHashMap<>();
-    boolean completed;
-
-    Span span(ConsumerRecord<byte[], byte[]> record) {
-      Span span = spans.get(record);
-      return span == null ? Span.getInvalid() : span;
-    }
-
-    /** The spans of the records still to be written. */
-    List<Span> spansToWrite() {
-      if (spans.isEmpty()) {
-        return List.of();
-      }
-      List<Span> out = new ArrayList<>(rows.size() + otherItems.size());
-      WorkItem previous = null;
-      for (WorkItem item : rowItems) {
-        if (item != previous) {
-          out.add(span(item.record()));
-          previous = item;
-        }
-      }
-      otherItems.forEach(item -> out.add(span(item.record())));
-      return out;
-    }
-
-    /** Ends every record's span: those not completed are read again, so say so. */
-    void endSpans() {
-      for (Span span : spans.values()) {
-        if (!completed) {
-          span.setAttribute(OUTCOME, "incomplete");
-        }
-        span.end();
-      }
-    }
-
-    void dropFenced(Set<TopicPartition> fenced) {
-      for (int i = rows.size() - 1; i >= 0; i--) {
-        if (fenced.contains(rows.get(i).origin().partition())) {
-          rows.remove(i);
-          rowItems.remove(i);
-        }
-      }
-      for (int i = otherOrigins.size() - 1; i >= 0; i--) {
-        if (fenced.contains(otherOrigins.get(i).partition())) {
-          otherOrigins.remove(i);
-          otherItems.remove(i);
-        }
-      }
-    }
-
-    boolean isEmpty() {
-      return rows.isEmpty() && otherOrigins.isEmpty();
-    }
-
-    List<Origin> origins() {
-      List<Origin> all = new ArrayList<>(rows.size() + otherOrigins.size());
-      rows.forEach(row -> all.add(row.origin()));
-      all.addAll(otherOrigins);
-      return all;
-    }
-
-    /** Takes the records a committed transaction already applied out of the work to write. */
-    void moveApplied(Set<Origin> applied) {
-      for (int i = rows.size() - 1; i >= 0; i--) {
-        if (applied.contains(rows.get(i).origin())) {
-          appliedRows.add(rows.remove(i));
-          appliedRowItems.add(rowItems.remove(i));
-        }
-      }
-      for (int i = otherOrigins.size() - 1; i >= 0; i--) {
-        if (applied.contains(otherOrigins.get(i))) {
-          otherOrigins.remove(i);
-          appliedOtherItems.add(otherItems.remove(i));
-        }
-      }
-    }
-  }
 
   /**
    * @param pipelines the configured pipelines, each ready to turn records into rows
@@ -207,7 +114,7 @@ public final class PipelineProcessor implements BatchProcessor {
 
   @Override
   public void process(List<WorkItem> batch) throws InterruptedException {
-    Work work = prepare(batch);
+    BatchWork work = prepare(batch);
     try {
       process(work);
     } finally {
@@ -215,7 +122,7 @@ public final class PipelineProcessor implements BatchProcessor {
     }
   }
 
-  private void process(Work work) throws InterruptedException {
+  private void process(BatchWork work) throws InterruptedException {
     for (DeadLetter letter : work.decodeFailures) {
       if (!deadLetter(letter, work)) {
         return; // stopping or halted: leave the batch incomplete, it will be read again
@@ -306,13 +213,13 @@ public final class PipelineProcessor implements BatchProcessor {
    * @return false when the batch must stop here: the worker is stopping, or the pipeline is (now)
    *     halted by the breaker, so that the rest goes back to Kafka instead of to the DLT
    */
-  private boolean deadLetter(DeadLetter letter, Work work) throws InterruptedException {
+  private boolean deadLetter(DeadLetter letter, BatchWork work) throws InterruptedException {
     if (breaker.isHalted(letter.pipeline())) {
       return false;
     }
     Span span = work.span(letter.record());
     span.setStatus(StatusCode.ERROR, letter.reason());
-    span.setAttribute(OUTCOME, "dead-lettered");
+    span.setAttribute(BatchWork.OUTCOME, "dead-lettered");
     span.setAttribute(REASON, letter.reason());
     span.recordException(letter.error());
     // Current while sending: the dead letter carries the span's context, the log lines its ids.
@@ -328,8 +235,8 @@ public final class PipelineProcessor implements BatchProcessor {
     return !breaker.recordDeadLettered(letter.pipeline());
   }
 
-  private Work prepare(List<WorkItem> batch) {
-    Work work = new Work();
+  private BatchWork prepare(List<WorkItem> batch) {
+    BatchWork work = new BatchWork();
     for (WorkItem item : batch) {
       Pipeline pipeline = byTopic.get(item.record().topic());
       String name = pipeline.name();
@@ -398,7 +305,7 @@ public final class PipelineProcessor implements BatchProcessor {
    * @return the rows rejected as permanently bad, by index into {@code work.rows}; null if the
    *     worker stopped first
    */
-  private Map<Integer, SinkRejection> write(Work work) throws InterruptedException {
+  private Map<Integer, SinkRejection> write(BatchWork work) throws InterruptedException {
     int unknownFailures = 0;
     boolean inDoubt = false;
     for (int attempt = 1; ; ) {
@@ -480,7 +387,7 @@ public final class PipelineProcessor implements BatchProcessor {
    * After a COMMIT whose outcome is unknown, asks the sink which records that transaction applied
    * and takes them out of the work, so that they are completed and never written twice.
    */
-  private void settleInDoubt(Work work) throws SQLException {
+  private void settleInDoubt(BatchWork work) throws SQLException {
     List<Origin> origins = work.origins();
     Set<Origin> applied = sink.alreadyApplied(origins);
     log.warn(
@@ -492,7 +399,7 @@ public final class PipelineProcessor implements BatchProcessor {
     work.moveApplied(applied);
   }
 
-  private void fence(Work work, FencedException e) {
+  private void fence(BatchWork work, FencedException e) {
     counters.addFenced();
     for (WorkItem item : work.rowItems) {
       if (e.partitions().contains(item.partition().partition())) {
@@ -511,7 +418,11 @@ public final class PipelineProcessor implements BatchProcessor {
   }
 
   private static void logRetry(
-      Work work, int attempt, FailureClass failureClass, Optional<String> timeout, Exception e) {
+      BatchWork work,
+      int attempt,
+      FailureClass failureClass,
+      Optional<String> timeout,
+      Exception e) {
     Set<TopicPartition> partitions = new TreeSet<>(Comparator.comparing(TopicPartition::toString));
     work.origins().forEach(o -> partitions.add(o.partition()));
     log.warn(

@@ -103,8 +103,12 @@ final class NonBlockingSpanProcessor implements SpanProcessor {
         } finally {
           batch.clear();
           exporting.decrementAndGet();
+          synchronized (this) {
+            notifyAll(); // a flush may wait for this batch
+          }
         }
       } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         return; // shutdown gave up waiting
       } catch (RuntimeException e) {
         log.warn("exporting spans failed: {}", e.toString());
@@ -130,18 +134,22 @@ final class NonBlockingSpanProcessor implements SpanProcessor {
   @Override
   public CompletableResultCode forceFlush() {
     long deadline = System.nanoTime() + exportTimeout.toNanos();
-    while ((!queue.isEmpty() || exporting.get() > 0) && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return CompletableResultCode.ofFailure();
+    synchronized (this) {
+      while (!queue.isEmpty() || exporting.get() > 0) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return CompletableResultCode.ofFailure();
+        }
+        try {
+          // Woken after each exported batch; the bound covers a span queued after the last one.
+          wait(Math.min(left, IDLE_WAIT.toMillis()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return CompletableResultCode.ofFailure();
+        }
       }
     }
-    boolean done = queue.isEmpty() && exporting.get() == 0;
-    return done
-        ? exporter.flush().join(exportTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        : CompletableResultCode.ofFailure();
+    return exporter.flush().join(exportTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Exports what is queued (within the export timeout), then shuts the exporter down. */
