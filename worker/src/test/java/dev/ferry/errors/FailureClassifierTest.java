@@ -124,4 +124,31 @@ class FailureClassifierTest {
                     new SocketException("Socket closed"))))
         .isEmpty();
   }
+
+  /** Each way the real decoder refuses a value: the record's fault, never retried. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"event_id\": | invalid-json",
+        "'' | invalid-json",
+        "[1, 2] | not-an-object",
+        "\"text\" | not-an-object",
+        "42 | not-an-object",
+        "C3 28 | invalid-utf8"
+      })
+  void everyDecodeFailureIsPermanent(String value, String reason) {
+    byte[] bytes =
+        value.equals("C3 28")
+            ? new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}
+            : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    RecordFailure failure =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            RecordFailure.class, () -> new dev.ferry.pipeline.RecordDecoder().decode(bytes));
+
+    assertThat(failure.reason()).isEqualTo(reason);
+    assertThat(failure.stage()).isEqualTo(Stage.DECODE);
+    assertThat(FailureClassifier.classify(failure)).isEqualTo(FailureClass.PERMANENT);
+  }
 }
