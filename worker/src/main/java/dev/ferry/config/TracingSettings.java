@@ -16,8 +16,6 @@ public record TracingSettings(boolean enabled, String serviceName, Map<String, S
     properties = Map.copyOf(properties);
   }
 
-  public static final TracingSettings OFF = new TracingSettings(false, "ferry", Map.of());
-
   @Override
   public String toString() {
     Map<String, String> shown = new java.util.TreeMap<>(ClientProperties.masked(properties));

@@ -96,7 +96,8 @@ public final class DeadLetterPublisher implements AutoCloseable {
         }
         if (!failed) {
           failed = true;
-          readiness.set(UNAVAILABLE, failing.incrementAndGet() > 0);
+          failing.incrementAndGet();
+          readiness.set(UNAVAILABLE, true);
         }
         if (stop.await(backoff.delay(attempt))) {
           return false;

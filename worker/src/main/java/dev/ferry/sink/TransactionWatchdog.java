@@ -67,12 +67,6 @@ public final class TransactionWatchdog implements AutoCloseable {
     this.nanoTime = nanoTime;
   }
 
-  /** A watchdog that never acts, for sinks used without one (check, tests). */
-  public static TransactionWatchdog disabled() {
-    return new TransactionWatchdog(
-        Duration.ofDays(365_000), Duration.ZERO, c -> {}, new Readiness(), System::nanoTime);
-  }
-
   public void start() {
     thread.scheduleWithFixedDelay(this::checkOnce, 1, 1, TimeUnit.SECONDS);
   }

@@ -22,7 +22,6 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class TraceHeaders {
   public static final String TRACEPARENT = "traceparent";
-  public static final String TRACESTATE = "tracestate";
 
   /** On a dead letter: the {@code traceparent} of Ferry's span of the failed attempt. */
   public static final String DEAD_LETTERED_IN = "ferry.dlt.traceparent";

@@ -8,6 +8,7 @@ import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.Hold;
 import dev.ferry.support.LogCapture;
 import dev.ferry.support.Progress;
 import dev.ferry.support.Scrape;
@@ -15,7 +16,6 @@ import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.net.TcpProxy;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +84,7 @@ class BlackHoleIT {
     Progress progress = new Progress(PG, "events");
     PG.execute("TRUNCATE events");
 
-    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", postgresPort());
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", PG.port());
         LogCapture log = LogCapture.attach()) {
       FerryYaml yaml =
           timeouts.apply(
@@ -96,18 +96,14 @@ class BlackHoleIT {
       FerryWorker worker = FerryWorker.start(yaml.load());
       Scrape scrape = new Scrape(worker.httpPort());
       Thread producer =
-          new Thread(
-              () ->
-                  LoadGenerator.builder(KAFKA.bootstrapServers())
-                      .topic(topic)
-                      .count(RECORDS)
-                      .ratePerSecond(1_000)
-                      .seed(43)
-                      .retainGood(false)
-                      .build()
-                      .run(),
-              "test-producer");
-      producer.start();
+          LoadGenerator.builder(KAFKA.bootstrapServers())
+              .topic(topic)
+              .count(RECORDS)
+              .ratePerSecond(1_000)
+              .seed(43)
+              .retainGood(false)
+              .build()
+              .runInBackground();
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> progress.rows() >= 2_000);
 
@@ -126,8 +122,10 @@ class BlackHoleIT {
           assertThat(scrape.sum("ferry_transactions_stuck")).isPositive();
         }
 
-        Thread.sleep(Math.max(0, (holeEnds - System.nanoTime()) / 1_000_000));
-        assertThat(worker.counters().deadLettered()).isZero();
+        Hold.until(
+            holeEnds,
+            "the black hole",
+            () -> assertThat(worker.counters().deadLettered()).isZero());
         proxy.restore();
 
         producer.join();
@@ -157,10 +155,5 @@ class BlackHoleIT {
       assertThat(progress.rows()).isEqualTo(RECORDS);
       assertThat(progress.distinctEvents()).isEqualTo(RECORDS);
     }
-  }
-
-  private static int postgresPort() {
-    URI uri = URI.create(PG.url().substring("jdbc:".length()));
-    return uri.getPort() == -1 ? 5432 : uri.getPort();
   }
 }

@@ -10,6 +10,7 @@ import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.Hold;
 import dev.ferry.support.Progress;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaClusterExtension;
@@ -89,12 +90,13 @@ class DeadLetterBrokerUnreachableIT {
                   scrape.sum("ferry_dead_letter_send_failures_total") >= 2
                       && scrape.ready().body().contains(DeadLetterPublisher.UNAVAILABLE));
       // Commits run every 200 ms: give them many chances to go past the bad record.
-      while (System.nanoTime() < reachableAgain) {
-        assertThat(GroupLag.committed(direct, group, topic))
-            .as("committed offset while the DLT is unreachable")
-            .isLessThanOrEqualTo(BAD_OFFSET);
-        Thread.sleep(500);
-      }
+      Hold.until(
+          reachableAgain,
+          "the DLT's broker cut off",
+          () ->
+              assertThat(GroupLag.committed(direct, group, topic))
+                  .as("committed offset while the DLT is unreachable")
+                  .isLessThanOrEqualTo(BAD_OFFSET));
       assertThat(DeadLetters.readAll(direct, topic + ".dlt")).isEmpty();
       assertThat(worker.counters().deadLettered()).isZero();
       assertThat(progress.rows()).isLessThan(GOOD_BEFORE + GOOD_AFTER);

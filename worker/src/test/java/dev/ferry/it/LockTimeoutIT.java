@@ -8,6 +8,7 @@ import dev.ferry.pipeline.PipelineProcessor;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.Hold;
 import dev.ferry.support.LogCapture;
 import dev.ferry.support.Progress;
 import dev.ferry.support.Scrape;
@@ -61,18 +62,14 @@ class LockTimeoutIT {
       try (Connection locker = PG.connect()) {
         // Produced while the worker runs, so that records keep arriving during the lock.
         Thread producer =
-            new Thread(
-                () ->
-                    LoadGenerator.builder(KAFKA.bootstrapServers())
-                        .topic(topic)
-                        .count(RECORDS)
-                        .ratePerSecond(500)
-                        .seed(41)
-                        .retainGood(false)
-                        .build()
-                        .run(),
-                "test-producer");
-        producer.start();
+            LoadGenerator.builder(KAFKA.bootstrapServers())
+                .topic(topic)
+                .count(RECORDS)
+                .ratePerSecond(500)
+                .seed(41)
+                .retainGood(false)
+                .build()
+                .runInBackground();
         await().atMost(Duration.ofSeconds(60)).until(() -> progress.rows() >= 1_000);
 
         locker.setAutoCommit(false);
@@ -98,8 +95,8 @@ class LockTimeoutIT {
         assertThat(lockHeld(locker)).isTrue();
         long timeoutsBefore = worker.counters().sinkTimeouts();
 
-        Thread.sleep(Math.max(0, (lockEnds - System.nanoTime()) / 1_000_000));
-        assertThat(worker.counters().deadLettered()).isZero();
+        Hold.until(
+            lockEnds, "the lock", () -> assertThat(worker.counters().deadLettered()).isZero());
         assertThat(worker.counters().sinkTimeouts())
             .as("writes kept timing out while the lock was held")
             .isGreaterThan(timeoutsBefore);

@@ -11,7 +11,6 @@ import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.net.TcpProxy;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +50,7 @@ class LostCommitReplyIT {
         .run();
     Progress progress = new Progress(PG, "events");
 
-    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", postgresPort())) {
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", PG.port())) {
       FerryWorker worker =
           FerryWorker.start(
               FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
@@ -90,10 +89,5 @@ class LostCommitReplyIT {
       assertThat(progress.rows()).isEqualTo(RECORDS);
       assertThat(progress.distinctEvents()).isEqualTo(RECORDS);
     }
-  }
-
-  private static int postgresPort() {
-    URI uri = URI.create(PG.url().substring("jdbc:".length()));
-    return uri.getPort() == -1 ? 5432 : uri.getPort();
   }
 }

@@ -57,7 +57,7 @@ class PostgresOutageIT {
     Progress progress = new Progress(PG, "events");
     HttpClient http = HttpClient.newHttpClient();
 
-    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", postgresPort())) {
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", PG.port())) {
       FerryYaml yaml =
           FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
               .group(GROUP)
@@ -118,10 +118,5 @@ class PostgresOutageIT {
             .timeout(Duration.ofSeconds(5))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int postgresPort() {
-    URI uri = URI.create(PG.url().substring("jdbc:".length()));
-    return uri.getPort() == -1 ? 5432 : uri.getPort();
   }
 }

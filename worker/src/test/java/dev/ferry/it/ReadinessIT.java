@@ -48,9 +48,8 @@ class ReadinessIT {
   void readinessFollowsTheGroupTheDatabaseAndTheDrain() throws Exception {
     String topic = KAFKA.uniqueTopic("ready");
     KAFKA.createTopic(topic, 2);
-    URI pg = URI.create(PG.url().substring("jdbc:".length()));
     KafkaConsumer<byte[], byte[]> blocker = blockingMember(topic);
-    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", pg.getPort() == -1 ? 5432 : pg.getPort())) {
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", PG.port())) {
       FerryWorker worker =
           FerryWorker.start(
               FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)

@@ -58,6 +58,16 @@ public final class LoadGenerator {
   }
 
   /**
+   * Starts {@link #run()} on a new thread ({@code load-generator}), for a load that keeps arriving
+   * while a test does something else; join the thread to wait for the last acknowledgement.
+   */
+  public Thread runInBackground() {
+    Thread thread = new Thread(this::run, "load-generator");
+    thread.start();
+    return thread;
+  }
+
+  /**
    * Sends the records and waits until the broker has acknowledged all of them.
    *
    * @throws IllegalStateException if a record could not be sent, or the thread was interrupted (the

@@ -134,6 +134,12 @@ public final class PostgresSchemaExtension implements BeforeAllCallback, AfterAl
     return url;
   }
 
+  /** The server's port, from {@link #url()} (5432 when the URL names none), e.g. for a proxy. */
+  public int port() {
+    int port = java.net.URI.create(url.substring("jdbc:".length())).getPort();
+    return port == -1 ? 5432 : port;
+  }
+
   public String user() {
     return user;
   }
