@@ -11,12 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -249,7 +247,7 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
   private static List<String> changes(RowCoercer old, RowCoercer fresh) {
     Map<String, RowCoercer.Column> before = new LinkedHashMap<>();
     old.columns().forEach(c -> before.put(c.name(), c));
-    Set<String> changes = new LinkedHashSet<>();
+    List<String> changes = new ArrayList<>();
     for (RowCoercer.Column now : fresh.columns()) {
       RowCoercer.Column was = before.get(now.name());
       if (was != null && !was.type().equals(now.type())) {
@@ -257,7 +255,7 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
             "\"" + now.name() + "\" " + was.type().display() + " → " + now.type().display());
       }
     }
-    return new ArrayList<>(changes);
+    return changes;
   }
 
   private Entry entry(String target) {
