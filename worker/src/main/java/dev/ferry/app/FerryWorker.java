@@ -6,7 +6,6 @@ import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.bookkeeping.TopicIds;
-import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.DatabaseTimeouts;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
@@ -29,6 +28,7 @@ import dev.ferry.pipeline.PipelineProcessor;
 import dev.ferry.plugin.Plugins;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.SinkSetupException;
+import dev.ferry.sink.TableDefinitions;
 import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
@@ -97,6 +97,7 @@ public final class FerryWorker {
   private PostgresProbe probe;
   private TransactionWatchdog watchdog;
   private TracingSdk tracing;
+  private TableDefinitions tables;
   private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
 
@@ -159,13 +160,12 @@ public final class FerryWorker {
             dataSource::evictConnection,
             readiness,
             System::nanoTime);
-    PostgresSink sink;
     try {
-      sink =
-          PostgresSink.open(dataSource, config.pipelines(), bookkeepingGroup, topicIds, watchdog);
+      tables = TableDefinitions.read(dataSource, config.pipelines(), clock);
     } catch (SinkSetupException e) {
       throw new StartupException(e.getMessage(), e);
     }
+    PostgresSink sink = PostgresSink.open(dataSource, tables, bookkeepingGroup, topicIds, watchdog);
     PartitionClaimer claimer = PartitionClaimer.NONE;
     EpochStore epochs = null;
     if (config.worker().exactlyOnce()) {
@@ -205,10 +205,9 @@ public final class FerryWorker {
     }
     PipelineProcessor processor;
     try {
-      Map<String, RowCoercer> coercers = sink.coercers();
       List<Pipeline> pipelines = new ArrayList<>();
       for (PipelineSettings p : config.pipelines()) {
-        pipelines.add(new Pipeline(p, coercers, transforms.get(p.name())));
+        pipelines.add(new Pipeline(p, tables, transforms.get(p.name())));
       }
       processor =
           new PipelineProcessor(
@@ -272,6 +271,7 @@ public final class FerryWorker {
             readiness);
     probe.start(PROBE_INTERVAL);
     watchdog.start();
+    tables.start(config.database().metadataRefreshInterval());
     pool.start();
     pollThread = new Thread(this::runPollLoop, "ferry-poll");
     pollThread.start();
@@ -306,6 +306,7 @@ public final class FerryWorker {
                 deadLetters,
                 Optional.ofNullable(tracing)));
     binders.addAll(LibraryMetrics.bind(registry, consumer, producer));
+    MetricsCatalog.registerTableMetadata(registry, tables);
   }
 
   private void migrate() throws StartupException {
@@ -499,6 +500,9 @@ public final class FerryWorker {
     }
     if (watchdog != null) {
       step("stop transaction watchdog", watchdog::close);
+    }
+    if (tables != null) {
+      step("stop metadata refresh", tables::close);
     }
     if (tracing != null) {
       step("flush and stop tracing", tracing::close);

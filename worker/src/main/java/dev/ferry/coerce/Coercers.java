@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
  *   <li>{@code timestamp}: an ISO-8601 date-time; one with an offset is converted to UTC; epoch
  *       milliseconds are taken as UTC.
  *   <li>{@code date}: an ISO-8601 date, or epoch milliseconds (the UTC date).
- *   <li>{@code json}, {@code jsonb}: any JSON value as JSON (a string stays a JSON string).
+ *   <li>{@code json}, {@code jsonb}: any JSON value as JSON (a string stays a JSON string); for
+ *       {@code jsonb} refused when a string or a field name holds a NUL character, which jsonb
+ *       cannot store ({@code json} keeps the escape as written, so it takes it).
  *   <li>arrays of any of these: a JSON array, element by element.
  *   <li>enums, {@code time}, {@code timetz}, {@code interval}, {@code inet}, {@code cidr}, {@code
  *       macaddr}: a string, which Postgres parses (its refusal is an {@code invalid-value}).
@@ -84,7 +86,8 @@ public final class Coercers {
           case "timestamptz" -> Coercers::timestamptz;
           case "timestamp" -> Coercers::timestamp;
           case "date" -> Coercers::date;
-          case "json", "jsonb" -> JsonNode::toString;
+          case "json" -> JsonNode::toString;
+          case "jsonb" -> Coercers::jsonb;
           default ->
               type.category() == 'E' || PARSED_BY_POSTGRES.contains(type.typname())
                   ? Coercers::string
@@ -207,7 +210,8 @@ public final class Coercers {
     }
     if (s.indexOf('\u0000') >= 0) {
       throw new CoercionException(
-          "the text holds a NUL character (\\u0000), which Postgres refuses");
+          "the text holds a NUL character (\\u0000), which Postgres cannot store in text",
+          CoercionException.NUL_CHARACTER);
     }
     if (maxLength >= 0) {
       int length = s.codePointCount(0, s.length());
@@ -221,6 +225,35 @@ public final class Coercers {
       }
     }
     return s;
+  }
+
+  private static String jsonb(JsonNode v) throws CoercionException {
+    String json = v.toString();
+    if (holdsNul(json)) {
+      throw new CoercionException(
+          "the JSON holds a NUL character (\\u0000) in a string or field name, which Postgres"
+              + " cannot store in jsonb",
+          CoercionException.NUL_CHARACTER);
+    }
+    return json;
+  }
+
+  /**
+   * Whether JSON text written by Jackson holds the escape of a NUL character (backslash, {@code
+   * u0000}) whose backslash is not itself escaped: an escaped backslash followed by the text {@code
+   * u0000} is no NUL. A text scan, as cheap as the serialisation it follows.
+   */
+  static boolean holdsNul(String json) {
+    for (int at = json.indexOf("\\u0000"); at >= 0; at = json.indexOf("\\u0000", at + 1)) {
+      int backslashes = 0;
+      for (int i = at - 1; i >= 0 && json.charAt(i) == '\\'; i--) {
+        backslashes++;
+      }
+      if (backslashes % 2 == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String string(JsonNode v) throws CoercionException {
@@ -472,7 +505,8 @@ public final class Coercers {
         try {
           text = element.apply(e);
         } catch (CoercionException failure) {
-          throw new CoercionException("element " + i + ": " + failure.getMessage());
+          throw new CoercionException(
+              "element " + i + ": " + failure.getMessage(), failure.reason());
         }
         literal.append('"');
         for (int c = 0; c < text.length(); c++) {

@@ -8,11 +8,12 @@ import java.util.List;
 
 /**
  * Coerces the mapped values of one pipeline's rows into SQL text for their columns, in the
- * pipeline's column order; a missing value or JSON null is SQL NULL. Immutable, thread-safe.
+ * pipeline's column order; a missing value or JSON null is SQL NULL. A record with several bad
+ * values fails once, naming every bad column with its reason. Immutable, thread-safe.
  */
 public final class RowCoercer {
   /** The DLT reason of a value that its column's type cannot hold. */
-  public static final String REASON = "coercion-failed";
+  public static final String REASON = CoercionException.COERCION_FAILED;
 
   private final List<Column> columns;
   private final List<Column> keyColumns;
@@ -35,18 +36,30 @@ public final class RowCoercer {
     return coerce(keyColumns, values);
   }
 
+  /** The columns, in the pipeline's order, with the types they were built for. */
+  public List<Column> columns() {
+    return columns;
+  }
+
   public List<String> columnNames() {
     List<String> names = new ArrayList<>(columns.size());
     columns.forEach(c -> names.add(c.name()));
     return names;
   }
 
+  /**
+   * @throws RecordFailure naming every column whose value failed, each with why; its reason is
+   *     {@link CoercionException#NUL_CHARACTER} when every failure was a NUL character, {@link
+   *     #REASON} otherwise
+   */
   private static String[] coerce(List<Column> columns, JsonNode[] values) throws RecordFailure {
     if (values.length != columns.size()) {
       throw new IllegalArgumentException(
           values.length + " values for " + columns.size() + " columns");
     }
     String[] out = new String[values.length];
+    List<String> failures = null; // rare: allocated on the first failure
+    boolean onlyNul = true;
     for (int i = 0; i < out.length; i++) {
       JsonNode v = values[i];
       if (v == null || v.isMissingNode() || v.isNull()) {
@@ -56,16 +69,24 @@ public final class RowCoercer {
       try {
         out[i] = column.coercer().apply(v);
       } catch (CoercionException e) {
-        throw new RecordFailure(
-            Stage.TRANSFORM,
-            REASON,
+        if (failures == null) {
+          failures = new ArrayList<>(2);
+        }
+        failures.add(
             "column \""
                 + column.name()
                 + "\" ("
                 + column.type().display()
                 + "): "
                 + e.getMessage());
+        onlyNul &= e.reason().equals(CoercionException.NUL_CHARACTER);
       }
+    }
+    if (failures != null) {
+      throw new RecordFailure(
+          Stage.TRANSFORM,
+          onlyNul ? CoercionException.NUL_CHARACTER : REASON,
+          String.join("; ", failures));
     }
     return out;
   }

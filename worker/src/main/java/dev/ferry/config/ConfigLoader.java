@@ -184,8 +184,21 @@ public final class ConfigLoader {
               + poolSize);
     }
     DatabaseTimeouts timeouts = databaseTimeouts(s);
+    Duration metadataRefresh = metadataRefreshInterval(s);
     s.rejectUnknownKeys();
-    return new DatabaseSettings(url, username, password, poolSize, timeouts);
+    return new DatabaseSettings(url, username, password, poolSize, timeouts, metadataRefresh);
+  }
+
+  /** {@code database.metadata-refresh-interval}: {@code 0s} (off), or at least a second. */
+  private static Duration metadataRefreshInterval(Section s) {
+    Duration interval =
+        s.duration("metadata-refresh-interval", Duration.ofMinutes(5), Duration.ZERO);
+    if (!interval.isZero() && interval.compareTo(Duration.ofSeconds(1)) < 0) {
+      s.problem(
+          s.key("metadata-refresh-interval"),
+          "must be 0s (off) or ≥ 1s, was " + Durations.format(interval));
+    }
+    return interval;
   }
 
   private static DatabaseTimeouts databaseTimeouts(Section s) {

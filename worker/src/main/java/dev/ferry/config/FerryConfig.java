@@ -62,6 +62,8 @@ public record FerryConfig(
         + database.poolSize()
         + ", "
         + database.timeouts()
+        + ", metadata-refresh-interval="
+        + Durations.format(database.metadataRefreshInterval())
         + "}, "
         + worker
         + ", "

@@ -57,6 +57,29 @@ public final class FailureClassifier {
   }
 
   /**
+   * Whether a failed statement says that a target table's definition changed under Ferry's
+   * statements, so that its column types are worth reading again before the failure is judged:
+   * {@code 42804} datatype mismatch (what Postgres answers an INSERT whose {@code CAST(? AS text)}
+   * now meets an integer column after {@code ALTER … TYPE}), {@code 42703} undefined column, {@code
+   * 42P01} undefined table, and {@code 0A000} "cached plan must not change result type" (PgJDBC's
+   * server-prepared statements returning rows). The failure keeps its class: if nothing changed, it
+   * is judged as before.
+   */
+  public static boolean signalsTableChange(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return switch (sql.getSQLState().toUpperCase(Locale.ROOT)) {
+          case "42804", "42703", "42P01" -> true;
+          case "0A000" ->
+              String.valueOf(sql.getMessage()).contains("cached plan must not change result type");
+          default -> false;
+        };
+      }
+    }
+    return false;
+  }
+
+  /**
    * Which bound ran out, when {@code failure} is a timeout: {@code statement} (statement_timeout,
    * or a query cancelled otherwise), {@code lock} (lock_timeout), {@code socket} (no reply within
    * the socket timeout) or {@code acquire} (no pooled connection in time). Every one is transient.

@@ -4,6 +4,7 @@ import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.lifecycle.State;
+import dev.ferry.sink.TableDefinitions;
 import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.source.PollLoop;
 import dev.ferry.tracing.TracingSdk;
@@ -181,5 +182,25 @@ public final class MetricsCatalog {
                             e.getValue()))
                 .toList(),
             true);
+  }
+
+  /**
+   * Registers the counter of table definition reads after start, by what triggered them ({@code
+   * coercion-failure}, {@code sink-error}, {@code timer}) and what they found ({@code changed},
+   * {@code unchanged}, {@code failed}, {@code rate-limited}).
+   */
+  public static void registerTableMetadata(MeterRegistry registry, TableDefinitions tables) {
+    for (TableDefinitions.Trigger trigger : TableDefinitions.Trigger.values()) {
+      for (TableDefinitions.Outcome outcome : TableDefinitions.Outcome.values()) {
+        FunctionCounter.builder(
+                "ferry.table.metadata.refreshes", tables, t -> t.refreshes(trigger, outcome))
+            .description(
+                "Target table definitions read again after start, by trigger and outcome"
+                    + " (changed: new column types in use)")
+            .tag("trigger", trigger.label())
+            .tag("outcome", outcome.label())
+            .register(registry);
+      }
+    }
   }
 }

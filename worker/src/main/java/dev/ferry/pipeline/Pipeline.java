@@ -3,6 +3,7 @@ package dev.ferry.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.coerce.RowCoercer;
+import dev.ferry.coerce.RowCoercions;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.config.TargetSettings;
@@ -27,7 +28,9 @@ import org.apache.kafka.common.header.Header;
 /**
  * One configured pipeline, ready to turn decoded records into rows: validates the value against the
  * pipeline's JSON Schema, passes it through the pipeline's transform (if it names one), maps each
- * resulting value onto its target table's columns and coerces the values into the columns' types.
+ * resulting value onto its target table's columns and coerces the values into the columns' types. A
+ * value its column's type refuses is tried once more against the table's current definition when
+ * that is newer (after an {@code ALTER TABLE … ALTER COLUMN … TYPE}), before the record fails.
  * Thread-safe when its transform is.
  */
 public final class Pipeline {
@@ -39,9 +42,10 @@ public final class Pipeline {
   private final Optional<RecordTransform> transform;
   private final Target primary;
   private final Map<TableName, Target> targets = new LinkedHashMap<>();
+  private final RowCoercions coercions;
 
-  /** One table of the pipeline: its writer key, column mapping and coercion. */
-  private record Target(String key, RowMapper mapper, RowCoercer coercer) {}
+  /** One table of the pipeline: its writer key and column mapping. */
+  private record Target(String key, RowMapper mapper) {}
 
   /**
    * @param coercers by {@link PostgresSink#targetKey}, for every table of the pipeline
@@ -51,17 +55,26 @@ public final class Pipeline {
       PipelineSettings settings,
       Map<String, RowCoercer> coercers,
       Optional<RecordTransform> transform) {
+    this(settings, RowCoercions.fixed(coercers), transform);
+  }
+
+  /**
+   * @param coercions by {@link PostgresSink#targetKey}, for every table of the pipeline; the
+   *     current ones are used for each record
+   * @param transform the configured transform the pipeline names, if it names one
+   */
+  public Pipeline(
+      PipelineSettings settings, RowCoercions coercions, Optional<RecordTransform> transform) {
     this.settings = settings;
+    this.coercions = coercions;
     this.schema = settings.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file)));
     this.transform = transform;
     for (TargetSettings t : settings.allTargets()) {
       String key = PostgresSink.targetKey(settings.name(), t.table());
-      RowCoercer coercer = coercers.get(key);
-      if (coercer == null) {
+      if (!coercions.has(key)) {
         throw new IllegalArgumentException("no column types for " + key);
       }
-      targets.put(
-          t.table(), new Target(key, new RowMapper(List.copyOf(t.columns().values())), coercer));
+      targets.put(t.table(), new Target(key, new RowMapper(List.copyOf(t.columns().values()))));
     }
     this.primary = targets.get(settings.table());
   }
@@ -114,7 +127,14 @@ public final class Pipeline {
 
   /** The row that deletes by the record key from the pipeline's own table (a tombstone). */
   public Row delete(ConsumerRecord<byte[], byte[]> record, Origin origin) throws RecordFailure {
-    String[] key = primary.coercer().key(KeyValues.extract(record.key(), settings.keyColumns()));
+    JsonNode[] values = KeyValues.extract(record.key(), settings.keyColumns());
+    RowCoercer coercer = coercions.current(primary.key());
+    String[] key;
+    try {
+      key = coercer.key(values);
+    } catch (RecordFailure f) {
+      key = newer(primary, coercer, f).key(values);
+    }
     return Row.delete(name(), primary.key(), key, origin);
   }
 
@@ -153,7 +173,28 @@ public final class Pipeline {
   private Row row(
       Target target, JsonNode value, ConsumerRecord<byte[], byte[]> record, Origin origin)
       throws RecordFailure {
-    return Row.insert(
-        name(), target.key(), target.coercer().row(target.mapper().map(value, record)), origin);
+    JsonNode[] values = target.mapper().map(value, record);
+    RowCoercer coercer = coercions.current(target.key());
+    String[] row;
+    try {
+      row = coercer.row(values);
+    } catch (RecordFailure f) {
+      row = newer(target, coercer, f).row(values);
+    }
+    return Row.insert(name(), target.key(), row, origin);
+  }
+
+  /**
+   * The coercion to try again with after {@code failed} refused a value: the table's newer
+   * definition, if it has one.
+   *
+   * @throws RecordFailure {@code failure}, when it is not about types or nothing newer is known
+   */
+  private RowCoercer newer(Target target, RowCoercer failed, RecordFailure failure)
+      throws RecordFailure {
+    if (!failure.reason().equals(RowCoercer.REASON)) {
+      throw failure; // a NUL character: no column type takes it
+    }
+    return coercions.newerThan(target.key(), failed).orElseThrow(() -> failure);
   }
 }

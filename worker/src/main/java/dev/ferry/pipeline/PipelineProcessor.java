@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>permanent (bad value, constraint): the batch is written again row by row behind savepoints,
  *       so only the failing rows go to the DLT and the rest commit;
  *   <li>unknown: retried up to {@code retry.max-attempts}, then isolated like a permanent one;
+ *   <li>a table changed under the batch (an {@code ALTER TABLE} the server reports and a re-read
+ *       confirms): written again at once, once, with the new statements, before the above;
  *   <li>fenced (another worker claimed a partition): the records of that partition are dropped
  *       here, since the other worker applies them, and the rest of the batch is written at once.
  * </ul>
@@ -308,6 +310,7 @@ public final class PipelineProcessor implements BatchProcessor {
   private Map<Integer, SinkRejection> write(BatchWork work) throws InterruptedException {
     int unknownFailures = 0;
     boolean inDoubt = false;
+    boolean rewrittenAfterTableChange = false;
     for (int attempt = 1; ; ) {
       FailureClass failed;
       try {
@@ -319,6 +322,7 @@ public final class PipelineProcessor implements BatchProcessor {
           return Map.of();
         }
         long started = System.nanoTime();
+        long definitions = sink.definitionsGeneration();
         Span transaction = tracer.transaction(work.spansToWrite(), work.rows.size(), false);
         try {
           sink.write(work.rows, work.otherOrigins);
@@ -331,6 +335,12 @@ public final class PipelineProcessor implements BatchProcessor {
           throw e;
         } catch (SQLException e) {
           failed(transaction, e);
+          if (!rewrittenAfterTableChange
+              && FailureClassifier.signalsTableChange(e)
+              && sink.refreshDefinitions(work.rows, definitions)) {
+            rewrittenAfterTableChange = true;
+            continue;
+          }
           failed = FailureClassifier.classify(e);
           if (failed == FailureClass.UNKNOWN) {
             unknownFailures++;

@@ -1,10 +1,7 @@
 package dev.ferry.sink;
 
 import dev.ferry.bookkeeping.TopicIds;
-import dev.ferry.coerce.RowCoercer;
-import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
-import dev.ferry.config.TargetSettings;
 import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
 import java.sql.Connection;
@@ -13,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,29 +20,31 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 
 /**
- * Writes batches of rows to Postgres, each batch in one transaction. Thread-safe: every call
- * borrows its own connection from the pool.
+ * Writes batches of rows to Postgres, each batch in one transaction, with the statements of each
+ * table's current definition ({@link TableDefinitions}). Thread-safe: every call borrows its own
+ * connection from the pool.
  */
 public final class PostgresSink implements RowSink {
   private final DataSource dataSource;
-  private final Map<String, TableWriter> writers;
+  private final TableDefinitions tables;
   private final Optional<OffsetMarkers> markers;
   private final TransactionWatchdog watchdog;
 
   private PostgresSink(
       DataSource dataSource,
-      Map<String, TableWriter> writers,
+      TableDefinitions tables,
       Optional<OffsetMarkers> markers,
       TransactionWatchdog watchdog) {
     this.dataSource = dataSource;
-    this.writers = Map.copyOf(writers);
+    this.tables = tables;
     this.markers = markers;
     this.watchdog = watchdog;
   }
 
   /**
-   * Checks every pipeline's table against the database and prepares its statement.
+   * A sink over tables already read and checked.
    *
+   * @param tables the current definition of every pipeline's tables, looked up at every write
    * @param exactlyOnceGroup the consumer group whose offset markers and epochs every transaction
    *     writes and checks; empty for at-least-once writes without bookkeeping
    * @param topicIds the ids of the input topics, which markers are scoped to
@@ -54,32 +52,13 @@ public final class PostgresSink implements RowSink {
    */
   public static PostgresSink open(
       DataSource dataSource,
-      List<PipelineSettings> pipelines,
+      TableDefinitions tables,
       Optional<String> exactlyOnceGroup,
       TopicIds topicIds,
-      TransactionWatchdog watchdog)
-      throws SinkSetupException {
-    Map<String, TableWriter> writers = new HashMap<>();
-    List<String> problems = new ArrayList<>();
-    try (Connection c = dataSource.getConnection()) {
-      for (PipelineSettings p : pipelines) {
-        for (TargetSettings target : p.allTargets()) {
-          try {
-            writers.put(targetKey(p.name(), target.table()), TableWriter.describe(c, p, target));
-          } catch (SinkSetupException e) {
-            problems.add(e.getMessage());
-          }
-        }
-      }
-    } catch (SQLException e) {
-      throw new SinkSetupException("cannot read table definitions: " + e.getMessage(), e);
-    }
-    if (!problems.isEmpty()) {
-      throw new SinkSetupException(String.join("; ", problems));
-    }
+      TransactionWatchdog watchdog) {
     return new PostgresSink(
         dataSource,
-        writers,
+        tables,
         exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)),
         watchdog);
   }
@@ -89,11 +68,16 @@ public final class PostgresSink implements RowSink {
     return pipeline + ":" + table;
   }
 
-  /** By {@link #targetKey}: how mapped values become the columns' types of each table. */
-  public Map<String, RowCoercer> coercers() {
-    Map<String, RowCoercer> coercers = new HashMap<>();
-    writers.forEach((target, writer) -> coercers.put(target, writer.coercer()));
-    return coercers;
+  @Override
+  public long definitionsGeneration() {
+    return tables.generation();
+  }
+
+  @Override
+  public boolean refreshDefinitions(List<Row> rows, long generationBefore) {
+    Set<String> targets = new LinkedHashSet<>();
+    rows.forEach(row -> targets.add(row.target()));
+    return tables.refreshAfterSinkError(targets, generationBefore);
   }
 
   /**
@@ -271,11 +255,7 @@ public final class PostgresSink implements RowSink {
   }
 
   private TableWriter writer(String target) {
-    TableWriter writer = writers.get(target);
-    if (writer == null) {
-      throw new IllegalArgumentException("no table writer for " + target);
-    }
-    return writer;
+    return tables.writer(target);
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

@@ -36,4 +36,24 @@ public interface RowSink {
    * Empty without exactly-once bookkeeping: then a record may be written twice.
    */
   Set<Origin> alreadyApplied(Collection<Origin> origins) throws SQLException;
+
+  /**
+   * A count that goes up whenever a table's definition (its column types) is replaced; read before
+   * a write, for {@link #refreshDefinitions}. Constant for a sink whose tables never change.
+   */
+  default long definitionsGeneration() {
+    return 0;
+  }
+
+  /**
+   * After a write the server refused in a way that says a table changed under it (an {@code ALTER
+   * TABLE}): reads the definitions of the rows' tables again, within a rate limit.
+   *
+   * @param generationBefore {@link #definitionsGeneration()} before the failed write
+   * @return whether a definition changed since then, so that writing the rows again with the new
+   *     statements may succeed
+   */
+  default boolean refreshDefinitions(List<Row> rows, long generationBefore) {
+    return false;
+  }
 }

@@ -25,10 +25,11 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The INSERT (or upsert) statement of one pipeline, built once at start from the table's real
- * column types, and the {@link RowCoercer} that turns mapped values into text for those types. Each
- * parameter is cast to its column's type without modifiers ({@code CAST(? AS uuid)}). Identifiers
- * come from validated config and are quoted; values are always bound parameters. Immutable.
+ * The INSERT (or upsert) statement of one pipeline, built from the table's real column types as
+ * read at start or at a later refresh ({@link TableDefinitions}), and the {@link RowCoercer} that
+ * turns mapped values into text for those types. Each parameter is cast to its column's type
+ * without modifiers ({@code CAST(? AS uuid)}). Identifiers come from validated config and are
+ * quoted; values are always bound parameters. Immutable.
  */
 public final class TableWriter {
   private final String pipeline;

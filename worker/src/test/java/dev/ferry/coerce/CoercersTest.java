@@ -44,6 +44,7 @@ class CoercersTest {
       type("timestamp without time zone", "timestamp", 'D', -1);
   private static final ColumnType DATE = type("date", "date", 'D', -1);
   private static final ColumnType JSONB = type("jsonb", "jsonb", 'U', -1);
+  private static final ColumnType JSON_TYPE = type("json", "json", 'U', -1);
   private static final ColumnType INT_ARRAY = ColumnType.arrayOf("integer[]", "integer[]", INTEGER);
   private static final ColumnType TEXT_ARRAY = ColumnType.arrayOf("text[]", "text[]", TEXT);
 
@@ -260,5 +261,101 @@ class CoercersTest {
         .isEqualTo(
             "column \"amount\" (numeric(12,2)): 1E+400 does not fit numeric(12,2) (at most 10"
                 + " digits before the decimal point)");
+  }
+
+  private static CoercionException refused(ColumnType type, String json) {
+    CoercionException e = catchThrowableOfType(CoercionException.class, () -> coerce(type, json));
+    assertThat(e).as("%s into %s", json, type.display()).isNotNull();
+    return e;
+  }
+
+  private static JsonNode[] values(String... json) throws Exception {
+    JsonNode[] out = new JsonNode[json.length];
+    for (int i = 0; i < json.length; i++) {
+      out[i] = JSON.readTree(json[i]);
+    }
+    return out;
+  }
+
+  @Test
+  void aNulCharacterInAJsonbValueIsRefusedWithItsOwnReason() throws Exception {
+    CoercionException inValue = refused(JSONB, "{\"a\":\"x\\u0000y\"}");
+    assertThat(inValue.getMessage())
+        .isEqualTo(
+            "the JSON holds a NUL character (\\u0000) in a string or field name, which Postgres"
+                + " cannot store in jsonb");
+    assertThat(inValue.reason()).isEqualTo("nul-character");
+    assertThat(refused(JSONB, "{\"a\\u0000\":1}").reason())
+        .as("in a field name")
+        .isEqualTo("nul-character");
+    assertThat(refused(JSONB, "[[\"\\u0000\"]]").reason()).as("nested").isEqualTo("nul-character");
+    assertThat(refused(JSONB, "\"\\\\\\u0000\"").reason())
+        .as("an escaped backslash, then a NUL")
+        .isEqualTo("nul-character");
+  }
+
+  @Test
+  void textThatOnlyLooksLikeANulEscapeIsKept() throws Exception {
+    // The JSON string holds a backslash and the letters u0000, which jsonb stores as they are.
+    assertThat(coerce(JSONB, "{\"a\":\"x\\\\u0000y\"}")).isEqualTo("{\"a\":\"x\\\\u0000y\"}");
+    assertThat(Coercers.holdsNul("{\"a\":\"\\\\u0000\"}")).isFalse();
+    assertThat(Coercers.holdsNul("{\"a\":\"\\u0000\"}")).isTrue();
+    // json keeps the escape as written, and Postgres takes it.
+    assertThat(coerce(JSON_TYPE, "{\"a\":\"x\\u0000y\"}")).isEqualTo("{\"a\":\"x\\u0000y\"}");
+  }
+
+  @Test
+  void aNulCharacterInTextHasTheSameReasonAlsoInsideAnArray() {
+    assertThat(refused(TEXT, "\"a\\u0000b\"").reason()).isEqualTo("nul-character");
+    CoercionException inArray = refused(TEXT_ARRAY, "[\"ok\",\"a\\u0000b\"]");
+    assertThat(inArray.reason()).isEqualTo("nul-character");
+    assertThat(inArray.getMessage()).startsWith("element 1: the text holds a NUL character");
+    assertThat(refused(INTEGER, "\"x\"").reason()).isEqualTo("coercion-failed");
+  }
+
+  @Test
+  void everyBadColumnOfARowIsNamedWithItsReason() throws Exception {
+    RowCoercer coercer =
+        new RowCoercer(
+            List.of(
+                new RowCoercer.Column("id", BIGINT, Coercers.of(BIGINT).orElseThrow()),
+                new RowCoercer.Column("amount", MONEY_LIKE, Coercers.of(MONEY_LIKE).orElseThrow()),
+                new RowCoercer.Column("code", VARCHAR_5, Coercers.of(VARCHAR_5).orElseThrow()),
+                new RowCoercer.Column("attrs", JSONB, Coercers.of(JSONB).orElseThrow())),
+            List.of());
+
+    RecordFailure f =
+        catchThrowableOfType(
+            RecordFailure.class,
+            () -> coercer.row(values("2.5", "1.00", "\"too long\"", "{\"k\":\"\\u0000\"}")));
+
+    assertThat(f.stage()).isEqualTo(Stage.TRANSFORM);
+    assertThat(f.reason()).as("a type refusal among them").isEqualTo("coercion-failed");
+    assertThat(f.getMessage())
+        .isEqualTo(
+            "column \"id\" (bigint): 2.5 is not a whole number, and bigint needs one; column"
+                + " \"code\" (character varying(5)): the text is 8 characters long, the column"
+                + " allows 5 (Ferry does not truncate); column \"attrs\" (jsonb): the JSON holds a"
+                + " NUL character (\\u0000) in a string or field name, which Postgres cannot store"
+                + " in jsonb");
+  }
+
+  @Test
+  void aRowWhoseOnlyFaultsAreNulCharactersHasTheNulReason() throws Exception {
+    RowCoercer coercer =
+        new RowCoercer(
+            List.of(
+                new RowCoercer.Column("note", TEXT, Coercers.of(TEXT).orElseThrow()),
+                new RowCoercer.Column("attrs", JSONB, Coercers.of(JSONB).orElseThrow())),
+            List.of());
+
+    RecordFailure f =
+        catchThrowableOfType(
+            RecordFailure.class, () -> coercer.row(values("\"a\\u0000\"", "{\"k\":\"\\u0000\"}")));
+
+    assertThat(f.reason()).isEqualTo("nul-character");
+    assertThat(f.getMessage())
+        .contains("column \"note\" (text)")
+        .contains("column \"attrs\" (jsonb)");
   }
 }

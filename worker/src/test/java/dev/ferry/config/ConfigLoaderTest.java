@@ -220,6 +220,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tableMetadataIsReadAgainEveryFiveMinutesUnlessSetOtherwise() throws Exception {
+    assertThat(load(VALID, Map.of("FERRY_DB_PASSWORD", "x")).database().metadataRefreshInterval())
+        .isEqualTo(Duration.ofMinutes(5));
+    String yaml =
+        VALID.replace("  pool-size: 4\n", "  pool-size: 4\n  metadata-refresh-interval: %s\n");
+    assertThat(
+            load(yaml.formatted("0s"), Map.of("FERRY_DB_PASSWORD", "x"))
+                .database()
+                .metadataRefreshInterval())
+        .isZero();
+    assertThat(
+            load(yaml.formatted("30s"), Map.of("FERRY_DB_PASSWORD", "x"))
+                .database()
+                .metadataRefreshInterval())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(problems(yaml.formatted("500ms").replace("${FERRY_DB_PASSWORD}", "x")).problems())
+        .containsExactly("database.metadata-refresh-interval must be 0s (off) or ≥ 1s, was 500ms");
+  }
+
+  @Test
   void tracingIsOffByDefaultAndTakesOnlyOpenTelemetryProperties() throws Exception {
     assertThat(load(VALID, Map.of("FERRY_DB_PASSWORD", "x")).tracing().enabled()).isFalse();
 

@@ -151,4 +151,40 @@ class FailureClassifierTest {
     assertThat(failure.stage()).isEqualTo(Stage.DECODE);
     assertThat(FailureClassifier.classify(failure)).isEqualTo(FailureClass.PERMANENT);
   }
+
+  @Test
+  void refusalsThatSayATableChangedAreRecognised() {
+    assertThat(FailureClassifier.signalsTableChange(new SQLException("mismatch", "42804")))
+        .isTrue();
+    assertThat(FailureClassifier.signalsTableChange(new SQLException("no column", "42703")))
+        .isTrue();
+    assertThat(FailureClassifier.signalsTableChange(new SQLException("no table", "42P01")))
+        .isTrue();
+    assertThat(
+            FailureClassifier.signalsTableChange(
+                new SQLException("ERROR: cached plan must not change result type", "0A000")))
+        .isTrue();
+    assertThat(
+            FailureClassifier.signalsTableChange(
+                new java.sql.BatchUpdateException(
+                    "Batch entry 0 … was aborted", "42804", 0, new int[0], null)))
+        .isTrue();
+    assertThat(
+            FailureClassifier.signalsTableChange(
+                new RuntimeException(new SQLException("m", "42804"))))
+        .isTrue();
+  }
+
+  @Test
+  void otherRefusalsSayNothingAboutTables() {
+    assertThat(
+            FailureClassifier.signalsTableChange(
+                new SQLException("feature not supported", "0A000")))
+        .isFalse();
+    assertThat(FailureClassifier.signalsTableChange(new SQLException("unique", "23505"))).isFalse();
+    assertThat(FailureClassifier.signalsTableChange(new SQLException("privilege", "42501")))
+        .isFalse();
+    assertThat(FailureClassifier.signalsTableChange(new SQLException("no state"))).isFalse();
+    assertThat(FailureClassifier.signalsTableChange(new IllegalStateException())).isFalse();
+  }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A poison mix: 20,000 records, 2% of them bad in eight ways. Every good record lands once; every
+ * A poison mix: 20,000 records, 2% of them bad in nine ways. Every good record lands once; every
  * bad one is in the DLT once, with its original coordinates, the stage and reason of its fault;
  * nothing else is in the DLT.
  */
@@ -49,7 +49,9 @@ class PoisonMixIT {
     CHECK_VIOLATION("sink", "check-violation"),
     TOO_LONG("transform", "coercion-failed"),
     INVALID_UTF8("decode", "invalid-utf8"),
-    TOMBSTONE("decode", "tombstone");
+    TOMBSTONE("decode", "tombstone"),
+    // Postgres refuses it in jsonb (22P05); Ferry catches it first.
+    NUL_IN_JSONB("transform", "nul-character");
 
     final String stage;
     final String reason;
@@ -165,6 +167,10 @@ class PoisonMixIT {
         yield out.toByteArray();
       }
       case TOMBSTONE -> null;
+      case NUL_IN_JSONB ->
+          new String(json(i, "u", "1"), UTF_8)
+              .replace("{\"n\":", "{\"note\":\"a\\u0000b\",\"n\":")
+              .getBytes(UTF_8);
     };
   }
 }

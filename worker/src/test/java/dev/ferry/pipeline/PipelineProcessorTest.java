@@ -117,6 +117,9 @@ class PipelineProcessorTest {
     final List<List<Row>> written = new ArrayList<>();
     Map<Integer, SQLException> isolatedRejections = Map.of();
     int isolatingCalls;
+    // What refreshDefinitions answers: whether a re-read found a table changed.
+    boolean tableChanged;
+    int refreshes;
     // What alreadyApplied answers: offsets a transaction whose COMMIT was in doubt applied.
     Set<Long> appliedOffsets = Set.of();
     final List<Collection<Origin>> appliedQueries = new ArrayList<>();
@@ -134,6 +137,12 @@ class PipelineProcessorTest {
     public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
       isolatingCalls++;
       return isolatedRejections;
+    }
+
+    @Override
+    public boolean refreshDefinitions(List<Row> rows, long generationBefore) {
+      refreshes++;
+      return tableChanged;
     }
 
     @Override
@@ -232,6 +241,39 @@ class PipelineProcessorTest {
     assertThat(producer.history().get(0).value()).isEqualTo("{\"id\":2}".getBytes(UTF_8));
     assertThat(counters.applied()).isEqualTo(3);
     assertThat(items.get(0).partition().offsets().watermark()).hasValue(4);
+  }
+
+  @Test
+  void aBatchTheServerRefusesForAChangedTableIsWrittenAgainAtOnceWithTheNewDefinition()
+      throws Exception {
+    sink.writeFailures.add(new SQLException("column is of type integer", "42804"));
+    sink.writeFailures.add(new SQLException("column is of type integer", "42804"));
+    sink.isolatedRejections = Map.of(0, new SQLException("column is of type integer", "42804"));
+    sink.tableChanged = true;
+    List<WorkItem> items = batch(2);
+
+    processor.process(items);
+
+    assertThat(sink.refreshes).as("one re-read per batch").isEqualTo(1);
+    assertThat(waits).as("no backoff for a changed table").isEmpty();
+    assertThat(sink.isolatingCalls).as("the second refusal is judged as before").isEqualTo(1);
+    assertThat(producer.history()).hasSize(1);
+    assertThat(counters.retries()).isZero();
+  }
+
+  @Test
+  void aRefusalThatSignalsATableChangeIsJudgedAsBeforeWhenNothingChanged() throws Exception {
+    sink.writeFailures.add(new SQLException("column \"x\" does not exist", "42703"));
+    sink.isolatedRejections = Map.of(0, new SQLException("column \"x\" does not exist", "42703"));
+
+    processor.process(batch(1));
+
+    assertThat(sink.refreshes).isEqualTo(1);
+    assertThat(sink.isolatingCalls).isEqualTo(1);
+    assertThat(
+            new String(
+                producer.history().get(0).headers().lastHeader("ferry.dlt.reason").value(), UTF_8))
+        .isEqualTo("schema-mismatch");
   }
 
   @Test
