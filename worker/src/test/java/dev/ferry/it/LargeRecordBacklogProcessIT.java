@@ -91,6 +91,7 @@ class LargeRecordBacklogProcessIT {
       produceBacklog(topic);
 
       AtomicLong maxBytes = new AtomicLong();
+      AtomicLong maxHeap = new AtomicLong();
       Hold.until(
           stallEnds,
           "the table lock",
@@ -98,6 +99,8 @@ class LargeRecordBacklogProcessIT {
             assertThat(ferry.isAlive()).as("ferry alive; output:\n%s", ferry.output()).isTrue();
             double bytes = scrape.sum("ferry_records_in_memory_bytes");
             maxBytes.accumulateAndGet((long) bytes, Math::max);
+            maxHeap.accumulateAndGet(
+                (long) scrape.sum("jvm_memory_used_bytes{area=\"heap\"}"), Math::max);
             assertThat(bytes).as("bytes in memory").isLessThanOrEqualTo(BUDGET_BYTES);
           });
       assertThat(maxBytes.get())
@@ -108,6 +111,14 @@ class LargeRecordBacklogProcessIT {
       assertThat(scrape.sum("ferry_records_in_memory_limit_bytes"))
           .isLessThanOrEqualTo(BUDGET_BYTES);
       locker.commit();
+      System.out.printf(
+          "during the stall: bytes in memory at most %d (peak %d, limit %d), heap used at most %d"
+              + "%n",
+          maxBytes.get(),
+          (long) scrape.sum("ferry_records_in_memory_peak_bytes"),
+          (long) scrape.sum("ferry_records_in_memory_limit_bytes"),
+          maxHeap.get());
+      ferry.output().lines().filter(l -> l.contains("memory budget")).forEach(System.out::println);
 
       progress.awaitRows(
           RECORDS, Duration.ofSeconds(180), "every large record", () -> !ferry.isAlive());
