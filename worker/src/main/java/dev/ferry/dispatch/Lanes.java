@@ -25,9 +25,14 @@ import org.apache.kafka.common.utils.Utils;
  *   <li>{@code byteLimit} bytes of {@link RecordCost}: {@link #hasRoomFor} admits a record only if
  *       its cost fits beside what is held, so the bytes held never exceed the limit, except for one
  *       record costing more than the whole limit, which is admitted alone when nothing else is
- *       held. After a refusal {@link #hasRoom()} stays false until the refused record would fit, so
- *       the poll loop does not fetch it again and again meanwhile.
+ *       held.
  * </ul>
+ *
+ * <p>The first record refused for want of bytes is <em>waiting</em>: {@link #hasRoom()} stays false
+ * until it would fit (so the poll loop does not fetch it again and again meanwhile), and other
+ * records are admitted only if they leave room for it, so a large record is not starved by a stream
+ * of small ones from other partitions. The wait ends when the record is admitted or its partition's
+ * queued records are discarded (revoked, fenced, halted), since it will not come back then.
  *
  * <p>Thread-safe.
  */
@@ -40,8 +45,15 @@ public final class Lanes implements RecordHandler {
   private final AtomicLong heldBytes = new AtomicLong();
   private final AtomicLong peakBytes = new AtomicLong();
 
-  /** The cost of the record last refused for want of bytes; 0 when none waits. */
-  private volatile long waitingCost;
+  /** A record refused for want of bytes, for which the room that frees up is kept. */
+  private record Waiting(PartitionState partition, long offset, long cost) {
+    boolean is(ConsumerRecord<byte[], byte[]> record, PartitionState state) {
+      return partition == state && offset == record.offset();
+    }
+  }
+
+  /** Written by the poll thread only; null when no record waits. */
+  private volatile Waiting waiting;
 
   /** Lanes bounded by records only. */
   public Lanes(int count, int capacity) {
@@ -77,28 +89,41 @@ public final class Lanes implements RecordHandler {
   }
 
   /**
-   * Whether {@code record} may be handed over now: its cost fits beside the bytes held, or nothing
-   * is held at all. A refusal is remembered until the next admission: {@link #hasRoom()} stays
-   * false until the refused record would fit.
+   * Whether {@code record} may be handed over now: its cost fits beside the bytes held and the
+   * record waiting for room, if any; or nothing is held and nothing waits. The first refusal makes
+   * the record wait (see the class comment). Poll thread only.
    */
   @Override
-  public boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record) {
+  public boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
     long cost = RecordCost.of(record);
-    if (fits(cost)) {
-      waitingCost = 0;
+    Waiting w = waiting;
+    if (w != null && w.is(record, partition)) {
+      if (fits(cost, 0)) {
+        waiting = null;
+        return true;
+      }
+      return false;
+    }
+    if (fits(cost, w == null ? 0 : w.cost())) {
       return true;
     }
-    waitingCost = cost;
+    if (w == null) {
+      waiting = new Waiting(partition, record.offset(), cost);
+    }
     return false;
   }
 
-  private boolean fits(long cost) {
+  private boolean fits(long cost, long reserved) {
     long bytes = heldBytes.get();
-    return bytes == 0 || bytes + cost <= byteLimit;
+    return (bytes == 0 && reserved == 0) || bytes + reserved + cost <= byteLimit;
   }
 
   @Override
   public int discardQueued(Predicate<PartitionState> which) {
+    Waiting w = waiting;
+    if (w != null && which.test(w.partition())) {
+      waiting = null;
+    }
     int dropped = 0;
     for (Lane lane : lanes) {
       List<WorkItem> items = lane.discard(which);
@@ -110,7 +135,8 @@ public final class Lanes implements RecordHandler {
 
   @Override
   public boolean hasRoom() {
-    return held.get() < capacity && fits(Math.max(1, waitingCost));
+    Waiting w = waiting;
+    return held.get() < capacity && fits(w == null ? 1 : w.cost(), 0);
   }
 
   @Override

@@ -139,7 +139,7 @@ public final class PollLoop {
       if (rewound.contains(tp)) {
         continue; // the rest of a partition that was sought back below: fetched again later
       }
-      if (!state.isClaimed() || !handler.hasRoomFor(record)) {
+      if (!state.isClaimed() || !handler.hasRoomFor(record, state)) {
         // Unclaimed: paused until claimed, so this should not happen. No room for its bytes: the
         // partitions pause until it fits. Either way, read this record and the rest again later.
         rewound.add(tp);

@@ -15,9 +15,10 @@ public interface RecordHandler {
    * Whether the handler can take {@code record} now without passing its byte bound. When it cannot,
    * the poll loop hands over nothing more of that partition from this poll, seeks back to the
    * record so that it is fetched again, and {@link #hasRoom()} stays false until the record fits.
-   * The default admits every record (a handler bounded by records only).
+   * Called on the poll thread, for the records of claimed partitions, in poll order. The default
+   * admits every record (a handler bounded by records only).
    */
-  default boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record) {
+  default boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
     return true;
   }
 

@@ -107,20 +107,20 @@ class LanesTest {
     Lanes lanes = new Lanes(1, 1_000, cost * 3 + cost / 2);
     for (long o = 0; o < 3; o++) {
       ConsumerRecord<byte[], byte[]> r = sized("a", o, 100_000);
-      assertThat(lanes.hasRoomFor(r)).isTrue();
+      assertThat(lanes.hasRoomFor(r, partition)).isTrue();
       lanes.handle(r, partition);
     }
     assertThat(lanes.bytesInMemory()).isEqualTo(3 * cost);
     assertThat(lanes.hasRoom()).as("half a record of room left").isTrue();
 
     ConsumerRecord<byte[], byte[]> fourth = sized("a", 3, 100_000);
-    assertThat(lanes.hasRoomFor(fourth)).isFalse();
+    assertThat(lanes.hasRoomFor(fourth, partition)).isFalse();
     assertThat(lanes.hasRoom()).as("no room until the refused record fits").isFalse();
     assertThat(lanes.bytesInMemory()).isLessThanOrEqualTo(lanes.byteLimit());
 
     lanes.release(takeOne(lanes));
     assertThat(lanes.hasRoom()).isTrue();
-    assertThat(lanes.hasRoomFor(fourth)).isTrue();
+    assertThat(lanes.hasRoomFor(fourth, partition)).isTrue();
     lanes.handle(fourth, partition);
     assertThat(lanes.bytesInMemory()).isEqualTo(3 * cost);
     assertThat(lanes.peakBytesInMemory()).isEqualTo(3 * cost);
@@ -128,14 +128,41 @@ class LanesTest {
   }
 
   @Test
-  void smallRecordsAfterALargeRefusalWaitTooSoTheRefusedOneIsNotStarved() {
-    long limit = RecordCost.of(sized("a", 0, 10_000)) * 2;
-    Lanes lanes = new Lanes(2, 1_000, limit);
+  void theRoomThatFreesUpIsKeptForTheWaitingRecordSoSmallOnesCannotStarveIt() throws Exception {
+    PartitionState other = new PartitionState(new TopicPartition("t", 1));
+    long small = RecordCost.of(sized("a", 0, 10_000));
+    Lanes lanes = new Lanes(1, 1_000, small * 3);
     lanes.handle(sized("a", 0, 10_000), partition);
-    assertThat(lanes.hasRoomFor(sized("b", 1, 20_000))).isFalse();
-    assertThat(lanes.hasRoom()).isFalse();
-    assertThat(lanes.hasRoomFor(sized("c", 2, 10))).as("a small one still fits").isTrue();
-    assertThat(lanes.hasRoom()).as("an admission clears the wait").isTrue();
+    lanes.handle(sized("a", 1, 10_000), partition);
+    ConsumerRecord<byte[], byte[]> big = sized("b", 2, 20_000);
+    ConsumerRecord<byte[], byte[]> next = new ConsumerRecord<>("t", 1, 0, null, new byte[10_000]);
+
+    assertThat(lanes.hasRoomFor(big, partition)).isFalse();
+    assertThat(lanes.hasRoom()).as("no room until the waiting record fits").isFalse();
+    assertThat(lanes.hasRoomFor(next, other)).isFalse();
+
+    lanes.release(takeOne(lanes));
+    assertThat(lanes.hasRoom()).isTrue();
+    assertThat(lanes.hasRoomFor(next, other)).as("the room is kept for the waiting one").isFalse();
+    assertThat(lanes.hasRoomFor(big, partition)).isTrue();
+    lanes.handle(big, partition);
+    assertThat(lanes.bytesInMemory()).isLessThanOrEqualTo(lanes.byteLimit());
+    assertThat(lanes.hasRoomFor(next, other)).isFalse();
+  }
+
+  @Test
+  void theWaitEndsWhenTheWaitingRecordsPartitionIsDiscarded() {
+    PartitionState other = new PartitionState(new TopicPartition("t", 1));
+    ConsumerRecord<byte[], byte[]> small = sized("a", 0, 1_000);
+    Lanes lanes = new Lanes(1, 1_000, RecordCost.of(small) * 4);
+    lanes.handle(small, partition);
+    ConsumerRecord<byte[], byte[]> huge = new ConsumerRecord<>("t", 1, 0, null, new byte[100_000]);
+    assertThat(lanes.hasRoomFor(huge, other)).isFalse();
+    assertThat(lanes.hasRoomFor(sized("a", 1, 1_000), partition)).isFalse();
+
+    lanes.discardQueued(p -> p == other); // revoked: the huge record will not come back here
+    assertThat(lanes.hasRoom()).isTrue();
+    assertThat(lanes.hasRoomFor(sized("a", 1, 1_000), partition)).isTrue();
   }
 
   @Test
@@ -145,15 +172,15 @@ class LanesTest {
     Lanes lanes = new Lanes(2, 1_000, RecordCost.of(huge) / 10);
     lanes.handle(small, partition);
 
-    assertThat(lanes.hasRoomFor(huge)).as("not beside another record").isFalse();
+    assertThat(lanes.hasRoomFor(huge, partition)).as("not beside another record").isFalse();
     assertThat(lanes.hasRoom()).isFalse();
     lanes.release(takeOne(lanes));
     assertThat(lanes.hasRoom()).as("nothing held: the huge record may come").isTrue();
-    assertThat(lanes.hasRoomFor(huge)).isTrue();
+    assertThat(lanes.hasRoomFor(huge, partition)).isTrue();
     lanes.handle(huge, partition);
     assertThat(lanes.bytesInMemory()).isGreaterThan(lanes.byteLimit());
     assertThat(lanes.hasRoom()).as("nothing beside it").isFalse();
-    assertThat(lanes.hasRoomFor(sized("c", 2, 10))).isFalse();
+    assertThat(lanes.hasRoomFor(sized("c", 2, 10), partition)).isFalse();
 
     List<WorkItem> alone = takeOne(lanes);
     assertThat(alone).extracting(w -> w.record().offset()).containsExactly(1L);

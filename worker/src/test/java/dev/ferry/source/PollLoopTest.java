@@ -46,7 +46,7 @@ class PollLoopTest {
     final Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
-    public boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record) {
+    public boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
       return !(record.partition() == P0.partition() && refused.contains(record.offset()));
     }
 
