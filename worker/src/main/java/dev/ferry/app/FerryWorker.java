@@ -8,11 +8,13 @@ import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.DatabaseTimeouts;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.MemoryBudget;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.deadletter.DeadLetterTopics;
 import dev.ferry.dispatch.Lanes;
+import dev.ferry.dispatch.MemoryPlan;
 import dev.ferry.dispatch.WorkerPool;
 import dev.ferry.errors.Backoff;
 import dev.ferry.health.HttpEndpoint;
@@ -173,7 +175,10 @@ public final class FerryWorker {
       claimer = epochs;
     }
 
-    lanes = new Lanes(config.worker().threads(), config.worker().queueCapacity());
+    MemoryPlan memory = memoryPlan();
+    lanes =
+        new Lanes(
+            config.worker().threads(), config.worker().queueCapacity(), memory.heldBytesLimit());
     Backoff backoff =
         new Backoff(
             config.retry().initialBackoff(),
@@ -230,10 +235,11 @@ public final class FerryWorker {
             lanes,
             processor,
             config.worker().batchSize(),
+            memory.batchBytesLimit(),
             config.worker().batchLinger(),
             workersStop,
             this::onWorkerCrash);
-    consumer = clients.consumer();
+    consumer = clients.consumer(memory);
     pollLoop =
         new PollLoop(
             consumer,
@@ -281,6 +287,31 @@ public final class FerryWorker {
         config.worker().threads(),
         config.worker().queueCapacity(),
         config.inputTopics());
+  }
+
+  /** The memory budget resolved against this JVM's heap, and how it is split. */
+  private MemoryPlan memoryPlan() {
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    MemoryPlan plan =
+        MemoryPlan.of(config.worker().memoryBudget().resolve(maxHeap), config.worker().threads());
+    log.info(
+        "memory budget {} of a {} heap: records held up to {} (estimated heap, see"
+            + " docs/configuration.md), a batch up to {}, fetch.max.bytes {},"
+            + " max.partition.fetch.bytes at most {}",
+        MemoryBudget.format(plan.budgetBytes()),
+        MemoryBudget.format(maxHeap),
+        MemoryBudget.format(plan.heldBytesLimit()),
+        MemoryBudget.format(plan.batchBytesLimit()),
+        plan.fetchMaxBytes(),
+        plan.partitionFetchMaxBytes());
+    if (plan.budgetBytes() > maxHeap / 4 * 3) {
+      log.warn(
+          "worker.memory-budget {} is more than three quarters of the {} heap: the worker may run"
+              + " out of memory before the budget stops it",
+          MemoryBudget.format(plan.budgetBytes()),
+          MemoryBudget.format(maxHeap));
+    }
+    return plan;
   }
 
   private HikariDataSource openPool() throws StartupException {

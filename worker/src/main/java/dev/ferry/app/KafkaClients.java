@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import dev.ferry.config.KafkaSettings;
+import dev.ferry.dispatch.MemoryPlan;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,11 +52,6 @@ final class KafkaClients {
     return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
 
-  KafkaConsumer<byte[], byte[]> consumer() {
-    return new KafkaConsumer<>(
-        consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-  }
-
   /** The input consumer's configuration. */
   Map<String, Object> consumerProperties() {
     Map<String, Object> props = base("consumer");
@@ -68,6 +64,38 @@ final class KafkaClients {
     props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.keySet().removeIf(k -> !ConsumerConfig.configNames().contains(k));
     return props;
+  }
+
+  /** The input consumer, its fetches sized from the memory budget. */
+  KafkaConsumer<byte[], byte[]> consumer(MemoryPlan memory) {
+    return new KafkaConsumer<>(
+        consumerProperties(memory), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * The input consumer's configuration with {@code fetch.max.bytes} and {@code
+   * max.partition.fetch.bytes} at most what the memory budget allows: a smaller value from {@code
+   * client-properties} is kept, a larger one is lowered (raise {@code worker.memory-budget} to
+   * fetch more at once).
+   */
+  Map<String, Object> consumerProperties(MemoryPlan memory) {
+    Map<String, Object> props = consumerProperties();
+    capAt(props, ConsumerConfig.FETCH_MAX_BYTES_CONFIG, memory.fetchMaxBytes());
+    capAt(props, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, memory.partitionFetchMaxBytes());
+    return props;
+  }
+
+  private static void capAt(Map<String, Object> props, String key, int limit) {
+    Object given = props.get(key);
+    int value = limit;
+    if (given != null) {
+      try {
+        value = Math.min(limit, Integer.parseInt(given.toString().trim()));
+      } catch (NumberFormatException e) {
+        value = limit; // not a number: Kafka's own validation would refuse it; the budget decides
+      }
+    }
+    props.put(key, value);
   }
 
   /**

@@ -258,6 +258,7 @@ public final class ConfigLoader {
     Duration commit = s.duration("commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
     boolean exactlyOnce = s.bool("exactly-once", true);
     Optional<Path> pluginDir = s.optionalString("plugin-dir").map(Path::of);
+    MemoryBudget memoryBudget = memoryBudget(s);
     pluginDir.ifPresent(
         dir -> {
           if (!Files.isDirectory(dir)) {
@@ -266,7 +267,33 @@ public final class ConfigLoader {
         });
     s.rejectUnknownKeys();
     return new WorkerSettings(
-        threads, capacity, batchSize, linger, drain, commit, exactlyOnce, pluginDir);
+        threads, capacity, batchSize, linger, drain, commit, exactlyOnce, pluginDir, memoryBudget);
+  }
+
+  /** {@code worker.memory-budget}: a size such as {@code 256MiB}, or a share of the heap. */
+  private static MemoryBudget memoryBudget(Section s) {
+    Optional<String> text = s.optionalString("memory-budget");
+    if (text.isEmpty()) {
+      return MemoryBudget.DEFAULT;
+    }
+    Optional<MemoryBudget> budget = MemoryBudget.parse(text.get());
+    String key = s.key("memory-budget");
+    if (budget.isEmpty()) {
+      s.problem(
+          key,
+          "must be a size such as 256MiB, 1GiB or 500MB, or a share of the heap such as 25%, was '"
+              + text.get()
+              + "'");
+      return MemoryBudget.DEFAULT;
+    }
+    MemoryBudget b = budget.get();
+    if (b.bytes().isPresent() && b.bytes().get() < MemoryBudget.MIN_BYTES) {
+      s.problem(key, "must be ≥ 1MiB, was " + text.get().trim());
+    }
+    if (b.bytes().isEmpty() && (b.heapPercent() < 1 || b.heapPercent() > 90)) {
+      s.problem(key, "must be between 1% and 90% of the heap, was " + text.get().trim());
+    }
+    return b;
   }
 
   private static RetrySettings retry(Section s) {

@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param commitInterval how often completed offsets are committed to Kafka
  * @param exactlyOnce whether every transaction records its offsets in Ferry's bookkeeping and is
  *     fenced by partition epochs (exactly-once effect); off means at-least-once
+ * @param memoryBudget the heap the records held may take (fetched, queued and in batches), resolved
+ *     against the JVM's heap at start; partitions pause at whichever of this and {@code
+ *     queueCapacity} is reached first
  */
 public record WorkerSettings(
     int threads,
@@ -24,7 +27,8 @@ public record WorkerSettings(
     Duration drainTimeout,
     Duration commitInterval,
     boolean exactlyOnce,
-    Optional<Path> pluginDir) {
+    Optional<Path> pluginDir,
+    MemoryBudget memoryBudget) {
   @Override
   public String toString() {
     return "worker{threads="
@@ -42,6 +46,8 @@ public record WorkerSettings(
         + ", exactly-once="
         + exactlyOnce
         + pluginDir.map(d -> ", plugin-dir=" + d).orElse("")
+        + ", memory-budget="
+        + memoryBudget
         + "}";
   }
 }

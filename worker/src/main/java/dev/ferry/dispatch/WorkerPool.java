@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A fixed set of named threads ({@code ferry-worker-N}), one per lane. Each takes a batch from its
- * lane, drops records of partitions this worker no longer owns, and hands the rest to the {@link
- * BatchProcessor}; the records leave the in-memory count only after that returns.
+ * lane (up to {@code worker.batch-size} records and its share of the memory budget), drops records
+ * of partitions this worker no longer owns, and hands the rest to the {@link BatchProcessor}; the
+ * records leave the in-memory count only after that returns.
  */
 public final class WorkerPool {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -20,12 +21,15 @@ public final class WorkerPool {
   private final Lanes lanes;
   private final BatchProcessor processor;
   private final int batchSize;
+  private final long batchBytes;
   private final Duration linger;
   private final StopSignal stop;
   private final Consumer<Throwable> onCrash;
   private final List<Thread> threads = new ArrayList<>();
 
   /**
+   * @param batchBytes what one batch may cost ({@link RecordCost}); a batch always takes at least
+   *     one record, so a larger record travels alone
    * @param stop ends the workers' loops when set by {@link #close}; the processor should wait on
    *     the same signal, so that its backoffs end too
    * @param onCrash called once per worker that dies of an unexpected error; the caller should stop
@@ -35,12 +39,14 @@ public final class WorkerPool {
       Lanes lanes,
       BatchProcessor processor,
       int batchSize,
+      long batchBytes,
       Duration linger,
       StopSignal stop,
       Consumer<Throwable> onCrash) {
     this.lanes = lanes;
     this.processor = processor;
     this.batchSize = batchSize;
+    this.batchBytes = batchBytes;
     this.linger = linger;
     this.stop = stop;
     this.onCrash = onCrash;
@@ -59,7 +65,7 @@ public final class WorkerPool {
   private void work(Lane lane) {
     try {
       while (!stop.isStopped()) {
-        List<WorkItem> batch = lane.takeBatch(batchSize, linger, IDLE_WAIT);
+        List<WorkItem> batch = lane.takeBatch(batchSize, batchBytes, linger, IDLE_WAIT);
         if (batch.isEmpty()) {
           continue;
         }
@@ -74,7 +80,7 @@ public final class WorkerPool {
             processor.process(live);
           }
         } finally {
-          lanes.release(batch.size());
+          lanes.release(batch);
         }
       }
     } catch (InterruptedException e) {

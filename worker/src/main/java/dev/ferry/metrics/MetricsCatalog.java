@@ -49,6 +49,26 @@ public final class MetricsCatalog {
                         || id.getDescription().isBlank()));
   }
 
+  /** The byte side of bounded memory, beside the record count ({@code worker.memory-budget}). */
+  private static void registerMemoryBytes(MeterRegistry registry, Lanes lanes) {
+    Gauge.builder("ferry.records.in.memory.bytes", lanes, Lanes::bytesInMemory)
+        .description(
+            "Estimated heap held by the records in memory (queued or in a batch): their size plus"
+                + " what decoding and writing them costs")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("ferry.records.in.memory.peak.bytes", lanes, Lanes::peakBytesInMemory)
+        .description("The highest ferry_records_in_memory_bytes since start")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("ferry.records.in.memory.limit.bytes", lanes, Lanes::byteLimit)
+        .description(
+            "What the records in memory may cost before partitions are paused: worker.memory-budget"
+                + " less the consumer's fetch.max.bytes")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
   /** The live state the meters read; every reader is cheap and thread-safe. */
   public record Sources(
       Lanes lanes,
@@ -93,6 +113,7 @@ public final class MetricsCatalog {
     Gauge.builder("ferry.queue.capacity", s.lanes(), Lanes::capacity)
         .description("worker.queue-capacity: records held before partitions are paused")
         .register(registry);
+    registerMemoryBytes(registry, s.lanes());
     for (int lane = 0; lane < s.lanes().count(); lane++) {
       int index = lane;
       Gauge.builder("ferry.lane.depth", s.lanes(), l -> l.depth(index))

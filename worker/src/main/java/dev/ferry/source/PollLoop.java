@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>It never blocks on a full dispatcher: when the dispatcher has no room, every assigned
  * partition is paused and the loop keeps polling (which returns nothing but keeps the group
  * membership alive), so a slow sink cannot cause a {@code max.poll.interval.ms} rebalance. Held
- * records are therefore bounded by the dispatcher's capacity plus one poll.
+ * records are therefore bounded by the dispatcher's capacity plus one poll. Held bytes are bounded
+ * strictly: a record the dispatcher has no byte room for is not handed over; its partition is
+ * sought back to it, so it and the rest of the poll's records of that partition are fetched again
+ * once there is room.
  *
  * <p>A newly assigned partition stays paused until it is claimed (see {@link PartitionClaimer});
  * its records that an earlier owner already applied are then completed without processing.
@@ -133,11 +136,14 @@ public final class PollLoop {
         // Revoked or fenced: a fenced partition is re-read from its watermark when re-claimed.
         continue;
       }
-      if (!state.isClaimed()) {
-        // Paused until claimed, so this should not happen; if it does, read it again later.
-        if (rewound.add(tp)) {
-          consumer.seek(tp, record.offset());
-        }
+      if (rewound.contains(tp)) {
+        continue; // the rest of a partition that was sought back below: fetched again later
+      }
+      if (!state.isClaimed() || !handler.hasRoomFor(record, state)) {
+        // Unclaimed: paused until claimed, so this should not happen. No room for its bytes: the
+        // partitions pause until it fits. Either way, read this record and the rest again later.
+        rewound.add(tp);
+        consumer.seek(tp, record.offset());
         continue;
       }
       consumed.increment();

@@ -12,6 +12,17 @@ public interface RecordHandler {
   boolean hasRoom();
 
   /**
+   * Whether the handler can take {@code record} now without passing its byte bound. When it cannot,
+   * the poll loop hands over nothing more of that partition from this poll, seeks back to the
+   * record so that it is fetched again, and {@link #hasRoom()} stays false until the record fits.
+   * Called on the poll thread, for the records of claimed partitions, in poll order. The default
+   * admits every record (a handler bounded by records only).
+   */
+  default boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
+    return true;
+  }
+
+  /**
    * Drops the queued records (not yet taken by a worker) of the partitions {@code which} selects:
    * on a drain, a revocation or a fencing. They stay uncommitted and are read again by whoever owns
    * the partition next. Batches already in a worker's hands are kept.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.KafkaSettings;
 import dev.ferry.config.KafkaTimeouts;
+import dev.ferry.dispatch.MemoryPlan;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -115,5 +116,29 @@ class KafkaClientsTest {
   void otherFailuresAreNotRefusals() {
     assertThat(clients.authenticationFailure(new TimeoutException("no answer"))).isEmpty();
     assertThat(clients.authenticationFailure(new KafkaException("Failed to create"))).isEmpty();
+  }
+
+  @Test
+  void theConsumersFetchesAreSizedFromTheMemoryBudgetKeepingSmallerUserValues() {
+    MemoryPlan plan = MemoryPlan.of(16L * 1024 * 1024, 4);
+    ConsumerConfig sized = new ConsumerConfig(withSerde(clients.consumerProperties(plan)));
+    assertThat(sized.getInt(ConsumerConfig.FETCH_MAX_BYTES_CONFIG)).isEqualTo(2 * 1024 * 1024);
+    assertThat(sized.getInt(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG))
+        .isEqualTo(1024 * 1024);
+
+    KafkaClients tuned =
+        new KafkaClients(
+            new KafkaSettings(
+                "127.0.0.1:9092",
+                "g",
+                Map.of("fetch.max.bytes", "104857600", "max.partition.fetch.bytes", "65536")),
+            Duration.ofSeconds(30));
+    ConsumerConfig capped = new ConsumerConfig(withSerde(tuned.consumerProperties(plan)));
+    assertThat(capped.getInt(ConsumerConfig.FETCH_MAX_BYTES_CONFIG))
+        .as("larger than the budget allows: lowered")
+        .isEqualTo(2 * 1024 * 1024);
+    assertThat(capped.getInt(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG))
+        .as("smaller: kept")
+        .isEqualTo(65536);
   }
 }

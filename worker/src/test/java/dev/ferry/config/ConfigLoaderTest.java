@@ -479,4 +479,64 @@ class ConfigLoaderTest {
   private static String withoutSecret() {
     return VALID.replace("${FERRY_DB_PASSWORD}", "x");
   }
+
+  @Test
+  void theMemoryBudgetIsAQuarterOfTheHeapByDefaultOrASizeOrAShare() throws Exception {
+    long mib = 1024 * 1024;
+    FerryConfig defaults = load(VALID, Map.of("FERRY_DB_PASSWORD", "x"));
+    assertThat(defaults.worker().memoryBudget()).isEqualTo(MemoryBudget.DEFAULT);
+    assertThat(defaults.worker().memoryBudget().resolve(384 * mib)).isEqualTo(96 * mib);
+
+    Map<String, Long> sizes =
+        Map.of(
+            "96MiB", 96 * mib,
+            "96Mi", 96 * mib,
+            "1GiB", 1024 * mib,
+            "500MB", 500_000_000L,
+            "2097152", 2 * mib);
+    for (Map.Entry<String, Long> size : sizes.entrySet()) {
+      FerryConfig config =
+          load(
+              VALID.replace("queue-capacity: 1000", "memory-budget: " + size.getKey()),
+              Map.of("FERRY_DB_PASSWORD", "x"));
+      assertThat(config.worker().memoryBudget().resolve(384 * mib))
+          .as(size.getKey())
+          .isEqualTo(size.getValue());
+    }
+    FerryConfig share =
+        load(
+            VALID.replace("queue-capacity: 1000", "memory-budget: 40%"),
+            Map.of("FERRY_DB_PASSWORD", "x"));
+    assertThat(share.worker().memoryBudget().resolve(1000 * mib)).isEqualTo(400 * mib);
+    assertThat(share.worker().toString()).contains("memory-budget=40%");
+  }
+
+  @Test
+  void aMemoryBudgetThatIsNoSizeOrTooSmallOrTooLargeAShareIsAProblem() {
+    for (String[] bad :
+        new String[][] {
+          {
+            "lots",
+            "worker.memory-budget must be a size such as 256MiB, 1GiB or 500MB, or a share"
+                + " of the heap such as 25%, was 'lots'"
+          },
+          {"512KiB", "worker.memory-budget must be ≥ 1MiB, was 512KiB"},
+          {"95%", "worker.memory-budget must be between 1% and 90% of the heap, was 95%"},
+          {
+            "99999999999999GiB",
+            "worker.memory-budget must be a size such as 256MiB, 1GiB or"
+                + " 500MB, or a share of the heap such as 25%, was '99999999999999GiB'"
+          }
+        }) {
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class,
+              () ->
+                  load(
+                      VALID.replace("queue-capacity: 1000", "memory-budget: " + bad[0]),
+                      Map.of("FERRY_DB_PASSWORD", "x")));
+      assertThat(e).as(bad[0]).isNotNull();
+      assertThat(e.problems()).as(bad[0]).containsExactly(bad[1]);
+    }
+  }
 }

@@ -51,7 +51,7 @@ class LanesTest {
   }
 
   @Test
-  void roomEndsAtCapacityAndReturnsOnRelease() {
+  void roomEndsAtCapacityAndReturnsOnRelease() throws Exception {
     Lanes lanes = new Lanes(2, 3);
     lanes.handle(record("a", 0), partition);
     lanes.handle(record(null, 1), partition);
@@ -59,7 +59,7 @@ class LanesTest {
     lanes.handle(record("b", 2), partition);
     assertThat(lanes.hasRoom()).isFalse();
     assertThat(lanes.inMemory()).isEqualTo(3);
-    lanes.release(1);
+    lanes.release(takeOne(lanes));
     assertThat(lanes.hasRoom()).isTrue();
     assertThat(lanes.peakInMemory()).isEqualTo(3);
   }
@@ -73,5 +73,147 @@ class LanesTest {
     assertThat(lanes.lane(0).takeBatch(4, Duration.ofMillis(50), Duration.ofMillis(1))).hasSize(4);
     assertThat(lanes.lane(0).takeBatch(100, Duration.ZERO, Duration.ofMillis(1))).hasSize(6);
     assertThat(lanes.lane(0).takeBatch(100, Duration.ZERO, Duration.ofMillis(1))).isEmpty();
+  }
+
+  /** Takes one record from the first lane that has one, as its worker would. */
+  private static List<WorkItem> takeOne(Lanes lanes) throws InterruptedException {
+    for (int i = 0; i < lanes.count(); i++) {
+      List<WorkItem> batch = lanes.lane(i).takeBatch(1, Duration.ZERO, Duration.ZERO);
+      if (!batch.isEmpty()) {
+        return batch;
+      }
+    }
+    throw new AssertionError("no lane holds a record");
+  }
+
+  private static ConsumerRecord<byte[], byte[]> sized(String key, long offset, int valueBytes) {
+    return new ConsumerRecord<>("t", 0, offset, key.getBytes(UTF_8), new byte[valueBytes]);
+  }
+
+  @Test
+  void aRecordCostsItsBytesTimesTheProcessingFactorPlusOverheadHeadersIncluded() {
+    ConsumerRecord<byte[], byte[]> record = sized("key", 0, 1000);
+    record.headers().add("trace", new byte[20]);
+    long size = 3 + 1000 + "trace".length() + 20;
+    assertThat(RecordCost.serializedSize(record)).isEqualTo(size);
+    assertThat(RecordCost.of(record))
+        .isEqualTo(RecordCost.OVERHEAD_BYTES + (1 + RecordCost.PROCESSING_FACTOR) * size);
+  }
+
+  @Test
+  void bytesHeldNeverPassTheLimitAndRoomReturnsOnRelease() throws Exception {
+    ConsumerRecord<byte[], byte[]> first = sized("a", 0, 100_000);
+    long cost = RecordCost.of(first);
+    Lanes lanes = new Lanes(1, 1_000, cost * 3 + cost / 2);
+    for (long o = 0; o < 3; o++) {
+      ConsumerRecord<byte[], byte[]> r = sized("a", o, 100_000);
+      assertThat(lanes.hasRoomFor(r, partition)).isTrue();
+      lanes.handle(r, partition);
+    }
+    assertThat(lanes.bytesInMemory()).isEqualTo(3 * cost);
+    assertThat(lanes.hasRoom()).as("half a record of room left").isTrue();
+
+    ConsumerRecord<byte[], byte[]> fourth = sized("a", 3, 100_000);
+    assertThat(lanes.hasRoomFor(fourth, partition)).isFalse();
+    assertThat(lanes.hasRoom()).as("no room until the refused record fits").isFalse();
+    assertThat(lanes.bytesInMemory()).isLessThanOrEqualTo(lanes.byteLimit());
+
+    lanes.release(takeOne(lanes));
+    assertThat(lanes.hasRoom()).isTrue();
+    assertThat(lanes.hasRoomFor(fourth, partition)).isTrue();
+    lanes.handle(fourth, partition);
+    assertThat(lanes.bytesInMemory()).isEqualTo(3 * cost);
+    assertThat(lanes.peakBytesInMemory()).isEqualTo(3 * cost);
+    assertThat(lanes.inMemory()).as("the record bound is untouched").isEqualTo(3);
+  }
+
+  @Test
+  void theRoomThatFreesUpIsKeptForTheWaitingRecordSoSmallOnesCannotStarveIt() throws Exception {
+    PartitionState other = new PartitionState(new TopicPartition("t", 1));
+    long small = RecordCost.of(sized("a", 0, 10_000));
+    Lanes lanes = new Lanes(1, 1_000, small * 3);
+    lanes.handle(sized("a", 0, 10_000), partition);
+    lanes.handle(sized("a", 1, 10_000), partition);
+    ConsumerRecord<byte[], byte[]> big = sized("b", 2, 20_000);
+    ConsumerRecord<byte[], byte[]> next = new ConsumerRecord<>("t", 1, 0, null, new byte[10_000]);
+
+    assertThat(lanes.hasRoomFor(big, partition)).isFalse();
+    assertThat(lanes.hasRoom()).as("no room until the waiting record fits").isFalse();
+    assertThat(lanes.hasRoomFor(next, other)).isFalse();
+
+    lanes.release(takeOne(lanes));
+    assertThat(lanes.hasRoom()).isTrue();
+    assertThat(lanes.hasRoomFor(next, other)).as("the room is kept for the waiting one").isFalse();
+    assertThat(lanes.hasRoomFor(big, partition)).isTrue();
+    lanes.handle(big, partition);
+    assertThat(lanes.bytesInMemory()).isLessThanOrEqualTo(lanes.byteLimit());
+    assertThat(lanes.hasRoomFor(next, other)).isFalse();
+  }
+
+  @Test
+  void theWaitEndsWhenTheWaitingRecordsPartitionIsDiscarded() {
+    PartitionState other = new PartitionState(new TopicPartition("t", 1));
+    ConsumerRecord<byte[], byte[]> small = sized("a", 0, 1_000);
+    Lanes lanes = new Lanes(1, 1_000, RecordCost.of(small) * 4);
+    lanes.handle(small, partition);
+    ConsumerRecord<byte[], byte[]> huge = new ConsumerRecord<>("t", 1, 0, null, new byte[100_000]);
+    assertThat(lanes.hasRoomFor(huge, other)).isFalse();
+    assertThat(lanes.hasRoomFor(sized("a", 1, 1_000), partition)).isFalse();
+
+    lanes.discardQueued(p -> p == other); // revoked: the huge record will not come back here
+    assertThat(lanes.hasRoom()).isTrue();
+    assertThat(lanes.hasRoomFor(sized("a", 1, 1_000), partition)).isTrue();
+  }
+
+  @Test
+  void aRecordLargerThanTheWholeLimitIsAdmittedAloneOnceNothingElseIsHeld() throws Exception {
+    ConsumerRecord<byte[], byte[]> small = sized("a", 0, 1_000);
+    ConsumerRecord<byte[], byte[]> huge = sized("b", 1, 5_000_000);
+    Lanes lanes = new Lanes(2, 1_000, RecordCost.of(huge) / 10);
+    lanes.handle(small, partition);
+
+    assertThat(lanes.hasRoomFor(huge, partition)).as("not beside another record").isFalse();
+    assertThat(lanes.hasRoom()).isFalse();
+    lanes.release(takeOne(lanes));
+    assertThat(lanes.hasRoom()).as("nothing held: the huge record may come").isTrue();
+    assertThat(lanes.hasRoomFor(huge, partition)).isTrue();
+    lanes.handle(huge, partition);
+    assertThat(lanes.bytesInMemory()).isGreaterThan(lanes.byteLimit());
+    assertThat(lanes.hasRoom()).as("nothing beside it").isFalse();
+    assertThat(lanes.hasRoomFor(sized("c", 2, 10), partition)).isFalse();
+
+    List<WorkItem> alone = takeOne(lanes);
+    assertThat(alone).extracting(w -> w.record().offset()).containsExactly(1L);
+    lanes.release(alone);
+    assertThat(lanes.bytesInMemory()).isZero();
+    assertThat(lanes.hasRoom()).isTrue();
+  }
+
+  @Test
+  void aBatchIsCappedAtItsBytesButAlwaysTakesOneRecord() throws Exception {
+    Lanes lanes = new Lanes(1, 100);
+    for (long o = 0; o < 5; o++) {
+      lanes.handle(sized("k", o, 100_000), partition);
+    }
+    long cost = RecordCost.of(sized("k", 0, 100_000));
+    Lane lane = lanes.lane(0);
+    assertThat(lane.takeBatch(100, cost * 2 + 1, Duration.ZERO, Duration.ofMillis(1))).hasSize(2);
+    assertThat(lane.takeBatch(100, cost / 2, Duration.ZERO, Duration.ofMillis(1)))
+        .as("larger than the batch limit: alone")
+        .hasSize(1);
+    assertThat(lane.takeBatch(100, Long.MAX_VALUE, Duration.ZERO, Duration.ofMillis(1))).hasSize(2);
+  }
+
+  @Test
+  void discardedRecordsGiveTheirBytesBack() {
+    Lanes lanes = new Lanes(3, 100, 10_000_000);
+    PartitionState other = new PartitionState(new TopicPartition("t", 1));
+    for (long o = 0; o < 6; o++) {
+      lanes.handle(sized("k" + o, o, 1_000), o % 2 == 0 ? partition : other);
+    }
+    long before = lanes.bytesInMemory();
+    assertThat(lanes.discardQueued(p -> p == other)).isEqualTo(3);
+    assertThat(lanes.bytesInMemory()).isEqualTo(before / 2);
+    assertThat(lanes.inMemory()).isEqualTo(3);
   }
 }

@@ -43,6 +43,12 @@ class PollLoopTest {
     final List<PartitionState> states = new CopyOnWriteArrayList<>();
     final AtomicBoolean full = new AtomicBoolean();
     final AtomicInteger discarded = new AtomicInteger();
+    final Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
+      return !(record.partition() == P0.partition() && refused.contains(record.offset()));
+    }
 
     @Override
     public void handle(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
@@ -198,5 +204,40 @@ class PollLoopTest {
         .as("completions of a retired partition are ignored")
         .isEqualTo(3);
     assertThat(loop.committedOffsets()).doesNotContainKey(P0);
+  }
+
+  @Test
+  void aRecordWithoutByteRoomIsSoughtBackWithTheRestOfItsPartitionWhileOthersGoOn() {
+    start(tp -> new PartitionClaim(1, Set.of()));
+    handler.refused.add(1L);
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0, P1));
+          for (long o = 0; o < 3; o++) {
+            consumer.addRecord(new ConsumerRecord<>("t", 0, o, new byte[] {1}, new byte[] {2}));
+          }
+          consumer.addRecord(new ConsumerRecord<>("t", 1, 0, new byte[] {3}, new byte[] {4}));
+        });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 2);
+    assertThat(handler.records)
+        .extracting(r -> r.partition() + "@" + r.offset())
+        .containsExactlyInAnyOrder("0@0", "1@0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> consumer.position(P0) == 1L);
+    assertThat(loop.consumed()).as("refused records are not taken").isEqualTo(2);
+
+    // Kafka fetches them again from the position; the mock needs them added again.
+    handler.refused.clear();
+    consumer.schedulePollTask(
+        () -> {
+          for (long o = 1; o < 3; o++) {
+            consumer.addRecord(new ConsumerRecord<>("t", 0, o, new byte[] {1}, new byte[] {2}));
+          }
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 4);
+    assertThat(handler.records)
+        .filteredOn(r -> r.partition() == 0)
+        .extracting(ConsumerRecord::offset)
+        .containsExactly(0L, 1L, 2L);
   }
 }
