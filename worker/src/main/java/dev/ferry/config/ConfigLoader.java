@@ -150,6 +150,10 @@ public final class ConfigLoader {
                 s.key("client-properties." + property), "is set by " + setting + "; set it there");
           }
         });
+    clientProperties.forEach(
+        (name, value) ->
+            KafkaClientConfigs.problem(name, value)
+                .ifPresent(reason -> s.problem(s.key("client-properties." + name), reason)));
     KafkaTimeouts defaults = KafkaTimeouts.DEFAULTS;
     KafkaTimeouts timeouts =
         new KafkaTimeouts(

@@ -456,6 +456,87 @@ class ConfigLoaderTest {
     assertThat(config.kafka().clientProperties()).containsEntry("sasl.jaas.config", reference);
   }
 
+  @Test
+  void clientPropertyValuesAreCheckedAgainstKafkasOwnDefinitions() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              bootstrap-servers: k:9092
+              client-properties:
+                max.poll.records: lots
+                fetch.min.bytes: "1"
+                linger.ms: "-5"
+                security.protocol: TLS
+                sasl.jaas.config: "${file:/run/secrets/kafka.properties:sasl.jaas.config}"
+                not.a.kafka.key: anything
+            database:
+              url: jdbc:postgresql://localhost/app
+            worker:
+              threads: 0
+            pipelines:
+              - name: events
+                topics: [events]
+                table: events
+                columns: {event_id: /event_id}
+            """);
+
+    assertThat(e.problems()).hasSize(4);
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "kafka.client-properties.max.poll.records is refused by the Kafka"
+                            + " consumer, was 'lots': Not a number of type INT")
+                    .contains("expected a whole number (int), [1,...]"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "kafka.client-properties.linger.ms is refused by the Kafka producer, was"
+                            + " '-5'")
+                    .contains("at least 0"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "kafka.client-properties.security.protocol is refused by the Kafka"
+                            + " consumer, was 'TLS'")
+                    .contains("SASL_SSL"))
+        .contains("worker.threads must be between 1 and 1024, was 0");
+  }
+
+  @Test
+  void everyKeyKafkaTypesAsAPasswordIsMasked() throws Exception {
+    String yaml =
+        withoutSecret()
+            .replace(
+                "sasl.jaas.config: secret-stuff",
+                """
+                sasl.oauthbearer.assertion.private.key.passphrase: pass-phrase-1
+                    ssl.truststore.certificates: pem-text-2
+                    ssl.keystore.key: pem-key-3\
+                """);
+
+    FerryConfig config = load(yaml, Map.of());
+
+    assertThat(config.kafka().clientProperties())
+        .containsEntry("sasl.oauthbearer.assertion.private.key.passphrase", "pass-phrase-1");
+    assertThat(config.describe())
+        .doesNotContain("pass-phrase-1", "pem-text-2", "pem-key-3")
+        .contains("sasl.oauthbearer.assertion.private.key.passphrase=****");
+    for (org.apache.kafka.common.config.ConfigDef def :
+        java.util.List.of(
+            org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+            org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+            org.apache.kafka.clients.admin.AdminClientConfig.configDef())) {
+      def.configKeys().values().stream()
+          .filter(k -> k.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD)
+          .forEach(k -> assertThat(ClientProperties.isSecret(k.name)).as(k.name).isTrue());
+    }
+  }
+
   private static String withoutSecret() {
     return VALID.replace("${FERRY_DB_PASSWORD}", "x");
   }
