@@ -73,13 +73,7 @@ public final class ConfigLoader {
   }
 
   public FerryConfig parse(String yaml, String source) throws ConfigException {
-    JsonNode root;
-    try {
-      root = new YAMLMapper().readTree(yaml);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          source, List.of("the file is not valid YAML: " + e.getOriginalMessage()));
-    }
+    JsonNode root = tree(yaml, source);
     List<String> problems = new ArrayList<>();
     Section top = new Section("", root, problems, env);
     if (root == null || root.isMissingNode() || root.isNull()) {
@@ -87,10 +81,44 @@ public final class ConfigLoader {
     }
     FerryConfig config = readAll(top, problems);
     top.rejectUnknownKeys();
-    if (!problems.isEmpty()) {
-      throw new ConfigException(source, problems);
-    }
+    throwIfAny(yaml, source, problems);
     return config;
+  }
+
+  /** The YAML tree of {@code yaml}; a syntax error names the file, the line and the column. */
+  private static JsonNode tree(String yaml, String source) throws ConfigException {
+    try {
+      return new YAMLMapper().readTree(yaml);
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " (line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ")";
+      throw new ConfigException(
+          source, List.of(source + " is not valid YAML" + where + ": " + e.getOriginalMessage()));
+    }
+  }
+
+  /**
+   * Throws when there are {@code problems} or the file repeats a key (which the YAML tree silently
+   * resolved to its last value): every problem in one exception, each shown with its line.
+   */
+  private static void throwIfAny(String yaml, String source, List<String> problems)
+      throws ConfigException {
+    YamlLines lines = YamlLines.of(yaml);
+    List<String> all = new ArrayList<>(lines.duplicates());
+    List<String> shown = new ArrayList<>(lines.duplicates());
+    for (String problem : problems) {
+      all.add(problem);
+      shown.add(lines.located(problem));
+    }
+    if (!all.isEmpty()) {
+      throw new ConfigException(source, all, shown);
+    }
   }
 
   private static FerryConfig readAll(Section top, List<String> problems) {

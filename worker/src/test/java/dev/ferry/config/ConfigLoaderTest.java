@@ -371,7 +371,70 @@ class ConfigLoaderTest {
   void emptyAndMalformedFilesAreReported() {
     assertThat(problems("").problems()).contains("the file is empty");
     assertThat(problems("kafka: [unclosed").problems().get(0))
-        .startsWith("the file is not valid YAML");
+        .startsWith("test.yaml is not valid YAML (line 1, column ");
+  }
+
+  @Test
+  void repeatedKeysAreRefusedNamingTheKeyAndItsLines() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              bootstrap-servers: k:9092
+            database:
+              url: jdbc:postgresql://h/d
+            worker:
+              threads: 2
+              batch-size: 10
+              threads: 4
+            pipelines:
+              - name: p
+                topics: [t]
+                table: t
+                columns: {a: /a, a: /b}
+            worker:
+              queue-capacity: 5
+            """);
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "worker is set 2 times (lines 5 and 14); keep one",
+            "worker.threads is set 2 times (lines 6 and 8); keep one",
+            "pipelines[0].columns.a is set 2 times (line 13); keep one");
+  }
+
+  @Test
+  void theMessageGivesEachProblemTheLineOfItsKey() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              group-id: g
+              client-properties:
+                max.poll.records: lots
+            database:
+              url: jdbc:postgresql://localhost/app
+            worker:
+              threads: 0
+            pipelines:
+              - name: events
+                topics: [events]
+                table: events
+                columns:
+                  event_id: event_id
+            dead-letter: {topic: "{topic}"}
+            """);
+
+    assertThat(e.getMessage())
+        .contains(
+            "  - kafka.bootstrap-servers is required (line 1)",
+            "  - worker.threads must be between 1 and 1024, was 0 (line 8)",
+            "  - pipelines[0].columns.event_id 'event_id' is not a valid JSON Pointer",
+            "e.g. /user_id) (line 14)",
+            "'lots': Not a number of type INT",
+            "  - dead-letter.topic resolves to 'events' for input topic 'events', which is itself"
+                + " an input topic: dead letters would be consumed again (line 15)");
+    assertThat(e.problems()).contains("worker.threads must be between 1 and 1024, was 0");
   }
 
   @Test
