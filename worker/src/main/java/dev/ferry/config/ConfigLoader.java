@@ -52,7 +52,13 @@ public final class ConfigLoader {
       throw new ConfigException(
           file.toString(), List.of("the file cannot be read: " + e.getMessage()));
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), directoryOf(file));
+  }
+
+  /** The directory relative paths in {@code file} resolve against. */
+  private static Path directoryOf(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    return parent == null ? Path.of("").toAbsolutePath() : parent;
   }
 
   /**
@@ -72,10 +78,18 @@ public final class ConfigLoader {
     return top.keysRead();
   }
 
+  /** Parses a config whose relative paths resolve against the working directory. */
   public FerryConfig parse(String yaml, String source) throws ConfigException {
+    return parse(yaml, source, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * @param base the directory relative paths resolve against: the config file's
+   */
+  FerryConfig parse(String yaml, String source, Path base) throws ConfigException {
     JsonNode root = tree(yaml, source);
     List<String> problems = new ArrayList<>();
-    Section top = new Section("", root, problems, env);
+    Section top = new Section("", root, problems, env, base);
     if (root == null || root.isMissingNode() || root.isNull()) {
       problems.add("the file is empty");
     }
@@ -199,12 +213,12 @@ public final class ConfigLoader {
     }
     String username = s.string("username", "");
     Optional<String> inline = s.optionalString("password");
-    Optional<String> file = s.optionalString("password-file");
+    Optional<Path> file = s.optionalPath("password-file");
     Secret password = new Secret(inline.orElse(""));
     if (inline.isPresent() && file.isPresent()) {
       s.problem(s.key("password-file"), "and database.password are both set; keep one");
     } else if (file.isPresent()) {
-      password = new Secret(secretFile(s, "password-file", Path.of(file.get())));
+      password = new Secret(secretFile(s, "password-file", file.get()));
     }
     int poolSize = s.integer("pool-size", Math.max(8, worker.threads()), 1, 1000);
     if (poolSize < worker.threads() && worker.threads() > 0) {
@@ -276,7 +290,7 @@ public final class ConfigLoader {
     Duration drain = s.duration("drain-timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
     Duration commit = s.duration("commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
     boolean exactlyOnce = s.bool("exactly-once", true);
-    Optional<Path> pluginDir = s.optionalString("plugin-dir").map(Path::of);
+    Optional<Path> pluginDir = s.optionalPath("plugin-dir");
     pluginDir.ifPresent(
         dir -> {
           if (!Files.isDirectory(dir)) {
@@ -371,10 +385,10 @@ public final class ConfigLoader {
         s.problem(s.key("topics"), "'" + topic + "' is not a valid topic name");
       }
     }
-    Optional<String> schema = s.optionalString("schema");
+    Optional<String> schema = s.optionalPath("schema").map(Path::toString);
     schema.ifPresent(
         file -> {
-          if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+          if (!Files.isReadable(Path.of(file))) {
             s.problem(s.key("schema"), "file '" + file + "' does not exist or cannot be read");
           }
         });

@@ -600,6 +600,43 @@ class ConfigLoaderTest {
     }
   }
 
+  @Test
+  void relativePathsResolveAgainstTheConfigFilesDirectory(@TempDir Path dir) throws Exception {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.createDirectories(conf.resolve("secrets"));
+    Files.createDirectories(conf.resolve("plugins"));
+    Files.createDirectories(conf.resolve("schemas"));
+    Files.writeString(conf.resolve("secrets/db"), "from-the-file\n");
+    Files.writeString(conf.resolve("schemas/events.json"), "{}");
+    Path file = conf.resolve("ferry.yaml");
+    Files.writeString(
+        file,
+        withoutSecret()
+            .replace("password: x", "password-file: secrets/db")
+            .replace("  threads: 4\n", "  threads: 4\n  plugin-dir: ./plugins\n")
+            .replace(
+                "    table: public.events\n",
+                "    table: public.events\n    schema: schemas/events.json\n"));
+
+    FerryConfig config = ConfigLoader.withEnvironment(Map.of()).load(file);
+
+    assertThat(config.database().password().value()).isEqualTo("from-the-file");
+    assertThat(config.worker().pluginDir()).contains(conf.resolve("plugins").toAbsolutePath());
+    assertThat(config.pipelines().get(0).schema())
+        .contains(conf.resolve("schemas/events.json").toAbsolutePath().toString());
+  }
+
+  @Test
+  void aDoubledDollarSignEscapesSubstitution() throws Exception {
+    FerryConfig config =
+        load(
+            withoutSecret()
+                .replace("group-id: ferry-test", "group-id: \"g-$${NOT_SET}-$$x-$${A:-b}\""),
+            Map.of());
+
+    assertThat(config.kafka().groupId()).isEqualTo("g-${NOT_SET}-$$x-${A:-b}");
+  }
+
   private static String withoutSecret() {
     return VALID.replace("${FERRY_DB_PASSWORD}", "x");
   }
