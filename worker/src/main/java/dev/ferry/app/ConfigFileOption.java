@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.DatabaseSettings;
 import dev.ferry.config.FerryConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,9 +26,24 @@ final class ConfigFileOption {
     try {
       return Optional.of(ConfigLoader.withSystemEnvironment().load(file));
     } catch (ConfigException e) {
-      err.println("ferry: " + e.getMessage());
-      err.flush();
-      return Optional.empty();
+      return report(e, err);
     }
+  }
+
+  /**
+   * Loads and validates only the {@code database} section, as {@link #load} does the whole file.
+   */
+  Optional<DatabaseSettings> loadDatabase(PrintWriter err) {
+    try {
+      return Optional.of(ConfigLoader.withSystemEnvironment().loadDatabase(file));
+    } catch (ConfigException e) {
+      return report(e, err);
+    }
+  }
+
+  private static <T> Optional<T> report(ConfigException e, PrintWriter err) {
+    err.println("ferry: " + e.getMessage());
+    err.flush();
+    return Optional.empty();
   }
 }

@@ -45,14 +45,33 @@ public final class ConfigLoader {
   }
 
   public FerryConfig load(Path file) throws ConfigException {
-    String text;
+    return parse(read(file), file.toString(), directoryOf(file));
+  }
+
+  /**
+   * Reads and validates only the {@code database} section of {@code file}, for {@code ferry
+   * migrate}: the other sections may be absent and are neither read nor checked. Touches no
+   * network.
+   */
+  public DatabaseSettings loadDatabase(Path file) throws ConfigException {
+    String text = read(file);
+    String source = file.toString();
+    JsonNode root = tree(text, source);
+    List<String> problems = new ArrayList<>();
+    Section top = new Section("", root, problems, env, directoryOf(file));
+    // worker.threads is not read: the pool-size rule only matters to run.
+    DatabaseSettings database = database(top.section("database"), 0);
+    throwIfAny(text, source, problems, "database");
+    return database;
+  }
+
+  private static String read(Path file) throws ConfigException {
     try {
-      text = Files.readString(file);
+      return Files.readString(file);
     } catch (IOException e) {
       throw new ConfigException(
           file.toString(), List.of("the file cannot be read: " + e.getMessage()));
     }
-    return parse(text, file.toString(), directoryOf(file));
   }
 
   /** The directory relative paths in {@code file} resolve against. */
@@ -95,7 +114,7 @@ public final class ConfigLoader {
     }
     FerryConfig config = readAll(top, problems);
     top.rejectUnknownKeys();
-    throwIfAny(yaml, source, problems);
+    throwIfAny(yaml, source, problems, "");
     return config;
   }
 
@@ -120,12 +139,19 @@ public final class ConfigLoader {
   /**
    * Throws when there are {@code problems} or the file repeats a key (which the YAML tree silently
    * resolved to its last value): every problem in one exception, each shown with its line.
+   *
+   * @param within the section whose repeated keys count; empty for the whole file
    */
-  private static void throwIfAny(String yaml, String source, List<String> problems)
+  private static void throwIfAny(String yaml, String source, List<String> problems, String within)
       throws ConfigException {
     YamlLines lines = YamlLines.of(yaml);
-    List<String> all = new ArrayList<>(lines.duplicates());
-    List<String> shown = new ArrayList<>(lines.duplicates());
+    List<String> repeated =
+        lines.duplicates().stream()
+            .filter(
+                d -> within.isEmpty() || d.startsWith(within + " ") || d.startsWith(within + "."))
+            .toList();
+    List<String> all = new ArrayList<>(repeated);
+    List<String> shown = new ArrayList<>(repeated);
     for (String problem : problems) {
       all.add(problem);
       shown.add(lines.located(problem));
@@ -138,7 +164,7 @@ public final class ConfigLoader {
   private static FerryConfig readAll(Section top, List<String> problems) {
     KafkaSettings kafka = kafka(top.section("kafka"));
     WorkerSettings worker = worker(top.section("worker"));
-    DatabaseSettings database = database(top.section("database"), worker);
+    DatabaseSettings database = database(top.section("database"), worker.threads());
     RetrySettings retry = retry(top.section("retry"));
     DeadLetterSettings deadLetter = deadLetter(top.section("dead-letter"));
     HttpSettings http = http(top.section("http"));
@@ -206,7 +232,10 @@ public final class ConfigLoader {
     return new KafkaSettings(bootstrap, groupId, clientProperties, timeouts);
   }
 
-  private static DatabaseSettings database(Section s, WorkerSettings worker) {
+  /**
+   * @param workerThreads {@code worker.threads}, which the pool must serve; 0 when not read
+   */
+  private static DatabaseSettings database(Section s, int workerThreads) {
     String url = s.requiredString("url");
     if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
       s.problem(s.key("url"), "must start with jdbc:postgresql:, was '" + url + "'");
@@ -220,12 +249,12 @@ public final class ConfigLoader {
     } else if (file.isPresent()) {
       password = new Secret(secretFile(s, "password-file", file.get()));
     }
-    int poolSize = s.integer("pool-size", Math.max(8, worker.threads()), 1, 1000);
-    if (poolSize < worker.threads() && worker.threads() > 0) {
+    int poolSize = s.integer("pool-size", Math.max(8, workerThreads), 1, 1000);
+    if (poolSize < workerThreads && workerThreads > 0) {
       s.problem(
           s.key("pool-size"),
           "must be ≥ worker.threads ("
-              + worker.threads()
+              + workerThreads
               + ") so that every worker can hold a connection, was "
               + poolSize);
     }

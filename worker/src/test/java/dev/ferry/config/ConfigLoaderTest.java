@@ -637,6 +637,54 @@ class ConfigLoaderTest {
     assertThat(config.kafka().groupId()).isEqualTo("g-${NOT_SET}-$$x-${A:-b}");
   }
 
+  @Test
+  void theDatabaseSectionAloneIsEnoughForMigrate(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("db.yaml"),
+            """
+            database:
+              url: jdbc:postgresql://h/d
+              password-file: pw
+              pool-size: 2
+            """);
+    Files.writeString(dir.resolve("pw"), "s3cr3t");
+    ConfigLoader loader = ConfigLoader.withEnvironment(Map.of());
+
+    DatabaseSettings database = loader.loadDatabase(file);
+
+    assertThat(database.url()).isEqualTo("jdbc:postgresql://h/d");
+    assertThat(database.password().value()).isEqualTo("s3cr3t");
+    assertThat(catchThrowableOfType(ConfigException.class, () -> loader.load(file)).problems())
+        .contains(
+            "kafka.bootstrap-servers is required", "pipelines must list at least one pipeline");
+  }
+
+  @Test
+  void migrateStillRefusesABadDatabaseSection(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("db.yaml"),
+            """
+            database:
+              url: postgres://h/d
+              pool-size: 0
+              pool-size: 1
+              colour: blue
+            kafka: {anything: goes}
+            """);
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> ConfigLoader.withEnvironment(Map.of()).loadDatabase(file));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "database.pool-size is set 2 times (lines 3 and 4); keep one",
+            "database.url must start with jdbc:postgresql:, was 'postgres://h/d'",
+            "database.colour is not a known setting");
+  }
+
   private static String withoutSecret() {
     return VALID.replace("${FERRY_DB_PASSWORD}", "x");
   }
