@@ -8,6 +8,7 @@ import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.DatabaseTimeouts;
+import dev.ferry.config.Durations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetterBreaker;
@@ -365,7 +366,7 @@ public final class FerryWorker {
         log.warn(
             "drain timed out after {}: {} records were not completed; their offsets are not"
                 + " committed and the next owner of the partitions will read them again",
-            config.worker().drainTimeout(),
+            Durations.format(config.worker().drainTimeout()),
             left);
         exitCode = Math.max(exitCode, ExitCodes.DRAIN_TIMEOUT);
       }
