@@ -6,6 +6,7 @@ import dev.ferry.config.DatabaseSettings;
 import dev.ferry.config.FerryConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -19,12 +20,18 @@ final class ConfigFileOption {
   Path file;
 
   /**
-   * Loads and validates the file; on any problem prints them all to {@code err} and returns empty
+   * Loads and validates the file, and then the configuration of every Kafka client built from it
+   * ({@link KafkaClientsCheck}); on any problem prints them all to {@code err} and returns empty
    * (the command then exits with {@link ExitCodes#BAD_CONFIG}). Touches no network.
    */
   Optional<FerryConfig> load(PrintWriter err) {
     try {
-      return Optional.of(ConfigLoader.withSystemEnvironment().load(file));
+      FerryConfig config = ConfigLoader.withSystemEnvironment().load(file);
+      List<String> clients = KafkaClientsCheck.problems(config);
+      if (!clients.isEmpty()) {
+        throw new ConfigException(file.toString(), clients);
+      }
+      return Optional.of(config);
     } catch (ConfigException e) {
       return report(e, err);
     }
