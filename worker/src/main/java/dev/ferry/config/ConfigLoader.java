@@ -45,7 +45,7 @@ public final class ConfigLoader {
   }
 
   public FerryConfig load(Path file) throws ConfigException {
-    return parse(read(file), file.toString(), directoryOf(file));
+    return parse(ConfigFile.read(file));
   }
 
   /**
@@ -54,30 +54,12 @@ public final class ConfigLoader {
    * network.
    */
   public DatabaseSettings loadDatabase(Path file) throws ConfigException {
-    String text = read(file);
-    String source = file.toString();
-    JsonNode root = tree(text, source);
+    ConfigFile config = ConfigFile.read(file);
     List<String> problems = new ArrayList<>();
-    Section top = new Section("", root, problems, env, directoryOf(file));
     // worker.threads is not read: the pool-size rule only matters to run.
-    DatabaseSettings database = database(top.section("database"), 0);
-    throwIfAny(text, source, problems, "database");
+    DatabaseSettings database = database(config.top(problems, env).section("database"), 0);
+    config.throwIfAny(problems, "database");
     return database;
-  }
-
-  private static String read(Path file) throws ConfigException {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new ConfigException(
-          file.toString(), List.of("the file cannot be read: " + e.getMessage()));
-    }
-  }
-
-  /** The directory relative paths in {@code file} resolve against. */
-  private static Path directoryOf(Path file) {
-    Path parent = file.toAbsolutePath().getParent();
-    return parent == null ? Path.of("").toAbsolutePath() : parent;
   }
 
   /**
@@ -99,66 +81,19 @@ public final class ConfigLoader {
 
   /** Parses a config whose relative paths resolve against the working directory. */
   public FerryConfig parse(String yaml, String source) throws ConfigException {
-    return parse(yaml, source, Path.of("").toAbsolutePath());
+    return parse(ConfigFile.parse(yaml, source, Path.of("").toAbsolutePath()));
   }
 
-  /**
-   * @param base the directory relative paths resolve against: the config file's
-   */
-  FerryConfig parse(String yaml, String source, Path base) throws ConfigException {
-    JsonNode root = tree(yaml, source);
+  private FerryConfig parse(ConfigFile file) throws ConfigException {
     List<String> problems = new ArrayList<>();
-    Section top = new Section("", root, problems, env, base);
-    if (root == null || root.isMissingNode() || root.isNull()) {
+    Section top = file.top(problems, env);
+    if (file.isEmpty()) {
       problems.add("the file is empty");
     }
     FerryConfig config = readAll(top, problems);
     top.rejectUnknownKeys();
-    throwIfAny(yaml, source, problems, "");
+    file.throwIfAny(problems, "");
     return config;
-  }
-
-  /** The YAML tree of {@code yaml}; a syntax error names the file, the line and the column. */
-  private static JsonNode tree(String yaml, String source) throws ConfigException {
-    try {
-      return new YAMLMapper().readTree(yaml);
-    } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null
-              ? ""
-              : " (line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-                  + ")";
-      throw new ConfigException(
-          source, List.of(source + " is not valid YAML" + where + ": " + e.getOriginalMessage()));
-    }
-  }
-
-  /**
-   * Throws when there are {@code problems} or the file repeats a key (which the YAML tree silently
-   * resolved to its last value): every problem in one exception, each shown with its line.
-   *
-   * @param within the section whose repeated keys count; empty for the whole file
-   */
-  private static void throwIfAny(String yaml, String source, List<String> problems, String within)
-      throws ConfigException {
-    YamlLines lines = YamlLines.of(yaml);
-    List<String> repeated =
-        lines.duplicates().stream()
-            .filter(
-                d -> within.isEmpty() || d.startsWith(within + " ") || d.startsWith(within + "."))
-            .toList();
-    List<String> all = new ArrayList<>(repeated);
-    List<String> shown = new ArrayList<>(repeated);
-    for (String problem : problems) {
-      all.add(problem);
-      shown.add(lines.located(problem));
-    }
-    if (!all.isEmpty()) {
-      throw new ConfigException(source, all, shown);
-    }
   }
 
   private static FerryConfig readAll(Section top, List<String> problems) {
