@@ -49,8 +49,10 @@ record ConfigFile(String text, String source, Path base, JsonNode root) {
                   + ", column "
                   + e.getLocation().getColumnNr()
                   + ")";
+      // The parser read a string, which it calls 'reader' in its excerpts.
+      String message = e.getOriginalMessage().replace("in 'reader',", "in " + source + ",");
       throw new ConfigException(
-          source, List.of(source + " is not valid YAML" + where + ": " + e.getOriginalMessage()));
+          source, List.of(source + " is not valid YAML" + where + ": " + message));
     }
   }
 
