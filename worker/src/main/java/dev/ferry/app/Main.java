@@ -23,15 +23,16 @@ import picocli.CommandLine.Spec;
       NestedHelpCommand.class
     })
 public final class Main implements Runnable {
+  /** The levels FERRY_LOG_LEVEL may name, as logback spells them. */
+  private static final Set<String> LEVELS =
+      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
+
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
-
-  private static final Set<String> LEVELS =
-      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
   /**
    * The command line: every command and subcommand answers {@code --version}, and a mistyped option
