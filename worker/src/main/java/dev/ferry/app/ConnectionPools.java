@@ -19,13 +19,18 @@ final class ConnectionPools {
 
   /** A connection pool for {@code config.database} of {@code size} connections. */
   static HikariDataSource open(FerryConfig config, int size) throws StartupException {
+    return open(config.database(), size);
+  }
+
+  /** A connection pool for {@code database} of {@code size} connections. */
+  static HikariDataSource open(DatabaseSettings database, int size) throws StartupException {
     HikariDataSource pool;
     try {
-      pool = new HikariDataSource(hikariConfig(config.database(), size));
+      pool = new HikariDataSource(hikariConfig(database, size));
     } catch (RuntimeException e) {
       throw new StartupException(
           "cannot connect to Postgres at "
-              + FerryConfig.maskUrlSecrets(config.database().url())
+              + FerryConfig.maskUrlSecrets(database.url())
               + ": "
               + FerryWorker.rootMessage(e),
           e);

@@ -7,6 +7,7 @@ import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.DatabaseTimeouts;
+import dev.ferry.config.Durations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.MemoryBudget;
 import dev.ferry.config.PipelineSettings;
@@ -397,7 +398,7 @@ public final class FerryWorker {
         log.warn(
             "drain timed out after {}: {} records were not completed; their offsets are not"
                 + " committed and the next owner of the partitions will read them again",
-            config.worker().drainTimeout(),
+            Durations.format(config.worker().drainTimeout()),
             left);
         exitCode = Math.max(exitCode, ExitCodes.DRAIN_TIMEOUT);
       }

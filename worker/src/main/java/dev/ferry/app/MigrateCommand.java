@@ -2,7 +2,7 @@ package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.bookkeeping.Migrations;
-import dev.ferry.config.FerryConfig;
+import dev.ferry.config.DatabaseSettings;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.List;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ferry migrate}: creates or upgrades Ferry's own schema {@code ferry} (exactly-once
  * bookkeeping) and exits. {@code ferry run} does the same on start; this command lets an operator
- * do it ahead of a rollout, with a database user that may create schemas.
+ * do it ahead of a rollout, with a database user that may create schemas. It reads only the
+ * config's {@code database} section, so a file with nothing else will do.
  */
 @Command(
     name = "migrate",
@@ -31,12 +32,11 @@ final class MigrateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<FerryConfig> loaded = config.load(err);
+    Optional<DatabaseSettings> loaded = config.loadDatabase(err);
     if (loaded.isEmpty()) {
       return ExitCodes.BAD_CONFIG;
     }
-    FerryConfig settings = loaded.get();
-    try (HikariDataSource db = ConnectionPools.open(settings, 1)) {
+    try (HikariDataSource db = ConnectionPools.open(loaded.get(), 1)) {
       List<Integer> applied = Migrations.migrate(db);
       out.println(
           applied.isEmpty()

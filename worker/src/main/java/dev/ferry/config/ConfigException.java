@@ -4,6 +4,7 @@ import java.util.List;
 
 /**
  * The config cannot be used; {@link #problems()} lists every problem found, each naming its key.
+ * The message lists them too, each with the line of its key where the file has it.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -11,7 +12,14 @@ public final class ConfigException extends Exception {
   private final transient List<String> problems;
 
   public ConfigException(String source, List<String> problems) {
-    super(describe(source, problems));
+    this(source, problems, problems);
+  }
+
+  /**
+   * @param shown the problems as the message shows them: in the same order, each with its line
+   */
+  ConfigException(String source, List<String> problems, List<String> shown) {
+    super(describe(source, shown));
     this.problems = List.copyOf(problems);
   }
 

@@ -45,14 +45,21 @@ public final class ConfigLoader {
   }
 
   public FerryConfig load(Path file) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new ConfigException(
-          file.toString(), List.of("the file cannot be read: " + e.getMessage()));
-    }
-    return parse(text, file.toString());
+    return parse(ConfigFile.read(file));
+  }
+
+  /**
+   * Reads and validates only the {@code database} section of {@code file}, for {@code ferry
+   * migrate}: the other sections may be absent and are neither read nor checked. Touches no
+   * network.
+   */
+  public DatabaseSettings loadDatabase(Path file) throws ConfigException {
+    ConfigFile config = ConfigFile.read(file);
+    List<String> problems = new ArrayList<>();
+    // worker.threads is not read: the pool-size rule only matters to run.
+    DatabaseSettings database = database(config.top(problems, env).section("database"), 0);
+    config.throwIfAny(problems, "database");
+    return database;
   }
 
   /**
@@ -72,31 +79,27 @@ public final class ConfigLoader {
     return top.keysRead();
   }
 
+  /** Parses a config whose relative paths resolve against the working directory. */
   public FerryConfig parse(String yaml, String source) throws ConfigException {
-    JsonNode root;
-    try {
-      root = new YAMLMapper().readTree(yaml);
-    } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          source, List.of("the file is not valid YAML: " + e.getOriginalMessage()));
-    }
+    return parse(ConfigFile.parse(yaml, source, Path.of("").toAbsolutePath()));
+  }
+
+  private FerryConfig parse(ConfigFile file) throws ConfigException {
     List<String> problems = new ArrayList<>();
-    Section top = new Section("", root, problems, env);
-    if (root == null || root.isMissingNode() || root.isNull()) {
+    Section top = file.top(problems, env);
+    if (file.isEmpty()) {
       problems.add("the file is empty");
     }
     FerryConfig config = readAll(top, problems);
     top.rejectUnknownKeys();
-    if (!problems.isEmpty()) {
-      throw new ConfigException(source, problems);
-    }
+    file.throwIfAny(problems, "");
     return config;
   }
 
   private static FerryConfig readAll(Section top, List<String> problems) {
     KafkaSettings kafka = kafka(top.section("kafka"));
     WorkerSettings worker = worker(top.section("worker"));
-    DatabaseSettings database = database(top.section("database"), worker);
+    DatabaseSettings database = database(top.section("database"), worker.threads());
     RetrySettings retry = retry(top.section("retry"));
     DeadLetterSettings deadLetter = deadLetter(top.section("dead-letter"));
     HttpSettings http = http(top.section("http"));
@@ -150,6 +153,10 @@ public final class ConfigLoader {
                 s.key("client-properties." + property), "is set by " + setting + "; set it there");
           }
         });
+    clientProperties.forEach(
+        (name, value) ->
+            KafkaClientConfigs.problem(name, value)
+                .ifPresent(reason -> s.problem(s.key("client-properties." + name), reason)));
     KafkaTimeouts defaults = KafkaTimeouts.DEFAULTS;
     KafkaTimeouts timeouts =
         new KafkaTimeouts(
@@ -160,26 +167,29 @@ public final class ConfigLoader {
     return new KafkaSettings(bootstrap, groupId, clientProperties, timeouts);
   }
 
-  private static DatabaseSettings database(Section s, WorkerSettings worker) {
+  /**
+   * @param workerThreads {@code worker.threads}, which the pool must serve; 0 when not read
+   */
+  private static DatabaseSettings database(Section s, int workerThreads) {
     String url = s.requiredString("url");
     if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
       s.problem(s.key("url"), "must start with jdbc:postgresql:, was '" + url + "'");
     }
     String username = s.string("username", "");
     Optional<String> inline = s.optionalString("password");
-    Optional<String> file = s.optionalString("password-file");
+    Optional<Path> file = s.optionalPath("password-file");
     Secret password = new Secret(inline.orElse(""));
     if (inline.isPresent() && file.isPresent()) {
       s.problem(s.key("password-file"), "and database.password are both set; keep one");
     } else if (file.isPresent()) {
-      password = new Secret(secretFile(s, "password-file", Path.of(file.get())));
+      password = new Secret(secretFile(s, "password-file", file.get()));
     }
-    int poolSize = s.integer("pool-size", Math.max(8, worker.threads()), 1, 1000);
-    if (poolSize < worker.threads() && worker.threads() > 0) {
+    int poolSize = s.integer("pool-size", Math.max(8, workerThreads), 1, 1000);
+    if (poolSize < workerThreads && workerThreads > 0) {
       s.problem(
           s.key("pool-size"),
           "must be ≥ worker.threads ("
-              + worker.threads()
+              + workerThreads
               + ") so that every worker can hold a connection, was "
               + poolSize);
     }
@@ -257,7 +267,7 @@ public final class ConfigLoader {
     Duration drain = s.duration("drain-timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
     Duration commit = s.duration("commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
     boolean exactlyOnce = s.bool("exactly-once", true);
-    Optional<Path> pluginDir = s.optionalString("plugin-dir").map(Path::of);
+    Optional<Path> pluginDir = s.optionalPath("plugin-dir");
     MemoryBudget memoryBudget = memoryBudget(s);
     pluginDir.ifPresent(
         dir -> {
@@ -379,10 +389,10 @@ public final class ConfigLoader {
         s.problem(s.key("topics"), "'" + topic + "' is not a valid topic name");
       }
     }
-    Optional<String> schema = s.optionalString("schema");
+    Optional<String> schema = s.optionalPath("schema").map(Path::toString);
     schema.ifPresent(
         file -> {
-          if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
+          if (!Files.isReadable(Path.of(file))) {
             s.problem(s.key("schema"), "file '" + file + "' does not exist or cannot be read");
           }
         });

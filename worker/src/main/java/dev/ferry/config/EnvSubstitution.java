@@ -8,11 +8,12 @@ import java.util.regex.Pattern;
 
 /**
  * Replaces {@code ${VAR}} and {@code ${VAR:-default}} in config values with environment variables.
- * An unset variable without a default is a problem reported with the key that used it.
+ * An unset variable without a default is a problem reported with the key that used it. {@code $${}
+ * is an escaped, literal {@code ${}, never substituted.
  */
 final class EnvSubstitution {
   private static final Pattern REFERENCE =
-      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+      Pattern.compile("\\$(\\$\\{)|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private final Function<String, String> env;
 
@@ -30,12 +31,16 @@ final class EnvSubstitution {
     Matcher m = REFERENCE.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String value = env.apply(m.group(1));
-      if (value == null || (value.isEmpty() && m.group(2) != null)) {
-        value = m.group(2);
+      if (m.group(1) != null) {
+        m.appendReplacement(out, Matcher.quoteReplacement(m.group(1)));
+        continue;
+      }
+      String value = env.apply(m.group(2));
+      if (value == null || (value.isEmpty() && m.group(3) != null)) {
+        value = m.group(3);
       }
       if (value == null) {
-        missing.add(m.group(1));
+        missing.add(m.group(2));
         value = "";
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));

@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,18 +22,33 @@ final class Section {
   private final JsonNode node;
   private final List<String> problems;
   private final EnvSubstitution env;
+  private final Path base;
   private final Set<String> known = new HashSet<>();
   private final Set<String> read;
 
+  /** A section whose relative paths resolve against the working directory. */
   Section(String path, JsonNode node, List<String> problems, EnvSubstitution env) {
-    this(path, node, problems, env, new java.util.TreeSet<>());
+    this(path, node, problems, env, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * @param base the directory relative paths resolve against: the config file's
+   */
+  Section(String path, JsonNode node, List<String> problems, EnvSubstitution env, Path base) {
+    this(path, node, problems, env, base, new java.util.TreeSet<>());
   }
 
   /**
    * @param read collects the full path of every key read, for the documentation check
    */
   private Section(
-      String path, JsonNode node, List<String> problems, EnvSubstitution env, Set<String> read) {
+      String path,
+      JsonNode node,
+      List<String> problems,
+      EnvSubstitution env,
+      Path base,
+      Set<String> read) {
+    this.base = base;
     this.read = read;
     this.path = path;
     this.node = node == null ? MissingNode.getInstance() : node;
@@ -59,7 +75,7 @@ final class Section {
   }
 
   Section section(String name) {
-    return new Section(key(name), raw(name), problems, env, read);
+    return new Section(key(name), raw(name), problems, env, base, read);
   }
 
   private Optional<String> scalar(String name, JsonNode value) {
@@ -80,6 +96,14 @@ final class Section {
 
   Optional<String> optionalString(String name) {
     return scalar(name, raw(name)).filter(s -> !s.isBlank());
+  }
+
+  /**
+   * A file or directory path; a relative one is resolved against the directory of the config file,
+   * so that a config and the files it names can move together.
+   */
+  Optional<Path> optionalPath(String name) {
+    return optionalString(name).map(text -> base.resolve(text.trim()).normalize());
   }
 
   String string(String name, String fallback) {
@@ -218,7 +242,7 @@ final class Section {
       return out;
     }
     for (int i = 0; i < value.size(); i++) {
-      out.add(new Section(key(name) + "[" + i + "]", value.get(i), problems, env, read));
+      out.add(new Section(key(name) + "[" + i + "]", value.get(i), problems, env, base, read));
     }
     return out;
   }

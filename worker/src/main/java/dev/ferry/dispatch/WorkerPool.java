@@ -1,5 +1,6 @@
 package dev.ferry.dispatch;
 
+import dev.ferry.config.Durations;
 import dev.ferry.lifecycle.StopSignal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +119,8 @@ public final class WorkerPool {
       t.join(left);
       if (t.isAlive()) {
         clean = false;
-        log.warn("{} did not stop within {} ms, interrupting it", t.getName(), timeout.toMillis());
+        log.warn(
+            "{} did not stop within {}, interrupting it", t.getName(), Durations.format(timeout));
         t.interrupt();
       }
     }

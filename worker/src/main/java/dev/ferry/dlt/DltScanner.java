@@ -1,5 +1,6 @@
 package dev.ferry.dlt;
 
+import dev.ferry.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -181,7 +182,7 @@ public final class DltScanner {
         visitor.polled(Map.copyOf(resumeAt));
       } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
         throw new DltException(
-            "reading " + open + " stalled: no records for " + STALL.toSeconds() + " s");
+            "reading " + open + " stalled: no records for " + Durations.format(STALL));
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.ferry.source;
 
+import dev.ferry.config.Durations;
 import dev.ferry.errors.Backoff;
 import dev.ferry.lifecycle.StopSignal;
 import java.time.Clock;
@@ -262,9 +263,9 @@ public final class PollLoop {
     long deadline = clock.millis() + timeout.toMillis();
     applyPauses();
     log.info(
-        "draining: finishing {} records taken from Kafka, waiting up to {} ms",
+        "draining: finishing {} records taken from Kafka, waiting up to {}",
         handler.inMemory(),
-        timeout.toMillis());
+        Durations.format(timeout));
     while (handler.inMemory() > 0 && clock.millis() < deadline) {
       // Keep polling so the group membership and commits stay alive; nothing is returned while
       // every partition is paused, and anything returned anyway is not dispatched (not committed).

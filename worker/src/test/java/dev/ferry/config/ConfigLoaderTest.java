@@ -391,7 +391,71 @@ class ConfigLoaderTest {
   void emptyAndMalformedFilesAreReported() {
     assertThat(problems("").problems()).contains("the file is empty");
     assertThat(problems("kafka: [unclosed").problems().get(0))
-        .startsWith("the file is not valid YAML");
+        .startsWith("test.yaml is not valid YAML (line 1, column ")
+        .doesNotContain("'reader'");
+  }
+
+  @Test
+  void repeatedKeysAreRefusedNamingTheKeyAndItsLines() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              bootstrap-servers: k:9092
+            database:
+              url: jdbc:postgresql://h/d
+            worker:
+              threads: 2
+              batch-size: 10
+              threads: 4
+            pipelines:
+              - name: p
+                topics: [t]
+                table: t
+                columns: {a: /a, a: /b}
+            worker:
+              queue-capacity: 5
+            """);
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "worker is set 2 times (lines 5 and 14); keep one",
+            "worker.threads is set 2 times (lines 6 and 8); keep one",
+            "pipelines[0].columns.a is set 2 times (line 13); keep one");
+  }
+
+  @Test
+  void theMessageGivesEachProblemTheLineOfItsKey() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              group-id: g
+              client-properties:
+                max.poll.records: lots
+            database:
+              url: jdbc:postgresql://localhost/app
+            worker:
+              threads: 0
+            pipelines:
+              - name: events
+                topics: [events]
+                table: events
+                columns:
+                  event_id: event_id
+            dead-letter: {topic: "{topic}"}
+            """);
+
+    assertThat(e.getMessage())
+        .contains(
+            "  - kafka.bootstrap-servers is required (line 1)",
+            "  - worker.threads must be between 1 and 1024, was 0 (line 8)",
+            "  - pipelines[0].columns.event_id 'event_id' is not a valid JSON Pointer",
+            "e.g. /user_id) (line 14)",
+            "'lots': Not a number of type INT",
+            "  - dead-letter.topic resolves to 'events' for input topic 'events', which is itself"
+                + " an input topic: dead letters would be consumed again (line 15)");
+    assertThat(e.problems()).contains("worker.threads must be between 1 and 1024, was 0");
   }
 
   @Test
@@ -474,6 +538,172 @@ class ConfigLoaderTest {
             Map.of());
 
     assertThat(config.kafka().clientProperties()).containsEntry("sasl.jaas.config", reference);
+  }
+
+  @Test
+  void clientPropertyValuesAreCheckedAgainstKafkasOwnDefinitions() {
+    ConfigException e =
+        problems(
+            """
+            kafka:
+              bootstrap-servers: k:9092
+              client-properties:
+                max.poll.records: lots
+                fetch.min.bytes: "1"
+                linger.ms: "-5"
+                security.protocol: TLS
+                sasl.jaas.config: "${file:/run/secrets/kafka.properties:sasl.jaas.config}"
+                not.a.kafka.key: anything
+            database:
+              url: jdbc:postgresql://localhost/app
+            worker:
+              threads: 0
+            pipelines:
+              - name: events
+                topics: [events]
+                table: events
+                columns: {event_id: /event_id}
+            """);
+
+    assertThat(e.problems()).hasSize(4);
+    assertThat(e.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "kafka.client-properties.max.poll.records is refused by the Kafka"
+                            + " consumer, was 'lots': Not a number of type INT")
+                    .contains("expected a whole number (int), [1,...]"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "kafka.client-properties.linger.ms is refused by the Kafka producer, was"
+                            + " '-5'")
+                    .contains("at least 0"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "kafka.client-properties.security.protocol is refused by the Kafka"
+                            + " consumer, was 'TLS'")
+                    .contains("SASL_SSL"))
+        .contains("worker.threads must be between 1 and 1024, was 0");
+  }
+
+  @Test
+  void everyKeyKafkaTypesAsAPasswordIsMasked() throws Exception {
+    String yaml =
+        withoutSecret()
+            .replace(
+                "sasl.jaas.config: secret-stuff",
+                """
+                sasl.oauthbearer.assertion.private.key.passphrase: pass-phrase-1
+                    ssl.truststore.certificates: pem-text-2
+                    ssl.keystore.key: pem-key-3\
+                """);
+
+    FerryConfig config = load(yaml, Map.of());
+
+    assertThat(config.kafka().clientProperties())
+        .containsEntry("sasl.oauthbearer.assertion.private.key.passphrase", "pass-phrase-1");
+    assertThat(config.describe())
+        .doesNotContain("pass-phrase-1", "pem-text-2", "pem-key-3")
+        .contains("sasl.oauthbearer.assertion.private.key.passphrase=****");
+    for (org.apache.kafka.common.config.ConfigDef def :
+        java.util.List.of(
+            org.apache.kafka.clients.consumer.ConsumerConfig.configDef(),
+            org.apache.kafka.clients.producer.ProducerConfig.configDef(),
+            org.apache.kafka.clients.admin.AdminClientConfig.configDef())) {
+      def.configKeys().values().stream()
+          .filter(k -> k.type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD)
+          .forEach(k -> assertThat(ClientProperties.isSecret(k.name)).as(k.name).isTrue());
+    }
+  }
+
+  @Test
+  void relativePathsResolveAgainstTheConfigFilesDirectory(@TempDir Path dir) throws Exception {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.createDirectories(conf.resolve("secrets"));
+    Files.createDirectories(conf.resolve("plugins"));
+    Files.createDirectories(conf.resolve("schemas"));
+    Files.writeString(conf.resolve("secrets/db"), "from-the-file\n");
+    Files.writeString(conf.resolve("schemas/events.json"), "{}");
+    Path file = conf.resolve("ferry.yaml");
+    Files.writeString(
+        file,
+        withoutSecret()
+            .replace("password: x", "password-file: secrets/db")
+            .replace("  threads: 4\n", "  threads: 4\n  plugin-dir: ./plugins\n")
+            .replace(
+                "    table: public.events\n",
+                "    table: public.events\n    schema: schemas/events.json\n"));
+
+    FerryConfig config = ConfigLoader.withEnvironment(Map.of()).load(file);
+
+    assertThat(config.database().password().value()).isEqualTo("from-the-file");
+    assertThat(config.worker().pluginDir()).contains(conf.resolve("plugins").toAbsolutePath());
+    assertThat(config.pipelines().get(0).schema())
+        .contains(conf.resolve("schemas/events.json").toAbsolutePath().toString());
+  }
+
+  @Test
+  void aDoubledDollarSignEscapesSubstitution() throws Exception {
+    FerryConfig config =
+        load(
+            withoutSecret()
+                .replace("group-id: ferry-test", "group-id: \"g-$${NOT_SET}-$$x-$${A:-b}\""),
+            Map.of());
+
+    assertThat(config.kafka().groupId()).isEqualTo("g-${NOT_SET}-$$x-${A:-b}");
+  }
+
+  @Test
+  void theDatabaseSectionAloneIsEnoughForMigrate(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("db.yaml"),
+            """
+            database:
+              url: jdbc:postgresql://h/d
+              password-file: pw
+              pool-size: 2
+            """);
+    Files.writeString(dir.resolve("pw"), "s3cr3t");
+    ConfigLoader loader = ConfigLoader.withEnvironment(Map.of());
+
+    DatabaseSettings database = loader.loadDatabase(file);
+
+    assertThat(database.url()).isEqualTo("jdbc:postgresql://h/d");
+    assertThat(database.password().value()).isEqualTo("s3cr3t");
+    assertThat(catchThrowableOfType(ConfigException.class, () -> loader.load(file)).problems())
+        .contains(
+            "kafka.bootstrap-servers is required", "pipelines must list at least one pipeline");
+  }
+
+  @Test
+  void migrateStillRefusesABadDatabaseSection(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("db.yaml"),
+            """
+            database:
+              url: postgres://h/d
+              pool-size: 0
+              pool-size: 1
+              colour: blue
+            kafka: {anything: goes}
+            """);
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> ConfigLoader.withEnvironment(Map.of()).loadDatabase(file));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "database.pool-size is set 2 times (lines 3 and 4); keep one",
+            "database.url must start with jdbc:postgresql:, was 'postgres://h/d'",
+            "database.colour is not a known setting");
   }
 
   private static String withoutSecret() {

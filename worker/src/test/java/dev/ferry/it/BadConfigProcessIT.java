@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,8 +92,97 @@ class BadConfigProcessIT {
     }
   }
 
+  @Test
+  void aClientPropertyKafkaWouldRefuseIsAConfigProblem(@TempDir Path dir) throws Exception {
+    try (ServerSocket kafka = listen();
+        ServerSocket postgres = listen()) {
+      Path config = dir.resolve("bad.yaml");
+      Files.writeString(
+          config,
+          """
+          kafka:
+            bootstrap-servers: 127.0.0.1:%d
+            client-properties:
+              max.poll.records: lots
+          database:
+            url: jdbc:postgresql://127.0.0.1:%d/app
+            url: jdbc:postgresql://127.0.0.1:%d/other
+          pipelines:
+            - name: events
+              topics: [events]
+              table: public.events
+              columns:
+                event_id: /event_id
+          """
+              .formatted(kafka.getLocalPort(), postgres.getLocalPort(), postgres.getLocalPort()));
+
+      String output = runExpectingExit2(dir, config);
+
+      assertThat(output)
+          .contains("(2 problems)")
+          .contains("database.url is set 2 times (lines 6 and 7); keep one")
+          .contains(
+              "kafka.client-properties.max.poll.records is refused by the Kafka consumer, was"
+                  + " 'lots': Not a number of type INT")
+          .doesNotContain("Exception");
+      assertNoConnection(kafka);
+      assertNoConnection(postgres);
+    }
+  }
+
+  @Test
+  void badLoggingVariablesExit2BeforeAnything(@TempDir Path dir) throws Exception {
+    try (ServerSocket postgres = listen()) {
+      Path config = dir.resolve("db.yaml");
+      Files.writeString(
+          config,
+          "database: {url: \"jdbc:postgresql://127.0.0.1:%d/app\"}\n"
+              .formatted(postgres.getLocalPort()));
+
+      String output =
+          runExpectingExit2(
+              dir,
+              Map.of("FERRY_LOG_LEVEL", "verbose", "FERRY_LOG_FORMAT", "xml"),
+              "migrate",
+              "--config",
+              config.toString());
+
+      assertThat(output)
+          .contains(
+              "FERRY_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR or OFF, was"
+                  + " 'verbose'")
+          .contains("FERRY_LOG_FORMAT must be json or text, was 'xml'");
+      assertNoConnection(postgres);
+    }
+  }
+
+  @Test
+  void migrateReportsABadDatabaseSectionWithExit2(@TempDir Path dir) throws Exception {
+    try (ServerSocket postgres = listen()) {
+      Path config = dir.resolve("db.yaml");
+      Files.writeString(
+          config,
+          """
+          database:
+            url: jdbc:postgresql://127.0.0.1:%d/app
+            pool-size: none
+          """
+              .formatted(postgres.getLocalPort()));
+
+      String output = runExpectingExit2(dir, Map.of(), "migrate", "--config", config.toString());
+
+      assertThat(output).contains("database.pool-size must be a whole number, was 'none' (line 3)");
+      assertNoConnection(postgres);
+    }
+  }
+
   private static String runExpectingExit2(Path dir, Path config) throws Exception {
-    try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
+    return runExpectingExit2(dir, Map.of(), "run", "--config", config.toString());
+  }
+
+  private static String runExpectingExit2(Path dir, Map<String, String> env, String... args)
+      throws Exception {
+    try (FerryProcess ferry = FerryProcess.start(dir, env, args)) {
       int exit = ferry.awaitExit(Duration.ofSeconds(30));
       assertThat(exit).as("exit code; output:\n%s", ferry.output()).isEqualTo(2);
       return ferry.output();

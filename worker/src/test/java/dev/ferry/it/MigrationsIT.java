@@ -57,4 +57,23 @@ class MigrationsIT {
           .contains("schema ferry is current (version " + Migrations.latestVersion() + ")");
     }
   }
+
+  @Test
+  void aConfigWithOnlyTheDatabaseSectionMigrates(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("db-only.yaml");
+    Files.writeString(
+        config,
+        """
+        database:
+          url: "%s"
+          username: "%s"
+          password: "%s"
+        """
+            .formatted(PG.url(), PG.user(), PG.password()));
+
+    try (FerryProcess ferry = FerryProcess.start(dir, "migrate", "--config", config.toString())) {
+      assertThat(ferry.awaitExit(Duration.ofSeconds(30))).as(ferry.output()).isZero();
+      assertThat(ferry.output()).contains("schema ferry ");
+    }
+  }
 }
