@@ -7,10 +7,12 @@ import dev.ferry.sink.Row;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -24,6 +26,9 @@ final class BatchWork {
   final List<WorkItem> otherItems = new ArrayList<>();
   final List<Origin> otherOrigins = new ArrayList<>();
   final List<DeadLetter> decodeFailures = new ArrayList<>();
+  // The records whose dead letter the DLT acknowledged.
+  final Set<ConsumerRecord<byte[], byte[]>> deadLettered =
+      Collections.newSetFromMap(new IdentityHashMap<>());
   // Applied by a transaction whose COMMIT was in doubt: complete, not to be written again.
   final List<Row> appliedRows = new ArrayList<>();
   final List<WorkItem> appliedRowItems = new ArrayList<>();
@@ -73,6 +78,27 @@ final class BatchWork {
     }
     for (int i = otherOrigins.size() - 1; i >= 0; i--) {
       if (fenced.contains(otherOrigins.get(i).partition())) {
+        otherOrigins.remove(i);
+        otherItems.remove(i);
+      }
+    }
+  }
+
+  /**
+   * Takes the records that {@code halted} selects out of the work, except the ones already
+   * dead-lettered: they are neither written nor completed (nor marked as applied), so they are read
+   * again after their pipeline resumes.
+   */
+  void dropUnfinished(Predicate<WorkItem> halted) {
+    for (int i = rows.size() - 1; i >= 0; i--) {
+      if (halted.test(rowItems.get(i))) {
+        rows.remove(i);
+        rowItems.remove(i);
+      }
+    }
+    for (int i = otherItems.size() - 1; i >= 0; i--) {
+      WorkItem item = otherItems.get(i);
+      if (!deadLettered.contains(item.record()) && halted.test(item)) {
         otherOrigins.remove(i);
         otherItems.remove(i);
       }
