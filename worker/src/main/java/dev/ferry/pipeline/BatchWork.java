@@ -12,7 +12,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -85,20 +84,18 @@ final class BatchWork {
   }
 
   /**
-   * Takes the records that {@code halted} selects out of the work, except the ones already
-   * dead-lettered: they are neither written nor completed (nor marked as applied), so they are read
-   * again after their pipeline resumes.
+   * Takes the records that failed to decode and whose dead letter was not sent out of the work:
+   * they are neither marked as applied nor completed, so they are read again.
    */
-  void dropUnfinished(Predicate<WorkItem> halted) {
-    for (int i = rows.size() - 1; i >= 0; i--) {
-      if (halted.test(rowItems.get(i))) {
-        rows.remove(i);
-        rowItems.remove(i);
+  void dropUnsentDeadLetters() {
+    Set<ConsumerRecord<byte[], byte[]>> unsent = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (DeadLetter letter : decodeFailures) {
+      if (!deadLettered.contains(letter.record())) {
+        unsent.add(letter.record());
       }
     }
     for (int i = otherItems.size() - 1; i >= 0; i--) {
-      WorkItem item = otherItems.get(i);
-      if (!deadLettered.contains(item.record()) && halted.test(item)) {
+      if (unsent.contains(otherItems.get(i).record())) {
         otherOrigins.remove(i);
         otherItems.remove(i);
       }

@@ -126,16 +126,19 @@ public final class PipelineProcessor implements BatchProcessor {
   }
 
   private void process(BatchWork work) throws InterruptedException {
-    if (!work.decodeFailures.isEmpty()) {
-      for (DeadLetter letter : work.decodeFailures) {
-        if (deadLetters.send(letter, work) == DeadLetterStep.Sent.STOPPING) {
-          return; // stopping: leave the batch incomplete, it will be read again
-        }
+    boolean someUnsent = false;
+    for (DeadLetter letter : work.decodeFailures) {
+      DeadLetterStep.Sent sent = deadLetters.send(letter, work);
+      if (sent == DeadLetterStep.Sent.STOPPING) {
+        return; // stopping: leave the batch incomplete, it will be read again
       }
-      // A pipeline halted now (the breaker tripped, or the DLT refused a dead letter) leaves its
-      // records that are not dead-lettered yet incomplete, to be read again after a resume; the
-      // records of the other pipelines go on.
-      work.dropUnfinished(item -> breaker.isHalted(byTopic.get(item.record().topic()).name()));
+      someUnsent |= sent == DeadLetterStep.Sent.HALTED;
+    }
+    if (someUnsent) {
+      // Its pipeline is halted (the breaker tripped, or the DLT refused a dead letter): a record
+      // whose dead letter was not sent is neither marked nor completed, so that it is read again
+      // after a resume. The rest of the batch, the other pipelines' records included, goes on.
+      work.dropUnsentDeadLetters();
     }
     Map<Integer, SinkRejection> rejected = write(work);
     if (rejected == null) {
@@ -184,7 +187,7 @@ public final class PipelineProcessor implements BatchProcessor {
         notSent.add(e.getKey());
       }
     }
-    work.completed = notSent.isEmpty();
+    work.completed = notSent.isEmpty() && !someUnsent;
     completeEach(work.rowItems, notSent);
     work.otherItems.forEach(WorkItem::complete);
     completeEach(work.appliedRowItems, Set.of());
