@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * Records that fail to decode are dead-lettered before the transaction, so that the transaction's
  * offset markers can include them; rows rejected by Postgres are dead-lettered after it. A
  * tombstone (null value) follows the pipeline's policy: skipped, a delete by key, or a dead letter.
- * Thread-safe: holds no state per batch.
+ * When a pipeline is halted in the middle of a batch (the breaker trips, or the DLT refuses a dead
+ * letter for good, see {@link DeadLetterStep}), only the records whose dead letter was not sent
+ * stay incomplete and unmarked; the rest of the batch, other pipelines' records included, is
+ * applied and completed. Thread-safe: holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcessor.class);
@@ -165,6 +168,27 @@ public final class PipelineProcessor implements BatchProcessor {
         counters.recordEndToEnd(Duration.ofMillis(now - timestamp));
       }
     }
+    Set<WorkItem> notSent = deadLetterRejected(work, rejected, failedRecords);
+    if (notSent == null) {
+      return; // stopping: the committed rows are in the markers, skipped when read again
+    }
+    work.completed = notSent.isEmpty() && !someUnsent;
+    completeEach(work.rowItems, notSent);
+    work.otherItems.forEach(WorkItem::complete);
+    completeEach(work.appliedRowItems, Set.of());
+    work.appliedOtherItems.forEach(WorkItem::complete);
+  }
+
+  /**
+   * Dead-letters the records whose rows Postgres rejected.
+   *
+   * @return the records whose dead letter was not sent because their pipeline is halted: they stay
+   *     incomplete (their rows were rolled back, so they have no marker) and are read again after a
+   *     resume; null if the worker is stopping
+   */
+  private Set<WorkItem> deadLetterRejected(
+      BatchWork work, Map<Integer, SinkRejection> rejected, Map<WorkItem, Integer> failedRecords)
+      throws InterruptedException {
     Set<WorkItem> notSent = Set.of();
     for (Map.Entry<WorkItem, Integer> e : failedRecords.entrySet()) {
       SinkRejection rejection = rejected.get(e.getValue());
@@ -178,20 +202,14 @@ public final class PipelineProcessor implements BatchProcessor {
               rejection.attempts());
       DeadLetterStep.Sent sent = deadLetters.send(letter, work);
       if (sent == DeadLetterStep.Sent.STOPPING) {
-        return; // the committed rows are in the markers: they are skipped when read again
+        return null;
       }
       if (sent == DeadLetterStep.Sent.HALTED) {
-        // Its pipeline is halted: the record stays incomplete (its row was rolled back, so it has
-        // no marker) and is read again after a resume. Everything else here is done.
         notSent = notSent.isEmpty() ? new HashSet<>() : notSent;
         notSent.add(e.getKey());
       }
     }
-    work.completed = notSent.isEmpty() && !someUnsent;
-    completeEach(work.rowItems, notSent);
-    work.otherItems.forEach(WorkItem::complete);
-    completeEach(work.appliedRowItems, Set.of());
-    work.appliedOtherItems.forEach(WorkItem::complete);
+    return notSent;
   }
 
   /** Adds each record of {@code rows} not in {@code failed} once, counted by pipeline. */
