@@ -82,9 +82,6 @@ public final class DeadLetterRefused extends Exception {
           + "), "
           + resume;
     }
-    return "make topic "
-        + topic
-        + " take it (see the cause above: ACLs, topic settings), "
-        + resume;
+    return "make topic " + topic + " take it (see the cause: ACLs, topic settings), " + resume;
   }
 }
