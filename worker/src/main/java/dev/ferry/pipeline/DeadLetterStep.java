@@ -104,7 +104,7 @@ final class DeadLetterStep {
         refused.shedHeaders().isEmpty()
             ? ""
             : " even without " + String.join(", ", refused.shedHeaders()),
-        refused.getMessage(),
+        refused.getMessage().replaceFirst("\\.+$", ""),
         refused.remedy(pipeline));
   }
 }
