@@ -5,6 +5,7 @@ import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TargetSettings;
+import dev.ferry.deadletter.MessageSizes;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.sink.TableWriter;
 import dev.ferry.tracing.TracingSdk;
@@ -132,6 +133,56 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Warns (without failing the check) about each existing DLT that takes smaller records than its
+   * input topic plus Ferry's headers: a bad record near the input's limit would halt its pipeline
+   * (readiness {@code dead-letter-too-large:PIPELINE}) until the DLT's limit is raised.
+   */
+  private static void checkDeadLetterSizes(
+      Admin admin,
+      FerryConfig settings,
+      List<String> present,
+      Set<String> existing,
+      PrintWriter out)
+      throws Exception {
+    List<String> sized = new ArrayList<>(present);
+    present.stream()
+        .map(settings.deadLetter()::topicFor)
+        .filter(existing::contains)
+        .forEach(sized::add);
+    Map<String, Integer> limits =
+        MessageSizes.maxMessageBytes(admin, sized, java.time.Duration.ofMillis(TIMEOUT_MS));
+    for (String topic : present) {
+      String dlt = settings.deadLetter().topicFor(topic);
+      Integer input = limits.get(topic);
+      Integer dltLimit = limits.get(dlt);
+      if (input == null || dltLimit == null) {
+        continue;
+      }
+      int needed = MessageSizes.deadLetterLimitFor(input);
+      if (dltLimit < needed) {
+        out.println(
+            "dlt        WARNING: "
+                + dlt
+                + " takes records of up to "
+                + dltLimit
+                + " bytes (max.message.bytes), less than "
+                + needed
+                + " for a record of "
+                + topic
+                + " ("
+                + input
+                + ") with Ferry's headers; a bad record that large would halt its pipeline until"
+                + " the limit is raised (kafka-configs.sh --alter --entity-type topics"
+                + " --entity-name "
+                + dlt
+                + " --add-config max.message.bytes="
+                + needed
+                + ")");
+      }
+    }
+  }
+
   private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
     KafkaClients clients = new KafkaClients(settings.kafka(), settings.deadLetter().sendTimeout());
     try (Admin admin = clients.admin()) {
@@ -157,6 +208,7 @@ final class CheckCommand implements Callable<Integer> {
                     ? "ok: " + dlt
                     : "absent: " + dlt + " (created at start with " + partitions + " partitions)"));
       }
+      checkDeadLetterSizes(admin, settings, present, existing, out);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

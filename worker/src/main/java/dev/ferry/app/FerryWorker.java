@@ -13,6 +13,7 @@ import dev.ferry.config.MemoryBudget;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
+import dev.ferry.deadletter.DeadLetterRefused;
 import dev.ferry.deadletter.DeadLetterTopics;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.dispatch.MemoryPlan;
@@ -151,7 +152,7 @@ public final class FerryWorker {
     dataSource = openPool();
     migrate();
     KafkaClients clients = new KafkaClients(config.kafka(), config.deadLetter().sendTimeout());
-    ensureDeadLetterTopics(clients);
+    int largestDeadLetter = ensureDeadLetterTopics(clients);
     TopicIds topicIds = new TopicIds(admin);
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
@@ -186,7 +187,7 @@ public final class FerryWorker {
             config.retry().maxBackoff(),
             ThreadLocalRandom.current());
     StopSignal workersStop = new StopSignal();
-    KafkaProducer<byte[], byte[]> producer = clients.deadLetterProducer();
+    KafkaProducer<byte[], byte[]> producer = clients.deadLetterProducer(largestDeadLetter);
     deadLetters =
         new DeadLetterPublisher(
             producer,
@@ -363,15 +364,21 @@ public final class FerryWorker {
     return host + "/" + ProcessHandle.current().pid();
   }
 
-  private void ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
+  /**
+   * Creates the missing dead-letter topics.
+   *
+   * @return the largest dead letter the DLTs may need to take, for the producer's limit
+   */
+  private int ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
     try {
       admin = clients.admin();
-      DeadLetterTopics.ensure(
-          admin,
-          config.deadLetter(),
-          config.inputTopics(),
-          config.kafka().timeouts().api(),
-          stopRequested);
+      return DeadLetterTopics.ensure(
+              admin,
+              config.deadLetter(),
+              config.inputTopics(),
+              config.kafka().timeouts().api(),
+              stopRequested)
+          .largestDeadLetter();
     } catch (ExecutionException | TimeoutException | KafkaException e) {
       // The first call to Kafka: wrong credentials surface here, before any consumer exists.
       String reason =
@@ -435,6 +442,8 @@ public final class FerryWorker {
       return HttpEndpoint.ResumeResult.NOT_HALTED;
     }
     readiness.set("pipeline-halted:" + pipeline, false);
+    readiness.set(DeadLetterRefused.TOO_LARGE + ":" + pipeline, false);
+    readiness.set(DeadLetterRefused.REFUSED + ":" + pipeline, false);
     config.pipelines().stream()
         .filter(p -> p.name().equals(pipeline))
         .flatMap(p -> p.topics().stream())

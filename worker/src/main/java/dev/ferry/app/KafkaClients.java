@@ -140,6 +140,46 @@ final class KafkaClients {
         deadLetterProducerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /**
+   * The dead-letter producer, taking dead letters of up to {@code largestDeadLetter} bytes (see
+   * {@code DeadLetterTopics.Ensured}).
+   */
+  KafkaProducer<byte[], byte[]> deadLetterProducer(int largestDeadLetter) {
+    return new KafkaProducer<>(
+        deadLetterProducerProperties(largestDeadLetter),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
+  }
+
+  /**
+   * The dead-letter producer's configuration for dead letters of up to {@code largestDeadLetter}
+   * bytes: {@code max.request.size} (and {@code buffer.memory}, which must hold one) are raised to
+   * it, never lowered below what {@code client-properties} or Kafka's default give, so that the
+   * only size limit a dead letter can meet is its topic's {@code max.message.bytes}, which an
+   * operator can raise without a restart.
+   */
+  Map<String, Object> deadLetterProducerProperties(int largestDeadLetter) {
+    Map<String, Object> props = deadLetterProducerProperties();
+    props.merge(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        largestDeadLetter,
+        (configured, needed) -> Math.max(intValue(configured), (Integer) needed));
+    long buffer = 32L * 1024 * 1024; // Kafka's default buffer.memory
+    props.merge(
+        ProducerConfig.BUFFER_MEMORY_CONFIG,
+        Math.max(buffer, largestDeadLetter),
+        (configured, needed) -> Math.max(longValue(configured), ((Number) needed).longValue()));
+    return props;
+  }
+
+  private static int intValue(Object configured) {
+    return configured instanceof Number n ? n.intValue() : Integer.parseInt(configured.toString());
+  }
+
+  private static long longValue(Object configured) {
+    return configured instanceof Number n ? n.longValue() : Long.parseLong(configured.toString());
+  }
+
   /** The dead-letter producer's configuration. */
   Map<String, Object> deadLetterProducerProperties() {
     Map<String, Object> props = base("dlt");

@@ -9,14 +9,15 @@ import java.util.function.BiConsumer;
  * The dead-letter circuit breaker: halts a pipeline that dead-letters more than {@code max-share}
  * of a full window of its most recent records, or {@code max-consecutive} records in a row, so that
  * a broken producer or a schema change fills the DLT with a handful of records instead of a whole
- * topic. A halted pipeline stays halted until {@link #resume} (an operator) or a restart.
- * Thread-safe.
+ * topic. A halted pipeline stays halted until {@link #resume} (an operator) or a restart. It also
+ * holds the halts of pipelines whose dead letter the DLT refused ({@link #halt}). Thread-safe.
  */
 public final class DeadLetterBreaker {
   private final DeadLetterSettings.Breaker settings;
   private final BiConsumer<String, String> onHalt;
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
   private final Map<String, String> halted = new ConcurrentHashMap<>();
+  private final Map<String, String> haltKinds = new ConcurrentHashMap<>();
 
   /**
    * @param onHalt called once per halt with the pipeline and the reason
@@ -110,6 +111,27 @@ public final class DeadLetterBreaker {
     return halted.containsKey(pipeline);
   }
 
+  /**
+   * Halts a pipeline whatever its window says, for a reason other than the breaker's own: a dead
+   * letter of it that its topic refuses. The {@code onHalt} callback is not called; the caller
+   * reports the halt. Lifted by {@link #resume} like any halt.
+   *
+   * @param kind the readiness reason without the pipeline, e.g. {@code dead-letter-too-large}
+   * @return true if this call halted it, false if it was halted already
+   */
+  public boolean halt(String pipeline, String kind, String why) {
+    if (halted.putIfAbsent(pipeline, why) != null) {
+      return false;
+    }
+    haltKinds.put(pipeline, kind);
+    return true;
+  }
+
+  /** Whether the pipeline is halted by {@link #halt} with this kind. */
+  public boolean isHaltedFor(String pipeline, String kind) {
+    return halted.containsKey(pipeline) && kind.equals(haltKinds.get(pipeline));
+  }
+
   public boolean isHalted(String pipeline) {
     return halted.containsKey(pipeline);
   }
@@ -121,6 +143,7 @@ public final class DeadLetterBreaker {
    */
   public boolean resume(String pipeline) {
     boolean was = halted.remove(pipeline) != null;
+    haltKinds.remove(pipeline);
     if (was) {
       window(pipeline).reset();
     }

@@ -19,5 +19,11 @@ public final class DeadLetterHeaders {
   public static final String FAILED_AT = PREFIX + "failed-at";
   public static final String REPLAY_COUNT = PREFIX + "replay-count";
 
+  /**
+   * Present only when the dead letter did not fit its topic whole: the comma-separated names of the
+   * headers left out or cut short (the stack trace, a long exception message).
+   */
+  public static final String HEADERS_SHED = PREFIX + "headers-shed";
+
   private DeadLetterHeaders() {}
 }

@@ -7,13 +7,26 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTransientException;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
  * The one place that decides whether a failure is transient, permanent or unknown. Postgres errors
  * are judged by SQLSTATE: connection (08), insufficient resources (53), operator intervention
  * (57P01..57P03), serialization failure (40001), deadlock (40P01), query cancelled (57014) and lock
  * timeout (55P03) are transient; data exceptions (22), integrity violations (23) and syntax or
- * access problems (42) are the record's fault.
+ * access problems (42) are the record's fault. Failed sends to the dead-letter topic are judged by
+ * {@link #classifySend}.
  */
 public final class FailureClassifier {
   private FailureClassifier() {}
@@ -133,5 +146,51 @@ public final class FailureClassifier {
       }
     }
     return "sink-error";
+  }
+
+  /**
+   * Whether a failed send of a dead letter is worth retrying. {@code PERMANENT}: the broker or the
+   * producer refuses this record or this client for good, and the same send gives the same answer
+   * (too large for the topic or the producer, an invalid record or timestamp, an invalid topic
+   * name, a policy, no authorization or authentication, an unsupported version or compression).
+   * {@code TRANSIENT}: Kafka's own retriable errors and timeouts (a broker down, no leader, no
+   * metadata in time; a missing dead-letter topic with auto-creation off also ends in such a
+   * timeout, since the producer cannot tell it from an unreachable broker). {@code UNKNOWN}:
+   * anything else; the publisher retries it like a transient one, because dropping a dead letter is
+   * never an option.
+   */
+  public static FailureClass classifySend(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (isTooLarge(t)
+          || t instanceof InvalidRecordException
+          || t instanceof InvalidTimestampException
+          || t instanceof InvalidTopicException
+          || t instanceof PolicyViolationException
+          || t instanceof AuthorizationException
+          || t instanceof AuthenticationException
+          || t instanceof UnsupportedVersionException
+          || t instanceof UnsupportedCompressionTypeException
+          || t instanceof SerializationException) {
+        return FailureClass.PERMANENT;
+      }
+      if (t instanceof RetriableException || t instanceof java.util.concurrent.TimeoutException) {
+        return FailureClass.TRANSIENT;
+      }
+    }
+    return FailureClass.UNKNOWN;
+  }
+
+  /**
+   * Whether a failed send was refused for the record's size: larger than the producer's {@code
+   * max.request.size} or the topic's {@code max.message.bytes}. Permanent; only a smaller record or
+   * a larger limit helps.
+   */
+  public static boolean isTooLarge(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.metrics;
 
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
+import dev.ferry.deadletter.DeadLetterRefused;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.lifecycle.State;
 import dev.ferry.sink.TableDefinitions;
@@ -81,6 +82,33 @@ public final class MetricsCatalog {
       TransactionWatchdog watchdog,
       DeadLetterPublisher deadLetters,
       Optional<TracingSdk> tracing) {}
+
+  /** The meters of dead letters that did not fit their topic, or were refused otherwise. */
+  private static void registerDeadLetterRefusals(MeterRegistry registry, Sources s) {
+    FunctionCounter.builder(
+            "ferry.dead.letters.refused", s.deadLetters(), DeadLetterPublisher::refusedTooLarge)
+        .description("Dead letters the DLT refused for good (their pipeline halts), by reason")
+        .tag("reason", "too-large")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.dead.letters.refused", s.deadLetters(), p -> p.refused() - p.refusedTooLarge())
+        .description("Dead letters the DLT refused for good (their pipeline halts), by reason")
+        .tag("reason", "refused")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.dead.letters.headers.shed", s.deadLetters(), DeadLetterPublisher::headersShed)
+        .description("Dead letters sent without their stack trace or long message, to fit")
+        .register(registry);
+    for (String pipeline : s.pipelines()) {
+      Gauge.builder(
+              "ferry.pipeline.dead.letter.too.large",
+              s.breaker(),
+              b -> b.isHaltedFor(pipeline, DeadLetterRefused.TOO_LARGE) ? 1 : 0)
+          .description("1 while the pipeline is halted because a dead letter does not fit its DLT")
+          .tag("pipeline", pipeline)
+          .register(registry);
+    }
+  }
 
   /**
    * Registers the meters that read live state ({@link WorkerCounters} registers the ones the
@@ -166,6 +194,7 @@ public final class MetricsCatalog {
             "ferry.dead.letter.send.failures", s.deadLetters(), DeadLetterPublisher::failedSends)
         .description("Sends to the dead-letter topic that failed and were retried")
         .register(registry);
+    registerDeadLetterRefusals(registry, s);
     s.tracing()
         .ifPresent(
             tracing -> {

@@ -7,6 +7,7 @@ import dev.ferry.sink.Row;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,9 @@ final class BatchWork {
   final List<WorkItem> otherItems = new ArrayList<>();
   final List<Origin> otherOrigins = new ArrayList<>();
   final List<DeadLetter> decodeFailures = new ArrayList<>();
+  // The records whose dead letter the DLT acknowledged.
+  final Set<ConsumerRecord<byte[], byte[]>> deadLettered =
+      Collections.newSetFromMap(new IdentityHashMap<>());
   // Applied by a transaction whose COMMIT was in doubt: complete, not to be written again.
   final List<Row> appliedRows = new ArrayList<>();
   final List<WorkItem> appliedRowItems = new ArrayList<>();
@@ -73,6 +77,25 @@ final class BatchWork {
     }
     for (int i = otherOrigins.size() - 1; i >= 0; i--) {
       if (fenced.contains(otherOrigins.get(i).partition())) {
+        otherOrigins.remove(i);
+        otherItems.remove(i);
+      }
+    }
+  }
+
+  /**
+   * Takes the records that failed to decode and whose dead letter was not sent out of the work:
+   * they are neither marked as applied nor completed, so they are read again.
+   */
+  void dropUnsentDeadLetters() {
+    Set<ConsumerRecord<byte[], byte[]>> unsent = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (DeadLetter letter : decodeFailures) {
+      if (!deadLettered.contains(letter.record())) {
+        unsent.add(letter.record());
+      }
+    }
+    for (int i = otherItems.size() - 1; i >= 0; i--) {
+      if (unsent.contains(otherItems.get(i).record())) {
         otherOrigins.remove(i);
         otherItems.remove(i);
       }

@@ -11,6 +11,7 @@ import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
+import dev.ferry.errors.WarnThrottle;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.WorkerCounters;
@@ -20,10 +21,8 @@ import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
 import dev.ferry.tracing.RecordTracer;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Scope;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -31,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
  * Records that fail to decode are dead-lettered before the transaction, so that the transaction's
  * offset markers can include them; rows rejected by Postgres are dead-lettered after it. A
  * tombstone (null value) follows the pipeline's policy: skipped, a delete by key, or a dead letter.
- * Thread-safe: holds no state per batch.
+ * When a pipeline is halted in the middle of a batch (the breaker trips, or the DLT refuses a dead
+ * letter for good, see {@link DeadLetterStep}), only the records whose dead letter was not sent
+ * stay incomplete and unmarked; the rest of the batch, other pipelines' records included, is
+ * applied and completed. Thread-safe: holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcessor.class);
@@ -69,12 +72,13 @@ public final class PipelineProcessor implements BatchProcessor {
   /** The readiness reason while writes fail transiently (Postgres down, overloaded …). */
   public static final String SINK_UNAVAILABLE = "sink-unavailable";
 
-  private static final AttributeKey<String> REASON = AttributeKey.stringKey("ferry.dlt.reason");
+  /** At most one warning about retried writes per this interval, with a count. */
+  private static final Duration RETRY_WARNING_INTERVAL = Duration.ofSeconds(30);
 
   private final Map<String, Pipeline> byTopic = new HashMap<>();
   private final RecordDecoder decoder = new RecordDecoder();
   private final RowSink sink;
-  private final DeadLetterPublisher deadLetters;
+  private final DeadLetterStep deadLetters;
   private final Backoff backoff;
   private final int maxAttempts;
   private final Waiter backoffWait;
@@ -83,6 +87,7 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Readiness readiness;
   private final Clock clock;
   private final RecordTracer tracer;
+  private final WarnThrottle retryWarnings;
 
   /**
    * @param pipelines the configured pipelines, each ready to turn records into rows
@@ -103,7 +108,7 @@ public final class PipelineProcessor implements BatchProcessor {
       pipeline.settings().topics().forEach(topic -> byTopic.put(topic, pipeline));
     }
     this.sink = sink;
-    this.deadLetters = deadLetters;
+    this.deadLetters = new DeadLetterStep(deadLetters, breaker, counters, readiness);
     this.backoff = backoff;
     this.maxAttempts = retry.maxAttempts();
     this.backoffWait = backoffWait;
@@ -112,6 +117,7 @@ public final class PipelineProcessor implements BatchProcessor {
     this.readiness = readiness;
     this.clock = clock;
     this.tracer = tracer;
+    this.retryWarnings = new WarnThrottle(clock, RETRY_WARNING_INTERVAL);
   }
 
   @Override
@@ -125,10 +131,19 @@ public final class PipelineProcessor implements BatchProcessor {
   }
 
   private void process(BatchWork work) throws InterruptedException {
+    boolean someUnsent = false;
     for (DeadLetter letter : work.decodeFailures) {
-      if (!deadLetter(letter, work)) {
-        return; // stopping or halted: leave the batch incomplete, it will be read again
+      DeadLetterStep.Sent sent = deadLetters.send(letter, work);
+      if (sent == DeadLetterStep.Sent.STOPPING) {
+        return; // stopping: leave the batch incomplete, it will be read again
       }
+      someUnsent |= sent == DeadLetterStep.Sent.HALTED;
+    }
+    if (someUnsent) {
+      // Its pipeline is halted (the breaker tripped, or the DLT refused a dead letter): a record
+      // whose dead letter was not sent is neither marked nor completed, so that it is read again
+      // after a resume. The rest of the batch, the other pipelines' records included, goes on.
+      work.dropUnsentDeadLetters();
     }
     Map<Integer, SinkRejection> rejected = write(work);
     if (rejected == null) {
@@ -155,6 +170,28 @@ public final class PipelineProcessor implements BatchProcessor {
         counters.recordEndToEnd(Duration.ofMillis(now - timestamp));
       }
     }
+    Set<WorkItem> notSent = deadLetterRejected(work, rejected, failedRecords);
+    if (notSent == null) {
+      return; // stopping: the committed rows are in the markers, skipped when read again
+    }
+    work.completed = notSent.isEmpty() && !someUnsent;
+    completeEach(work.rowItems, notSent);
+    work.otherItems.forEach(WorkItem::complete);
+    completeEach(work.appliedRowItems, Set.of());
+    work.appliedOtherItems.forEach(WorkItem::complete);
+  }
+
+  /**
+   * Dead-letters the records whose rows Postgres rejected.
+   *
+   * @return the records whose dead letter was not sent because their pipeline is halted: they stay
+   *     incomplete (their rows were rolled back, so they have no marker) and are read again after a
+   *     resume; null if the worker is stopping
+   */
+  private Set<WorkItem> deadLetterRejected(
+      BatchWork work, Map<Integer, SinkRejection> rejected, Map<WorkItem, Integer> failedRecords)
+      throws InterruptedException {
+    Set<WorkItem> notSent = Set.of();
     for (Map.Entry<WorkItem, Integer> e : failedRecords.entrySet()) {
       SinkRejection rejection = rejected.get(e.getValue());
       DeadLetter letter =
@@ -165,15 +202,16 @@ public final class PipelineProcessor implements BatchProcessor {
               FailureClassifier.sinkReason(rejection.error()),
               rejection.error(),
               rejection.attempts());
-      if (!deadLetter(letter, work)) {
-        return; // the committed rows are in the markers: they are skipped when read again
+      DeadLetterStep.Sent sent = deadLetters.send(letter, work);
+      if (sent == DeadLetterStep.Sent.STOPPING) {
+        return null;
+      }
+      if (sent == DeadLetterStep.Sent.HALTED) {
+        notSent = notSent.isEmpty() ? new HashSet<>() : notSent;
+        notSent.add(e.getKey());
       }
     }
-    work.completed = true;
-    completeEach(work.rowItems);
-    work.otherItems.forEach(WorkItem::complete);
-    completeEach(work.appliedRowItems);
-    work.appliedOtherItems.forEach(WorkItem::complete);
+    return notSent;
   }
 
   /** Adds each record of {@code rows} not in {@code failed} once, counted by pipeline. */
@@ -198,43 +236,17 @@ public final class PipelineProcessor implements BatchProcessor {
     }
   }
 
-  /** Completes each record once, its rows being next to each other. */
-  private static void completeEach(List<WorkItem> items) {
+  /** Completes each record once, its rows being next to each other, except {@code notSent}. */
+  private static void completeEach(List<WorkItem> items, Set<WorkItem> notSent) {
     WorkItem previous = null;
     for (WorkItem item : items) {
       if (item != previous) {
-        item.complete();
+        if (notSent.isEmpty() || !notSent.contains(item)) {
+          item.complete();
+        }
         previous = item;
       }
     }
-  }
-
-  /**
-   * Sends one dead letter unless its pipeline is halted.
-   *
-   * @return false when the batch must stop here: the worker is stopping, or the pipeline is (now)
-   *     halted by the breaker, so that the rest goes back to Kafka instead of to the DLT
-   */
-  private boolean deadLetter(DeadLetter letter, BatchWork work) throws InterruptedException {
-    if (breaker.isHalted(letter.pipeline())) {
-      return false;
-    }
-    Span span = work.span(letter.record());
-    span.setStatus(StatusCode.ERROR, letter.reason());
-    span.setAttribute(BatchWork.OUTCOME, "dead-lettered");
-    span.setAttribute(REASON, letter.reason());
-    span.recordException(letter.error());
-    // Current while sending: the dead letter carries the span's context, the log lines its ids.
-    Scope current = span.makeCurrent();
-    try {
-      if (!deadLetters.publish(letter)) {
-        return false;
-      }
-    } finally {
-      current.close();
-    }
-    counters.addDeadLettered(letter.pipeline(), letter.reason());
-    return !breaker.recordDeadLettered(letter.pipeline());
   }
 
   private BatchWork prepare(List<WorkItem> batch) {
@@ -427,21 +439,30 @@ public final class PipelineProcessor implements BatchProcessor {
     work.dropFenced(e.partitions());
   }
 
-  private static void logRetry(
+  /**
+   * Logs a retried write, rate-limited across the workers: the first, then one line per interval
+   * that says how many retries it stands for.
+   */
+  private void logRetry(
       BatchWork work,
       int attempt,
       FailureClass failureClass,
       Optional<String> timeout,
       Exception e) {
+    long count = retryWarnings.occurred();
+    if (count == 0) {
+      return;
+    }
     Set<TopicPartition> partitions = new TreeSet<>(Comparator.comparing(TopicPartition::toString));
     work.origins().forEach(o -> partitions.add(o.partition()));
     log.warn(
-        "writing a batch of {} rows of {} failed ({}{}, attempt {}), retrying after backoff: {}",
+        "writing a batch of {} rows of {} failed ({}{}, attempt {}), retrying after backoff{}: {}",
         work.rows.size(),
         partitions,
         failureClass.name().toLowerCase(Locale.ROOT),
         timeout.map(kind -> ": database." + kind + "-timeout ran out").orElse(""),
         attempt,
+        count > 1 ? " (" + count + " failed writes since the last such warning)" : "",
         serverMessage(e));
   }
 

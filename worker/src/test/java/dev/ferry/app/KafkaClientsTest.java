@@ -69,6 +69,29 @@ class KafkaClientsTest {
   }
 
   @Test
+  void theDeadLetterProducerTakesTheLargestDeadLetterAnyDltMayNeed() {
+    ProducerConfig raised =
+        new ProducerConfig(withSerde(clients.deadLetterProducerProperties(2_162_688)));
+    assertThat(raised.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)).isEqualTo(2_162_688);
+    assertThat(raised.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG)).isEqualTo(32L * 1024 * 1024);
+
+    ProducerConfig huge =
+        new ProducerConfig(withSerde(clients.deadLetterProducerProperties(64 * 1024 * 1024)));
+    assertThat(huge.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG))
+        .as("the buffer holds at least one dead letter")
+        .isEqualTo(64L * 1024 * 1024);
+
+    // A larger limit in client-properties is kept; Ferry's only raises it.
+    KafkaClients generous =
+        new KafkaClients(
+            new KafkaSettings("b:9092", "g", Map.of("max.request.size", "8388608")),
+            Duration.ofSeconds(30));
+    ProducerConfig kept =
+        new ProducerConfig(withSerde(generous.deadLetterProducerProperties(1_114_124)));
+    assertThat(kept.getInt(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)).isEqualTo(8_388_608);
+  }
+
+  @Test
   void aShortDeadLetterSendTimeoutShortensItsRequestTimeoutSoKafkaAcceptsIt() {
     KafkaClients custom = clients(KafkaTimeouts.DEFAULTS, Duration.ofSeconds(2));
 

@@ -7,7 +7,25 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.UnsupportedCompressionTypeException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -186,5 +204,54 @@ class FailureClassifierTest {
         .isFalse();
     assertThat(FailureClassifier.signalsTableChange(new SQLException("no state"))).isFalse();
     assertThat(FailureClassifier.signalsTableChange(new IllegalStateException())).isFalse();
+  }
+
+  static Stream<Arguments> deadLetterSendFailures() {
+    return Stream.of(
+        // Refused for good: the same send gets the same answer.
+        Arguments.of(
+            new RecordTooLargeException("too large for the topic"), FailureClass.PERMANENT),
+        Arguments.of(new RecordBatchTooLargeException("batch too large"), FailureClass.PERMANENT),
+        Arguments.of(new InvalidRecordException("invalid"), FailureClass.PERMANENT),
+        Arguments.of(new InvalidTimestampException("too old"), FailureClass.PERMANENT),
+        Arguments.of(new InvalidTopicException("bad name"), FailureClass.PERMANENT),
+        Arguments.of(new PolicyViolationException("policy"), FailureClass.PERMANENT),
+        Arguments.of(new TopicAuthorizationException("no WRITE"), FailureClass.PERMANENT),
+        Arguments.of(new ClusterAuthorizationException("no idempotent"), FailureClass.PERMANENT),
+        Arguments.of(new SaslAuthenticationException("bad password"), FailureClass.PERMANENT),
+        Arguments.of(new UnsupportedVersionException("old broker"), FailureClass.PERMANENT),
+        Arguments.of(new UnsupportedCompressionTypeException("zstd"), FailureClass.PERMANENT),
+        Arguments.of(new SerializationException("serializer"), FailureClass.PERMANENT),
+        // Worth another try: a broker down, no leader, no metadata in time.
+        Arguments.of(
+            new org.apache.kafka.common.errors.TimeoutException("not present in metadata"),
+            FailureClass.TRANSIENT),
+        Arguments.of(new java.util.concurrent.TimeoutException(), FailureClass.TRANSIENT),
+        Arguments.of(new NotLeaderOrFollowerException("moved"), FailureClass.TRANSIENT),
+        Arguments.of(new NotEnoughReplicasException("isr"), FailureClass.TRANSIENT),
+        Arguments.of(new UnknownTopicOrPartitionException("being created"), FailureClass.TRANSIENT),
+        Arguments.of(new NetworkException("disconnected"), FailureClass.TRANSIENT),
+        // Neither: retried like a transient one by the publisher, never dropped.
+        Arguments.of(new KafkaException("something else"), FailureClass.UNKNOWN),
+        Arguments.of(new IllegalStateException("?"), FailureClass.UNKNOWN));
+  }
+
+  @ParameterizedTest
+  @MethodSource("deadLetterSendFailures")
+  void deadLetterSendFailuresAreClassified(Exception failure, FailureClass expected) {
+    assertThat(FailureClassifier.classifySend(failure)).isEqualTo(expected);
+    assertThat(FailureClassifier.classifySend(new ExecutionException(failure)))
+        .as("as the cause of a failed future")
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void onlySizeRefusalsAreTooLarge() {
+    assertThat(FailureClassifier.isTooLarge(new RecordTooLargeException("x"))).isTrue();
+    assertThat(FailureClassifier.isTooLarge(new KafkaException(new RecordTooLargeException("x"))))
+        .isTrue();
+    assertThat(FailureClassifier.isTooLarge(new RecordBatchTooLargeException("x"))).isTrue();
+    assertThat(FailureClassifier.isTooLarge(new TopicAuthorizationException("x"))).isFalse();
+    assertThat(FailureClassifier.isTooLarge(new NetworkException("x"))).isFalse();
   }
 }

@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +116,8 @@ class PipelineProcessorTest {
   private static final class ScriptedSink implements RowSink {
     final Deque<SQLException> writeFailures = new ArrayDeque<>();
     final List<List<Row>> written = new ArrayList<>();
+    // What each successful write marked as completed besides its rows.
+    final List<List<Origin>> alsoCompletedWith = new ArrayList<>();
     Map<Integer, SQLException> isolatedRejections = Map.of();
     int isolatingCalls;
     // What refreshDefinitions answers: whether a re-read found a table changed.
@@ -131,6 +134,7 @@ class PipelineProcessorTest {
         throw next;
       }
       written.add(List.copyOf(rows));
+      alsoCompletedWith.add(List.copyOf(alsoCompleted));
     }
 
     @Override
@@ -336,5 +340,60 @@ class PipelineProcessorTest {
 
     assertThat(items.get(0).partition().offsets().watermark()).hasValue(0);
     assertThat(producer.history()).isEmpty();
+  }
+
+  /** Offsets 0.. of one partition; the values at {@code badOffsets} are no JSON. */
+  private static List<WorkItem> batchWithBad(int size, Set<Integer> badOffsets) {
+    PartitionState state = new PartitionState(new TopicPartition("t", 0));
+    List<WorkItem> items = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      state.offsets().dispatched(i);
+      byte[] value = (badOffsets.contains(i) ? "not json" : "{\"id\":" + i + "}").getBytes(UTF_8);
+      items.add(new WorkItem(new ConsumerRecord<>("t", 0, i, "k".getBytes(UTF_8), value), state));
+    }
+    return items;
+  }
+
+  @Test
+  void aDecodeFailureTheDltRefusesHaltsThePipelineAndIsNeitherMarkedNorCompleted()
+      throws Exception {
+    producer.sendException = new RecordTooLargeException("larger than max.message.bytes");
+    List<WorkItem> items = batchWithBad(3, Set.of(1));
+
+    processor.process(items);
+
+    assertThat(producer.history()).isEmpty();
+    assertThat(readiness.has("dead-letter-too-large:p")).isTrue();
+    assertThat(waits).as("a refusal is not retried with backoff").isEmpty();
+    // The rest of the batch is applied; the refused record has no marker and holds the watermark.
+    assertThat(sink.written).hasSize(1);
+    assertThat(sink.written.get(0))
+        .extracting(row -> row.origin().offset())
+        .containsExactly(0L, 2L);
+    assertThat(sink.alsoCompletedWith.get(0)).isEmpty();
+    assertThat(items.get(0).partition().offsets().watermark()).hasValue(1);
+    assertThat(counters.deadLettered()).isZero();
+
+    // Halted: the next records of the pipeline are neither processed nor completed.
+    List<WorkItem> later = batchWithBad(5, Set.of());
+    processor.process(later.subList(3, 5));
+    assertThat(sink.written).hasSize(1);
+    assertThat(later.get(0).partition().offsets().watermark()).hasValue(0);
+  }
+
+  @Test
+  void aRejectedRowWhoseDeadLetterIsRefusedStaysIncompleteWhileTheOthersComplete()
+      throws Exception {
+    producer.sendException = new RecordTooLargeException("larger than max.message.bytes");
+    sink.writeFailures.add(new SQLException("check", "23514"));
+    sink.isolatedRejections = Map.of(1, new SQLException("check", "23514"));
+    List<WorkItem> items = batch(4);
+
+    processor.process(items);
+
+    assertThat(producer.history()).isEmpty();
+    assertThat(readiness.has("dead-letter-too-large:p")).isTrue();
+    assertThat(counters.applied()).isEqualTo(3);
+    assertThat(items.get(0).partition().offsets().watermark()).hasValue(1);
   }
 }
