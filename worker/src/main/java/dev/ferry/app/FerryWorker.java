@@ -19,6 +19,7 @@ import dev.ferry.errors.Backoff;
 import dev.ferry.health.HttpEndpoint;
 import dev.ferry.health.PostgresProbe;
 import dev.ferry.health.Readiness;
+import dev.ferry.health.http.HttpLimits;
 import dev.ferry.lifecycle.State;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.LibraryMetrics;
@@ -37,6 +38,9 @@ import dev.ferry.tracing.RecordTracer;
 import dev.ferry.tracing.TracingSdk;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,11 +147,14 @@ public final class FerryWorker {
 
   private void open() throws StartupException {
     log.info("starting with {}", config.describe());
+    startHttpEndpoint();
     Map<String, Optional<RecordTransform>> transforms = transforms();
     dataSource = openPool();
-    migrate();
     KafkaClients clients = new KafkaClients(config.kafka(), config.deadLetter().sendTimeout());
-    ensureDeadLetterTopics(clients);
+    connectKafka(clients);
+    checkServersMatchConfig();
+    migrate();
+    ensureDeadLetterTopics();
     TopicIds topicIds = new TopicIds(admin);
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
@@ -251,18 +258,6 @@ public final class FerryWorker {
       markerCleaner = new MarkerCleaner(epochs, pollLoop::committedOffsets);
       markerCleaner.start(MARKER_CLEANUP_INTERVAL);
     }
-    try {
-      http =
-          new HttpEndpoint(
-              config.http().port(),
-              this::livenessProblems,
-              this::readinessReasons,
-              this::resume,
-              this::scrape);
-    } catch (java.io.IOException e) {
-      throw new StartupException(
-          "cannot listen on http.port " + config.http().port() + ": " + e.getMessage(), e);
-    }
     bindMetrics(consumer, producer);
     probe =
         new PostgresProbe(
@@ -281,6 +276,61 @@ public final class FerryWorker {
         config.worker().threads(),
         config.worker().queueCapacity(),
         config.inputTopics());
+  }
+
+  /**
+   * Starts the HTTP endpoint before anything else, so that probes and scrapes are answered during
+   * the start (live, and not ready with the reason: {@code starting}, {@code kafka-unreachable}).
+   */
+  private void startHttpEndpoint() throws StartupException {
+    String where = config.http().bindAddress() + ":" + config.http().port();
+    try {
+      http =
+          new HttpEndpoint(
+              new InetSocketAddress(config.http().bindAddress(), config.http().port()),
+              HttpLimits.DEFAULTS,
+              this::livenessProblems,
+              this::readinessReasons,
+              this::resume,
+              this::scrape);
+    } catch (IOException | UnresolvedAddressException e) {
+      throw new StartupException(
+          "cannot listen on " + where + " (http.bind-address, http.port): " + e, e);
+    }
+  }
+
+  /** Creates the admin client and waits, up to kafka.api-timeout, until a broker answers. */
+  private void connectKafka(KafkaClients clients) throws StartupException {
+    try {
+      admin = clients.admin();
+    } catch (KafkaException e) {
+      throw new StartupException(
+          "cannot connect to Kafka at " + config.kafka().bootstrapServers() + ": " + rootMessage(e),
+          e);
+    }
+    new KafkaReach(
+            config.kafka().bootstrapServers(),
+            config.kafka().timeouts().api(),
+            readiness,
+            stopRequested,
+            clock)
+        .await(admin, clients);
+  }
+
+  /**
+   * Config mistakes only the servers reveal (target tables or columns that do not exist or cannot
+   * be written, input topics that do not exist): all listed in one failure with exit code 2, found
+   * before Ferry migrates its schema or creates a dead-letter topic.
+   */
+  private void checkServersMatchConfig() throws StartupException {
+    List<String> problems =
+        new ArrayList<>(ServerChecks.targetProblems(dataSource, config.pipelines()));
+    problems.addAll(
+        ServerChecks.missingInputTopics(
+            admin, config.inputTopics(), config.kafka().timeouts().api()));
+    if (!problems.isEmpty()) {
+      throw StartupException.configMismatch(problems);
+    }
   }
 
   private HikariDataSource openPool() throws StartupException {
@@ -330,9 +380,8 @@ public final class FerryWorker {
     return host + "/" + ProcessHandle.current().pid();
   }
 
-  private void ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
+  private void ensureDeadLetterTopics() throws StartupException {
     try {
-      admin = clients.admin();
       DeadLetterTopics.ensure(
           admin,
           config.deadLetter(),
@@ -340,17 +389,12 @@ public final class FerryWorker {
           config.kafka().timeouts().api(),
           stopRequested);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
-      // The first call to Kafka: wrong credentials surface here, before any consumer exists.
-      String reason =
-          clients
-              .authenticationFailure(e)
-              .orElseGet(
-                  () ->
-                      "cannot reach Kafka at "
-                          + config.kafka().bootstrapServers()
-                          + " to check dead-letter topics: "
-                          + rootMessage(e));
-      throw new StartupException(reason, e);
+      throw new StartupException(
+          "cannot reach Kafka at "
+              + config.kafka().bootstrapServers()
+              + " to check dead-letter topics: "
+              + rootMessage(e),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while checking dead-letter topics", e);
