@@ -179,6 +179,15 @@ public final class ConfigLoader {
             s.duration("request-timeout", defaults.request(), Duration.ofSeconds(1)),
             s.duration("api-timeout", defaults.api(), Duration.ofSeconds(1)),
             s.duration("commit-timeout", defaults.commit(), Duration.ofMillis(100)));
+    if (timeouts.api().compareTo(timeouts.request()) < 0) {
+      // Kafka's clients refuse default.api.timeout.ms < request.timeout.ms when they are built.
+      s.problem(
+          s.key("api-timeout"),
+          "must be ≥ kafka.request-timeout ("
+              + Durations.format(timeouts.request())
+              + "), was "
+              + Durations.format(timeouts.api()));
+    }
     s.rejectUnknownKeys();
     return new KafkaSettings(bootstrap, groupId, clientProperties, timeouts);
   }
