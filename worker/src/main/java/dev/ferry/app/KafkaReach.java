@@ -26,7 +26,7 @@ final class KafkaReach {
   /** The readiness reason while no broker answers. */
   static final String REASON = "kafka-unreachable";
 
-  private static final Duration ATTEMPT = Duration.ofSeconds(2);
+  private static final Duration ATTEMPT = Duration.ofSeconds(1);
   private static final Duration PAUSE = Duration.ofMillis(250);
 
   private final String bootstrapServers;
