@@ -54,6 +54,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -113,15 +114,28 @@ public final class FerryWorker {
   }
 
   /**
-   * Connects to Postgres and Kafka, checks the target tables and starts the poll loop and workers.
-   * Returns once everything runs; on a start failure everything already opened is closed.
+   * Starts the HTTP endpoint, connects to Postgres and Kafka (waiting up to kafka.api-timeout for a
+   * broker), checks the target tables and input topics, migrates, and starts the poll loop and
+   * workers. Returns once everything runs; on a start failure everything already opened is closed.
    */
   public static FerryWorker start(FerryConfig config) throws StartupException {
+    return start(config, worker -> {});
+  }
+
+  /**
+   * As {@link #start(FerryConfig)}, handing the worker to {@code created} before the start begins,
+   * so that {@link #requestStop()} (a signal) can cut a wait for Kafka short.
+   */
+  public static FerryWorker start(FerryConfig config, Consumer<FerryWorker> created)
+      throws StartupException {
     FerryWorker worker = new FerryWorker(config, Clock.systemUTC());
+    created.accept(worker);
     try {
       worker.open();
     } catch (StartupException | RuntimeException e) {
       worker.closeResources();
+      worker.exitCode =
+          e instanceof StartupException failed ? failed.exitCode() : ExitCodes.FAILURE;
       worker.state = State.FAILED;
       worker.terminated.countDown();
       throw e;

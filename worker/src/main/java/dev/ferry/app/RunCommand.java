@@ -67,7 +67,8 @@ final class RunCommand implements Callable<Integer> {
     }
     FerryWorker worker;
     try {
-      worker = FerryWorker.start(settings);
+      // Known to the signal handler from the start on, so that a signal ends a wait for Kafka.
+      worker = FerryWorker.start(settings, running::set);
     } catch (StartupException e) {
       log.error("cannot start: {}", e.getMessage());
       err.println("ferry: cannot start: " + e.getMessage());

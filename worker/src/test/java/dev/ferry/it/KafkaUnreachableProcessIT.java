@@ -40,15 +40,7 @@ class KafkaUnreachableProcessIT {
     Path config = write(dir, kafkaPort, httpPort, "10s");
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
-      await("/health/ready 503 kafka-unreachable")
-          .atMost(Duration.ofSeconds(9))
-          .pollInterval(Duration.ofMillis(100))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                HttpResponse<String> r = get(httpPort, "/health/ready");
-                return r.statusCode() == 503 && r.body().contains("\"kafka-unreachable\"");
-              });
+      awaitNotReadyForKafka(httpPort);
       assertThat(get(httpPort, "/health/live").statusCode()).isEqualTo(200);
 
       int exit = ferry.awaitExit(Duration.ofSeconds(40));
@@ -61,6 +53,21 @@ class KafkaUnreachableProcessIT {
           .as("one line says what Ferry waits for:\n%s", output)
           .hasSize(2);
       assertThat(output).doesNotContain("could not be established");
+    }
+  }
+
+  @Test
+  void sigtermEndsTheWaitForKafka(@TempDir Path dir) throws Exception {
+    int httpPort = closedPort();
+    Path config = write(dir, closedPort(), httpPort, "60s");
+
+    try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
+      awaitNotReadyForKafka(httpPort);
+      ferry.sigterm();
+
+      int exit = ferry.awaitExit(Duration.ofSeconds(15));
+      assertThat(exit).as("exit code; output:\n%s", ferry.output()).isEqualTo(1);
+      assertThat(ferry.output()).contains("stopped while waiting for Kafka at 127.0.0.1:");
     }
   }
 
@@ -115,6 +122,18 @@ class KafkaUnreachableProcessIT {
                 httpPort,
                 PG.qualified("events")));
     return config;
+  }
+
+  private void awaitNotReadyForKafka(int httpPort) {
+    await("/health/ready 503 kafka-unreachable")
+        .atMost(Duration.ofSeconds(9))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              HttpResponse<String> r = get(httpPort, "/health/ready");
+              return r.statusCode() == 503 && r.body().contains("\"kafka-unreachable\"");
+            });
   }
 
   /** A loopback port nothing listens on (connections to it are refused). */
