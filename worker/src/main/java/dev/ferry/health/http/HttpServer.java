@@ -10,6 +10,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
   private static final long SWEEP_MILLIS = 100;
   private static final long CLOSE_WAIT_MILLIS = 5_000;
+  private static final Duration ACCEPT_PAUSE = Duration.ofSeconds(1);
 
   /** Builds the response to one complete request; called on the handler pool. */
   @FunctionalInterface
@@ -56,6 +59,8 @@ public final class HttpServer implements AutoCloseable {
   private final ConnectionTable<Connection> table;
   private final Queue<Runnable> selectorTasks = new ConcurrentLinkedQueue<>();
   private final Thread selectorThread;
+  private final SelectionKey acceptKey;
+  private Instant acceptsPausedUntil; // selector thread only
   private volatile boolean running = true;
 
   private HttpServer(InetSocketAddress address, HttpLimits limits, Handler handler, Clock clock)
@@ -71,7 +76,7 @@ public final class HttpServer implements AutoCloseable {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       listener.bind(address, 128);
       listener.configureBlocking(false);
-      listener.register(selector, SelectionKey.OP_ACCEPT);
+      acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
       boundAddress = (InetSocketAddress) listener.getLocalAddress();
     } catch (IOException | RuntimeException e) {
       selector.close();
@@ -139,6 +144,7 @@ public final class HttpServer implements AutoCloseable {
         }
         selector.selectedKeys().clear();
         table.expired(clock.instant()).forEach(this::cut);
+        resumeAccepts();
       }
     } catch (IOException | RuntimeException e) {
       log.error("http server stopped: {}", e.toString(), e);
@@ -153,7 +159,7 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
-  private void handle(SelectionKey key) throws IOException {
+  private void handle(SelectionKey key) {
     if (!key.isValid()) {
       return;
     }
@@ -168,8 +174,29 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
-  private void accept() throws IOException {
-    for (SocketChannel channel; (channel = listener.accept()) != null; ) {
+  private void resumeAccepts() {
+    if (acceptsPausedUntil != null && !clock.instant().isBefore(acceptsPausedUntil)) {
+      acceptsPausedUntil = null;
+      acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+    }
+  }
+
+  private void accept() {
+    while (true) {
+      SocketChannel channel;
+      try {
+        channel = listener.accept();
+      } catch (IOException e) {
+        // Out of file descriptors, most likely: the server goes on serving the connections it
+        // has and stops accepting for a second, rather than spinning on the pending one.
+        log.warn("http: cannot accept a connection, pausing accepts for 1 s: {}", e.toString());
+        acceptKey.interestOps(0);
+        acceptsPausedUntil = clock.instant().plus(ACCEPT_PAUSE);
+        return;
+      }
+      if (channel == null) {
+        return;
+      }
       if (table.isFull()) {
         Optional<Connection> victim = table.evictionCandidate();
         if (victim.isEmpty()) {
