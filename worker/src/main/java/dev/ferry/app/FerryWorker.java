@@ -166,7 +166,7 @@ public final class FerryWorker {
     dataSource = openPool();
     KafkaClients clients = new KafkaClients(config.kafka(), config.deadLetter().sendTimeout());
     connectKafka(clients);
-    checkServersMatchConfig();
+    checkConfigBeforeChanges();
     migrate();
     ensureDeadLetterTopics();
     TopicIds topicIds = new TopicIds(admin);
@@ -213,17 +213,7 @@ public final class FerryWorker {
             // The producer's delivery.timeout.ms ends a send first; this only backs it up.
             config.deadLetter().sendTimeout().plusSeconds(5),
             readiness);
-    RecordTracer tracer = RecordTracer.OFF;
-    if (config.tracing().enabled()) {
-      try {
-        tracing =
-            TracingSdk.start(
-                config.tracing(), config.kafka().groupId(), config.worker().batchSize());
-      } catch (IllegalStateException e) {
-        throw new StartupException(e.getMessage(), e);
-      }
-      tracer = tracing.tracer();
-    }
+    RecordTracer tracer = tracing != null ? tracing.tracer() : RecordTracer.OFF;
     PipelineProcessor processor;
     try {
       Map<String, RowCoercer> coercers = sink.coercers();
@@ -332,18 +322,35 @@ public final class FerryWorker {
   }
 
   /**
-   * Config mistakes only the servers reveal (target tables or columns that do not exist or cannot
-   * be written, input topics that do not exist): all listed in one failure with exit code 2, found
-   * before Ferry migrates its schema or creates a dead-letter topic.
+   * Config mistakes that loading the file cannot see (target tables or columns that do not exist or
+   * cannot be written, input topics that do not exist, an unusable JSON Schema, a tracing setup the
+   * SDK refuses): all listed in one failure with exit code 2, found before Ferry migrates its
+   * schema or creates a dead-letter topic. Starts tracing when it is on.
    */
-  private void checkServersMatchConfig() throws StartupException {
+  private void checkConfigBeforeChanges() throws StartupException {
     List<String> problems =
         new ArrayList<>(ServerChecks.targetProblems(dataSource, config.pipelines()));
     problems.addAll(
         ServerChecks.missingInputTopics(
             admin, config.inputTopics(), config.kafka().timeouts().api()));
+    problems.addAll(ServerChecks.schemaProblems(config.pipelines()));
+    startTracing().ifPresent(problems::add);
     if (!problems.isEmpty()) {
       throw StartupException.configMismatch(problems);
+    }
+  }
+
+  /** Starts tracing when it is on; the SDK's reason when it refuses the configuration. */
+  private Optional<String> startTracing() {
+    if (!config.tracing().enabled()) {
+      return Optional.empty();
+    }
+    try {
+      tracing =
+          TracingSdk.start(config.tracing(), config.kafka().groupId(), config.worker().batchSize());
+      return Optional.empty();
+    } catch (IllegalStateException e) {
+      return Optional.of(e.getMessage());
     }
   }
 

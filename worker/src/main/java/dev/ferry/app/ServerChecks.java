@@ -2,8 +2,10 @@ package dev.ferry.app;
 
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TargetSettings;
+import dev.ferry.pipeline.SchemaValidator;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.sink.TableWriter;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,8 +21,9 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * What {@code run} checks, read-only, before it changes anything (Ferry's schema, dead-letter
- * topics): that the target tables and columns exist and can be written, and that the input topics
- * exist. Each returns every problem it finds, worded as {@code ferry check} words them.
+ * topics): that the target tables and columns exist and can be written, that the input topics
+ * exist, and that the JSON Schema files can be used. Each returns every problem it finds, worded as
+ * {@code ferry check} words them.
  */
 final class ServerChecks {
   private ServerChecks() {}
@@ -41,6 +44,23 @@ final class ServerChecks {
       }
     } catch (SQLException e) {
       throw new StartupException("cannot read table definitions: " + e.getMessage(), e);
+    }
+    return problems;
+  }
+
+  /** Every pipeline whose JSON Schema file cannot be read or used. */
+  static List<String> schemaProblems(List<PipelineSettings> pipelines) {
+    List<String> problems = new ArrayList<>();
+    for (PipelineSettings p : pipelines) {
+      p.schema()
+          .ifPresent(
+              file -> {
+                try {
+                  SchemaValidator.load(Path.of(file));
+                } catch (IllegalArgumentException e) {
+                  problems.add("pipeline " + p.name() + ": " + e.getMessage());
+                }
+              });
     }
     return problems;
   }

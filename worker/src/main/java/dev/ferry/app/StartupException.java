@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The worker could not start: Postgres or Kafka unreachable (exit code 1), or the config does not
- * match them: tables, columns or input topics not as configured (exit code 2, like any config
- * mistake).
+ * fit what Ferry found: tables, columns or input topics not as configured, an unusable JSON Schema
+ * or tracing setup (exit code 2, like any config mistake).
  */
 public final class StartupException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -22,12 +22,13 @@ public final class StartupException extends Exception {
   }
 
   /**
-   * The config names tables, columns or topics the servers do not have: every problem in one
-   * message, exit code 2. Raised before Ferry changes anything.
+   * The config names tables, columns or topics the servers do not have, or files and settings that
+   * cannot be used: every problem in one message, exit code 2. Raised before Ferry changes
+   * anything.
    */
   static StartupException configMismatch(List<String> problems) {
     StringBuilder text =
-        new StringBuilder("the config does not match Postgres and Kafka (")
+        new StringBuilder("the configuration cannot be used (")
             .append(problems.size())
             .append(problems.size() == 1 ? " problem)" : " problems)")
             .append("; nothing was changed:");

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A config that does not match the servers (a missing column, a missing table, a misspelled input
- * topic) stops {@code run} with exit code 2 and every problem listed, before any side effect: no
- * schema {@code ferry}, no dead-letter topic, and the misspelled topic is not auto-created. Runs
- * against a database of its own, since schema {@code ferry} is shared by the other tests.
+ * topic) or names an unusable JSON Schema stops {@code run} with exit code 2 and every problem
+ * listed, before any side effect: no schema {@code ferry}, no dead-letter topic, and the misspelled
+ * topic is not auto-created. Runs against a database of its own, since schema {@code ferry} is
+ * shared by the other tests.
  */
 @Timeout(120)
 class ConfigMismatchProcessIT {
@@ -64,6 +65,8 @@ class ConfigMismatchProcessIT {
     String topic = KAFKA.uniqueTopic("mismatch");
     KAFKA.createTopic(topic, 2);
     String misspelled = KAFKA.uniqueTopic("mispelled");
+    Path schema = dir.resolve("events.schema.json");
+    Files.writeString(schema, "{ not json");
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(
         config,
@@ -81,6 +84,7 @@ class ConfigMismatchProcessIT {
         pipelines:
           - name: events
             topics: [%s]
+            schema: %s
             table: public.events
             columns:
               event_id: /event_id
@@ -97,6 +101,7 @@ class ConfigMismatchProcessIT {
                 PG.user(),
                 PG.password(),
                 topic,
+                schema,
                 misspelled));
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
@@ -104,8 +109,8 @@ class ConfigMismatchProcessIT {
       String output = ferry.output();
       assertThat(exit).as("exit code; output:\n%s", output).isEqualTo(2);
       assertThat(output)
-          .contains(
-              "the config does not match Postgres and Kafka (3 problems); nothing was changed")
+          .contains("the configuration cannot be used (4 problems); nothing was changed")
+          .contains("pipeline events: JSON Schema " + schema + " cannot be used")
           .contains("no column colour (it has: event_id, amount)")
           .contains("table public.orders does not exist")
           .contains("input topic " + misspelled + " does not exist");
