@@ -30,7 +30,7 @@ public record HttpLimits(
 
   /** Ferry's limits: probes and scrapes are small, quick requests from few clients. */
   public static final HttpLimits DEFAULTS =
-      new HttpLimits(Duration.ofSeconds(5), Duration.ofSeconds(60), 64, 2, 32, 8192, 4096);
+      new HttpLimits(Duration.ofSeconds(5), Duration.ofMinutes(2), 64, 2, 32, 8192, 4096);
 
   public HttpLimits {
     if (requestTimeout.isNegative()
