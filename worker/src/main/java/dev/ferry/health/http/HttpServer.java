@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -137,10 +138,10 @@ public final class HttpServer implements AutoCloseable {
       while (running) {
         selector.select(SWEEP_MILLIS);
         for (Runnable task; (task = selectorTasks.poll()) != null; ) {
-          task.run();
+          guarded(task);
         }
         for (SelectionKey key : selector.selectedKeys()) {
-          handle(key);
+          guarded(() -> handle(key));
         }
         selector.selectedKeys().clear();
         table.expired(clock.instant()).forEach(this::cut);
@@ -156,6 +157,18 @@ public final class HttpServer implements AutoCloseable {
       }
       quietly(listener);
       quietly(selector);
+    }
+  }
+
+  /**
+   * Runs one step for one connection. A connection closed by an earlier step of the same round
+   * (evicted, cut) has a cancelled key; that ends its step, never the server.
+   */
+  private static void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (CancelledKeyException e) {
+      log.trace("http: a step for a connection closed meanwhile: {}", e.toString());
     }
   }
 
