@@ -14,13 +14,16 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import picocli.CommandLine.Command;
@@ -185,6 +188,7 @@ final class CheckCommand implements Callable<Integer> {
 
   private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
     KafkaClients clients = new KafkaClients(settings.kafka(), settings.deadLetter().sendTimeout());
+    KafkaConnectionWarnings quiet = KafkaConnectionWarnings.heldBack();
     try (Admin admin = clients.admin()) {
       int brokers = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
       out.println(
@@ -219,8 +223,24 @@ final class CheckCommand implements Callable<Integer> {
         problems.add(refused.get());
         return;
       }
-      out.println("kafka      UNREACHABLE: " + e);
-      problems.add("cannot reach Kafka at " + settings.kafka().bootstrapServers() + ": " + e);
+      String reason = unreachable(settings.kafka().bootstrapServers(), e);
+      out.println("kafka      UNREACHABLE: " + reason);
+      problems.add(reason);
+    } finally {
+      quiet.close();
     }
+  }
+
+  /**
+   * Why Kafka could not be reached, with the address: no broker answered in time, or the client's
+   * own reason (an address that does not resolve, a refused TLS handshake …).
+   */
+  private static String unreachable(String bootstrapServers, Exception e) {
+    Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof TimeoutException
+        || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return KafkaReach.unreachable(bootstrapServers, Duration.ofMillis(TIMEOUT_MS));
+    }
+    return "cannot reach Kafka at " + bootstrapServers + ": " + FerryWorker.rootMessage(e);
   }
 }

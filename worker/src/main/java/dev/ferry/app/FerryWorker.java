@@ -22,6 +22,7 @@ import dev.ferry.errors.Backoff;
 import dev.ferry.health.HttpEndpoint;
 import dev.ferry.health.PostgresProbe;
 import dev.ferry.health.Readiness;
+import dev.ferry.health.http.HttpLimits;
 import dev.ferry.lifecycle.State;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.LibraryMetrics;
@@ -41,6 +42,9 @@ import dev.ferry.tracing.RecordTracer;
 import dev.ferry.tracing.TracingSdk;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.UnresolvedAddressException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +58,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -114,15 +119,28 @@ public final class FerryWorker {
   }
 
   /**
-   * Connects to Postgres and Kafka, checks the target tables and starts the poll loop and workers.
-   * Returns once everything runs; on a start failure everything already opened is closed.
+   * Starts the HTTP endpoint, connects to Postgres and Kafka (waiting up to kafka.api-timeout for a
+   * broker), checks the target tables and input topics, migrates, and starts the poll loop and
+   * workers. Returns once everything runs; on a start failure everything already opened is closed.
    */
   public static FerryWorker start(FerryConfig config) throws StartupException {
+    return start(config, worker -> {});
+  }
+
+  /**
+   * As {@link #start(FerryConfig)}, handing the worker to {@code created} before the start begins,
+   * so that {@link #requestStop()} (a signal) can cut a wait for Kafka short.
+   */
+  public static FerryWorker start(FerryConfig config, Consumer<FerryWorker> created)
+      throws StartupException {
     FerryWorker worker = new FerryWorker(config, Clock.systemUTC());
+    created.accept(worker);
     try {
       worker.open();
     } catch (StartupException | RuntimeException e) {
       worker.closeResources();
+      worker.exitCode =
+          e instanceof StartupException failed ? failed.exitCode() : ExitCodes.FAILURE;
       worker.state = State.FAILED;
       worker.terminated.countDown();
       throw e;
@@ -148,11 +166,14 @@ public final class FerryWorker {
 
   private void open() throws StartupException {
     log.info("starting with {}", config.describe());
+    startHttpEndpoint();
     Map<String, Optional<RecordTransform>> transforms = transforms();
     dataSource = openPool();
-    migrate();
     KafkaClients clients = new KafkaClients(config.kafka(), config.deadLetter().sendTimeout());
-    int largestDeadLetter = ensureDeadLetterTopics(clients);
+    connectKafka(clients);
+    checkConfigBeforeChanges();
+    migrate();
+    int largestDeadLetter = ensureDeadLetterTopics();
     TopicIds topicIds = new TopicIds(admin);
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
@@ -199,17 +220,7 @@ public final class FerryWorker {
             // The producer's delivery.timeout.ms ends a send first; this only backs it up.
             config.deadLetter().sendTimeout().plusSeconds(5),
             readiness);
-    RecordTracer tracer = RecordTracer.OFF;
-    if (config.tracing().enabled()) {
-      try {
-        tracing =
-            TracingSdk.start(
-                config.tracing(), config.kafka().groupId(), config.worker().batchSize());
-      } catch (IllegalStateException e) {
-        throw new StartupException(e.getMessage(), e);
-      }
-      tracer = tracing.tracer();
-    }
+    RecordTracer tracer = tracing != null ? tracing.tracer() : RecordTracer.OFF;
     PipelineProcessor processor;
     try {
       List<Pipeline> pipelines = new ArrayList<>();
@@ -258,18 +269,6 @@ public final class FerryWorker {
       markerCleaner = new MarkerCleaner(epochs, pollLoop::committedOffsets);
       markerCleaner.start(MARKER_CLEANUP_INTERVAL);
     }
-    try {
-      http =
-          new HttpEndpoint(
-              config.http().port(),
-              this::livenessProblems,
-              this::readinessReasons,
-              this::resume,
-              this::scrape);
-    } catch (java.io.IOException e) {
-      throw new StartupException(
-          "cannot listen on http.port " + config.http().port() + ": " + e.getMessage(), e);
-    }
     bindMetrics(consumer, producer);
     probe =
         new PostgresProbe(
@@ -314,6 +313,78 @@ public final class FerryWorker {
           MemoryBudget.format(maxHeap));
     }
     return plan;
+  }
+
+  /**
+   * Starts the HTTP endpoint before anything else, so that probes and scrapes are answered during
+   * the start (live, and not ready with the reason: {@code starting}, {@code kafka-unreachable}).
+   */
+  private void startHttpEndpoint() throws StartupException {
+    String where = config.http().bindAddress() + ":" + config.http().port();
+    try {
+      http =
+          new HttpEndpoint(
+              new InetSocketAddress(config.http().bindAddress(), config.http().port()),
+              HttpLimits.DEFAULTS,
+              this::livenessProblems,
+              this::readinessReasons,
+              this::resume,
+              this::scrape);
+    } catch (IOException | UnresolvedAddressException e) {
+      throw new StartupException(
+          "cannot listen on " + where + " (http.bind-address, http.port): " + e, e);
+    }
+  }
+
+  /** Creates the admin client and waits, up to kafka.api-timeout, until a broker answers. */
+  private void connectKafka(KafkaClients clients) throws StartupException {
+    try {
+      admin = clients.admin();
+    } catch (KafkaException e) {
+      throw new StartupException(
+          "cannot connect to Kafka at " + config.kafka().bootstrapServers() + ": " + rootMessage(e),
+          e);
+    }
+    new KafkaReach(
+            config.kafka().bootstrapServers(),
+            config.kafka().timeouts().api(),
+            readiness,
+            stopRequested,
+            clock)
+        .await(admin, clients);
+  }
+
+  /**
+   * Config mistakes that loading the file cannot see (target tables or columns that do not exist or
+   * cannot be written, input topics that do not exist, an unusable JSON Schema, a tracing setup the
+   * SDK refuses): all listed in one failure with exit code 2, found before Ferry migrates its
+   * schema or creates a dead-letter topic. Starts tracing when it is on.
+   */
+  private void checkConfigBeforeChanges() throws StartupException {
+    List<String> problems =
+        new ArrayList<>(ServerChecks.targetProblems(dataSource, config.pipelines()));
+    problems.addAll(
+        ServerChecks.missingInputTopics(
+            admin, config.inputTopics(), config.kafka().timeouts().api()));
+    problems.addAll(ServerChecks.schemaProblems(config.pipelines()));
+    startTracing().ifPresent(problems::add);
+    if (!problems.isEmpty()) {
+      throw StartupException.configMismatch(problems);
+    }
+  }
+
+  /** Starts tracing when it is on; the SDK's reason when it refuses the configuration. */
+  private Optional<String> startTracing() {
+    if (!config.tracing().enabled()) {
+      return Optional.empty();
+    }
+    try {
+      tracing =
+          TracingSdk.start(config.tracing(), config.kafka().groupId(), config.worker().batchSize());
+      return Optional.empty();
+    } catch (IllegalStateException e) {
+      return Optional.of(e.getMessage());
+    }
   }
 
   private HikariDataSource openPool() throws StartupException {
@@ -369,9 +440,8 @@ public final class FerryWorker {
    *
    * @return the largest dead letter the DLTs may need to take, for the producer's limit
    */
-  private int ensureDeadLetterTopics(KafkaClients clients) throws StartupException {
+  private int ensureDeadLetterTopics() throws StartupException {
     try {
-      admin = clients.admin();
       return DeadLetterTopics.ensure(
               admin,
               config.deadLetter(),
@@ -380,17 +450,12 @@ public final class FerryWorker {
               stopRequested)
           .largestDeadLetter();
     } catch (ExecutionException | TimeoutException | KafkaException e) {
-      // The first call to Kafka: wrong credentials surface here, before any consumer exists.
-      String reason =
-          clients
-              .authenticationFailure(e)
-              .orElseGet(
-                  () ->
-                      "cannot reach Kafka at "
-                          + config.kafka().bootstrapServers()
-                          + " to check dead-letter topics: "
-                          + rootMessage(e));
-      throw new StartupException(reason, e);
+      throw new StartupException(
+          "cannot reach Kafka at "
+              + config.kafka().bootstrapServers()
+              + " to check dead-letter topics: "
+              + rootMessage(e),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartupException("interrupted while checking dead-letter topics", e);

@@ -57,6 +57,8 @@ final class KafkaClients {
     Map<String, Object> props = base("consumer");
     props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // A misspelled input topic must not be created by the broker with one partition.
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putIfAbsent(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
@@ -106,6 +108,7 @@ final class KafkaClients {
     Map<String, Object> props = base("dlt-reader");
     group.ifPresent(g -> props.put(ConsumerConfig.GROUP_ID_CONFIG, g));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
     props.keySet().removeIf(k -> !ConsumerConfig.configNames().contains(k));

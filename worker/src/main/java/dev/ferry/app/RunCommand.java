@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ferry run}: validates the config (exit 2 on any problem, before any connection), starts
  * the worker and runs it until SIGTERM or SIGINT, then drains and exits 0 (3 if the drain ran out
- * of time, 1 on a failure).
+ * of time, 1 on a failure). Tables, columns or input topics that do not match the config also exit
+ * 2, before Ferry migrates its schema or creates dead-letter topics.
  */
 @Command(
     name = "run",
@@ -66,12 +67,13 @@ final class RunCommand implements Callable<Integer> {
     }
     FerryWorker worker;
     try {
-      worker = FerryWorker.start(settings);
+      // Known to the signal handler from the start on, so that a signal ends a wait for Kafka.
+      worker = FerryWorker.start(settings, running::set);
     } catch (StartupException e) {
       log.error("cannot start: {}", e.getMessage());
       err.println("ferry: cannot start: " + e.getMessage());
       err.flush();
-      return ExitCodes.FAILURE;
+      return e.exitCode();
     } finally {
       startEnded.countDown();
     }

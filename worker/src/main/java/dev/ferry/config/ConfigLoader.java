@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
   private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private final EnvSubstitution env;
@@ -110,9 +114,28 @@ public final class ConfigLoader {
   }
 
   private static HttpSettings http(Section s) {
-    HttpSettings http = new HttpSettings(s.integer("port", 9400, 0, 65535));
+    String bindAddress = s.string("bind-address", HttpSettings.ANY_ADDRESS);
+    if (!isAddressOrHostName(bindAddress)) {
+      s.problem(
+          s.key("bind-address"),
+          "must be an IP address or a host name, such as 0.0.0.0, 127.0.0.1 or ::, was '"
+              + bindAddress
+              + "'");
+    }
+    HttpSettings http = new HttpSettings(bindAddress, s.integer("port", 9400, 0, 65535));
     s.rejectUnknownKeys();
     return http;
+  }
+
+  /**
+   * Whether {@code text} reads as an IPv4 or IPv6 address or a host name; checked by its form only,
+   * since loading the config never touches the network.
+   */
+  static boolean isAddressOrHostName(String text) {
+    if (text.contains(":")) {
+      return IPV6.matcher(text).matches();
+    }
+    return HOST_NAME.matcher(text).matches();
   }
 
   private static TracingSettings tracing(Section s) {
@@ -163,6 +186,15 @@ public final class ConfigLoader {
             s.duration("request-timeout", defaults.request(), Duration.ofSeconds(1)),
             s.duration("api-timeout", defaults.api(), Duration.ofSeconds(1)),
             s.duration("commit-timeout", defaults.commit(), Duration.ofMillis(100)));
+    if (timeouts.api().compareTo(timeouts.request()) < 0) {
+      // Kafka's clients refuse default.api.timeout.ms < request.timeout.ms when they are built.
+      s.problem(
+          s.key("api-timeout"),
+          "must be ≥ kafka.request-timeout ("
+              + Durations.format(timeouts.request())
+              + "), was "
+              + Durations.format(timeouts.api()));
+    }
     s.rejectUnknownKeys();
     return new KafkaSettings(bootstrap, groupId, clientProperties, timeouts);
   }

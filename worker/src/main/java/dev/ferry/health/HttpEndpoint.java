@@ -1,14 +1,13 @@
 package dev.ferry.health;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.ferry.health.http.HttpLimits;
+import dev.ferry.health.http.HttpRequest;
+import dev.ferry.health.http.HttpResponse;
+import dev.ferry.health.http.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Collection;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -16,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's HTTP endpoint (JDK {@code HttpServer}, one thread {@code ferry-http}):
+ * The worker's HTTP endpoint, on Ferry's own {@link HttpServer} (see its bounds in {@link
+ * HttpLimits}; a slow or idle client cannot silence it):
  *
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text format;
@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /pipelines/NAME/resume}: lifts a pipeline's dead-letter halt (200), or says it
  *       was not halted (409) or does not exist (404).
  * </ul>
+ *
+ * {@code HEAD} is answered on every {@code GET} path, with the headers only. The suppliers are
+ * called on the server's handler threads, concurrently.
  */
 public final class HttpEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
@@ -38,17 +41,12 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(r -> new Thread(r, "ferry-http"));
+  private final Supplier<? extends Collection<String>> liveness;
+  private final Supplier<? extends Collection<String>> readiness;
+  private final Function<String, ResumeResult> resume;
+  private final Supplier<String> metrics;
 
-  /**
-   * Binds the port (0 picks a free one) and starts serving.
-   *
-   * @param liveness reasons the worker is not live; empty when it is
-   * @param readiness reasons the worker is not ready
-   * @param resume resumes a halted pipeline by name
-   * @param metrics the Prometheus text exposition
-   */
+  /** Binds {@code port} on every interface with the default limits; see the full constructor. */
   public HttpEndpoint(
       int port,
       Supplier<? extends Collection<String>> liveness,
@@ -56,79 +54,95 @@ public final class HttpEndpoint implements AutoCloseable {
       Function<String, ResumeResult> resume,
       Supplier<String> metrics)
       throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 16);
-    server.createContext(
-        "/metrics",
-        ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
-    server.createContext("/health/live", ex -> health(ex, liveness.get(), "live"));
-    server.createContext("/health/ready", ex -> health(ex, readiness.get(), "ready"));
-    server.createContext("/pipelines/", ex -> resume(ex, resume));
-    server.setExecutor(executor);
-    server.start();
-    log.info("http endpoint on port {} (/metrics, /health/live, /health/ready)", port());
+    this(new InetSocketAddress(port), HttpLimits.DEFAULTS, liveness, readiness, resume, metrics);
+  }
+
+  /**
+   * Binds the address (port 0 picks a free one) and starts serving.
+   *
+   * @param liveness reasons the worker is not live; empty when it is
+   * @param readiness reasons the worker is not ready
+   * @param resume resumes a halted pipeline by name
+   * @param metrics the Prometheus text exposition
+   * @throws IOException when the address cannot be bound
+   */
+  public HttpEndpoint(
+      InetSocketAddress address,
+      HttpLimits limits,
+      Supplier<? extends Collection<String>> liveness,
+      Supplier<? extends Collection<String>> readiness,
+      Function<String, ResumeResult> resume,
+      Supplier<String> metrics)
+      throws IOException {
+    this.liveness = liveness;
+    this.readiness = readiness;
+    this.resume = resume;
+    this.metrics = metrics;
+    server = HttpServer.start(address, limits, this::route, Clock.systemUTC());
+    log.info(
+        "http endpoint on {}:{} (/metrics, /health/live, /health/ready)",
+        server.address().getAddress().getHostAddress(),
+        port());
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
-  private static void health(HttpExchange ex, Collection<String> reasons, String state)
-      throws IOException {
-    if (!ex.getRequestMethod().equals("GET")) {
-      respond(ex, 405, "{\"error\":\"use GET\"}");
-      return;
+  private HttpResponse route(HttpRequest request) {
+    String path = request.path();
+    if (path.startsWith("/pipelines/")) {
+      return resume(request);
     }
+    if (!path.equals("/metrics") && !path.equals("/health/live") && !path.equals("/health/ready")) {
+      return HttpResponse.json(404, "{\"error\":\"not found\"}");
+    }
+    if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+      return HttpResponse.json(405, "{\"error\":\"use GET\"}");
+    }
+    return switch (path) {
+      case "/metrics" ->
+          HttpResponse.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
+      case "/health/live" -> health(liveness.get(), "live");
+      default -> health(readiness.get(), "ready");
+    };
+  }
+
+  private static HttpResponse health(Collection<String> reasons, String state) {
     if (reasons.isEmpty()) {
-      respond(ex, 200, "{\"status\":\"" + state + "\"}");
-    } else {
-      String list =
-          reasons.stream().sorted().map(HttpEndpoint::quote).collect(Collectors.joining(","));
-      respond(ex, 503, "{\"status\":\"not-" + state + "\",\"reasons\":[" + list + "]}");
+      return HttpResponse.json(200, "{\"status\":\"" + state + "\"}");
     }
+    String list =
+        reasons.stream().sorted().map(HttpEndpoint::quote).collect(Collectors.joining(","));
+    return HttpResponse.json(503, "{\"status\":\"not-" + state + "\",\"reasons\":[" + list + "]}");
   }
 
-  private static void resume(HttpExchange ex, Function<String, ResumeResult> resume)
-      throws IOException {
-    String[] parts = ex.getRequestURI().getPath().split("/");
+  private HttpResponse resume(HttpRequest request) {
+    String[] parts = request.path().split("/");
     // ["", "pipelines", NAME, "resume"]
     if (parts.length != 4 || !parts[3].equals("resume")) {
-      respond(ex, 404, "{\"error\":\"not found\"}");
-      return;
+      return HttpResponse.json(404, "{\"error\":\"not found\"}");
     }
-    if (!ex.getRequestMethod().equals("POST")) {
-      respond(ex, 405, "{\"error\":\"use POST\"}");
-      return;
+    if (!request.method().equals("POST")) {
+      return HttpResponse.json(405, "{\"error\":\"use POST\"}");
     }
     String pipeline = parts[2];
-    switch (resume.apply(pipeline)) {
-      case RESUMED -> respond(ex, 200, "{\"pipeline\":" + quote(pipeline) + ",\"resumed\":true}");
+    return switch (resume.apply(pipeline)) {
+      case RESUMED ->
+          HttpResponse.json(200, "{\"pipeline\":" + quote(pipeline) + ",\"resumed\":true}");
       case NOT_HALTED ->
-          respond(ex, 409, "{\"pipeline\":" + quote(pipeline) + ",\"error\":\"not halted\"}");
-      default -> respond(ex, 404, "{\"pipeline\":" + quote(pipeline) + ",\"error\":\"unknown\"}");
-    }
+          HttpResponse.json(409, "{\"pipeline\":" + quote(pipeline) + ",\"error\":\"not halted\"}");
+      default ->
+          HttpResponse.json(404, "{\"pipeline\":" + quote(pipeline) + ",\"error\":\"unknown\"}");
+    };
   }
 
   private static String quote(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static void respond(HttpExchange ex, int status, String json) throws IOException {
-    respond(ex, status, "application/json", json);
-  }
-
-  private static void respond(HttpExchange ex, int status, String type, String text)
-      throws IOException {
-    byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 }

@@ -248,6 +248,7 @@ public final class FerryYaml {
         dead-letter:
           breaker: %s%s
         http:
+          bind-address: 127.0.0.1
           port: %d%s
         pipelines:
         %s%s

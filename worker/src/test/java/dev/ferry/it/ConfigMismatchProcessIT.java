@@ -1,0 +1,140 @@
+package dev.ferry.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.support.FerryProcess;
+import dev.ferry.testkit.kafka.KafkaBrokerExtension;
+import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A config that does not match the servers (a missing column, a missing table, a misspelled input
+ * topic) or names an unusable JSON Schema stops {@code run} with exit code 2 and every problem
+ * listed, before any side effect: no schema {@code ferry}, no dead-letter topic, and the misspelled
+ * topic is not auto-created. Runs against a database of its own, since schema {@code ferry} is
+ * shared by the other tests.
+ */
+@Timeout(120)
+class ConfigMismatchProcessIT {
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+  @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
+
+  private String database;
+
+  @BeforeEach
+  void createDatabase() throws Exception {
+    database = "ferry_mismatch_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    try (Connection c = PG.connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + database);
+    }
+    try (Connection c = connectTo(database);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE events (event_id text PRIMARY KEY, amount numeric)");
+    }
+  }
+
+  @AfterEach
+  void dropDatabase() throws Exception {
+    try (Connection c = PG.connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+  @Test
+  void everyMismatchIsListedWithExit2BeforeAnySideEffect(@TempDir Path dir) throws Exception {
+    String topic = KAFKA.uniqueTopic("mismatch");
+    KAFKA.createTopic(topic, 2);
+    String misspelled = KAFKA.uniqueTopic("mispelled");
+    Path schema = dir.resolve("events.schema.json");
+    Files.writeString(schema, "{ not json");
+    Path config = dir.resolve("ferry.yaml");
+    Files.writeString(
+        config,
+        """
+        kafka:
+          bootstrap-servers: %s
+          group-id: ferry-mismatch
+        database:
+          url: %s
+          username: %s
+          password: "%s"
+        http:
+          bind-address: 127.0.0.1
+          port: 0
+        pipelines:
+          - name: events
+            topics: [%s]
+            schema: %s
+            table: public.events
+            columns:
+              event_id: /event_id
+              colour: /colour
+          - name: orders
+            topics: [%s]
+            table: public.orders
+            columns:
+              id: /id
+        """
+            .formatted(
+                KAFKA.bootstrapServers(),
+                PG.url().replaceFirst("/[^/?]*$", "/" + database),
+                PG.user(),
+                PG.password(),
+                topic,
+                schema,
+                misspelled));
+
+    try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
+      int exit = ferry.awaitExit(Duration.ofSeconds(60));
+      String output = ferry.output();
+      assertThat(exit).as("exit code; output:\n%s", output).isEqualTo(2);
+      assertThat(output)
+          .contains("the configuration cannot be used (4 problems); nothing was changed")
+          .contains("pipeline events: JSON Schema " + schema + " cannot be used")
+          .contains("no column colour (it has: event_id, amount)")
+          .contains("table public.orders does not exist")
+          .contains("input topic " + misspelled + " does not exist");
+    }
+
+    try (Connection c = connectTo(database);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("schema ferry").isZero();
+    }
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+      Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      assertThat(topics).contains(topic).doesNotContain(topic + ".dlt", misspelled);
+    }
+  }
+
+  private static Connection connectTo(String database) throws Exception {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", PG.user());
+    p.setProperty("password", PG.password());
+    return DriverManager.getConnection(PG.url().replaceFirst("/[^/?]*$", "/" + database), p);
+  }
+}
