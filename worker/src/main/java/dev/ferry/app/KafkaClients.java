@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,6 +50,18 @@ final class KafkaClients {
     return props;
   }
 
+  /**
+   * Drops the keys this client does not define (they would only log "unknown config" warnings), but
+   * keeps Kafka's config-provider keys ({@code config.providers}, {@code
+   * config.providers.NAME.class|param.*}): no client lists them, yet every client resolves {@code
+   * ${NAME:path:key}} references with them.
+   */
+  private static void keepOnly(Map<String, Object> props, Set<String> names) {
+    props.keySet().removeIf(k -> !names.contains(k) && !k.startsWith(CONFIG_PROVIDERS_PREFIX));
+  }
+
+  private static final String CONFIG_PROVIDERS_PREFIX = AbstractConfig.CONFIG_PROVIDERS_CONFIG;
+
   private static int millis(Duration d) {
     return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
   }
@@ -64,7 +78,7 @@ final class KafkaClients {
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.keySet().removeIf(k -> !ConsumerConfig.configNames().contains(k));
+    keepOnly(props, ConsumerConfig.configNames());
     return props;
   }
 
@@ -111,7 +125,7 @@ final class KafkaClients {
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
-    props.keySet().removeIf(k -> !ConsumerConfig.configNames().contains(k));
+    keepOnly(props, ConsumerConfig.configNames());
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -134,7 +148,7 @@ final class KafkaClients {
     props.put(
         ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
         Math.max(120_000, millis(settings.timeouts().request()) + 1_000));
-    props.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
+    keepOnly(props, ProducerConfig.configNames());
     return props;
   }
 
@@ -199,7 +213,7 @@ final class KafkaClients {
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
         Math.min(millis(settings.timeouts().request()), send - DEAD_LETTER_LINGER_MS));
     // Consumer-only keys from client-properties would only produce "unknown config" warnings.
-    props.keySet().removeIf(k -> !ProducerConfig.configNames().contains(k));
+    keepOnly(props, ProducerConfig.configNames());
     return props;
   }
 
@@ -230,7 +244,7 @@ final class KafkaClients {
   /** The admin client's configuration. */
   Map<String, Object> adminProperties() {
     Map<String, Object> props = base("admin");
-    props.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
+    keepOnly(props, AdminClientConfig.configNames());
     return props;
   }
 }

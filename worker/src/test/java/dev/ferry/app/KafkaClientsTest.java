@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.config.KafkaSettings;
 import dev.ferry.config.KafkaTimeouts;
 import dev.ferry.dispatch.MemoryPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KafkaClientsTest {
   private final KafkaClients clients =
@@ -41,6 +44,38 @@ class KafkaClientsTest {
     all.put("key.deserializer", ByteArrayDeserializer.class);
     all.put("value.deserializer", ByteArrayDeserializer.class);
     return all;
+  }
+
+  @Test
+  void configProviderReferencesAreResolvedByEveryClient(@TempDir Path dir) throws Exception {
+    Path secrets = Files.writeString(dir.resolve("kafka.properties"), "id=from-a-file\n");
+    String reference = "${file:" + secrets + ":id}";
+    KafkaClients withProvider =
+        new KafkaClients(
+            new KafkaSettings(
+                "127.0.0.1:9092",
+                "g",
+                Map.of(
+                    "config.providers",
+                    "file",
+                    "config.providers.file.class",
+                    "org.apache.kafka.common.config.provider.FileConfigProvider",
+                    "client.id",
+                    reference)),
+            Duration.ofSeconds(30));
+
+    assertThat(
+            new ConsumerConfig(withSerde(withProvider.consumerProperties()))
+                .getString(ConsumerConfig.CLIENT_ID_CONFIG))
+        .isEqualTo("from-a-file");
+    assertThat(
+            new ProducerConfig(withSerde(withProvider.deadLetterProducerProperties()))
+                .getString(ProducerConfig.CLIENT_ID_CONFIG))
+        .isEqualTo("from-a-file");
+    assertThat(
+            new AdminClientConfig(withProvider.adminProperties())
+                .getString(AdminClientConfig.CLIENT_ID_CONFIG))
+        .isEqualTo("from-a-file");
   }
 
   @Test
