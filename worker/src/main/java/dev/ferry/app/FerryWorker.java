@@ -5,6 +5,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
+import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.DatabaseTimeouts;
@@ -99,6 +100,7 @@ public final class FerryWorker {
   private TracingSdk tracing;
   private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
+  private volatile PipelineHalts halts;
 
   private FerryWorker(FerryConfig config, Clock clock) {
     this.config = config;
@@ -146,6 +148,7 @@ public final class FerryWorker {
     Map<String, Optional<RecordTransform>> transforms = transforms();
     dataSource = openPool();
     migrate();
+    halts = new PipelineHalts(dataSource, config.kafka().groupId(), owner());
     KafkaClients clients = new KafkaClients(config.kafka(), config.deadLetter().sendTimeout());
     ensureDeadLetterTopics(clients);
     TopicIds topicIds = new TopicIds(admin);
@@ -385,6 +388,9 @@ public final class FerryWorker {
 
   private void onHalt(String pipeline, String why) {
     readiness.set("pipeline-halted:" + pipeline, true);
+    if (halts != null) {
+      halts.halted(pipeline, why); // for ferry dlt replay to say its records will wait
+    }
     log.error(
         "pipeline {} halted by the dead-letter breaker: {}. Its partitions are paused and nothing"
             + " more of it goes to the DLT; fix the cause, then resume it with POST"
@@ -402,6 +408,9 @@ public final class FerryWorker {
       return HttpEndpoint.ResumeResult.NOT_HALTED;
     }
     readiness.set("pipeline-halted:" + pipeline, false);
+    if (halts != null) {
+      halts.resumed(pipeline);
+    }
     config.pipelines().stream()
         .filter(p -> p.name().equals(pipeline))
         .flatMap(p -> p.topics().stream())
@@ -508,6 +517,9 @@ public final class FerryWorker {
     }
     if (admin != null) {
       step("close admin client", () -> admin.close(CLOSE_STEP_TIMEOUT));
+    }
+    if (halts != null && config.pipelines().stream().anyMatch(p -> breaker.isHalted(p.name()))) {
+      step("clear pipeline halts", halts::stopped);
     }
     if (dataSource != null) {
       step("close connection pool", dataSource::close);

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.deadletter.DeadLetterTopics;
+import dev.ferry.deadletter.FirstOrigin;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.tracing.TraceHeaders;
 import java.time.Duration;
@@ -38,6 +39,9 @@ public final class Replayer {
    * @param target empty: each record's original topic, which must be one the config consumes
    * @param consumed the input topics of the config: the default targets allowed
    * @param rate records per second at most; 0 for no limit
+   * @param reapply replay dead letters whose original record was applied before, and have the
+   *     worker apply them again
+   * @param plan which dead letters to skip per original record
    */
   public record Options(
       String name,
@@ -46,7 +50,9 @@ public final class Replayer {
       int maxReplays,
       double rate,
       boolean dryRun,
-      Set<String> consumed) {}
+      Set<String> consumed,
+      boolean reapply,
+      ReplayPlan plan) {}
 
   /** Hears what happens to each selected record, e.g. to print a dry run. */
   public interface Listener {
@@ -166,6 +172,11 @@ public final class Replayer {
       return;
     }
     selected++;
+    Optional<String> superfluous = options.plan().skip(record, info, options.reapply());
+    if (superfluous.isPresent()) {
+      skip(record, info, superfluous.get());
+      return;
+    }
     if (info.replayCount() >= options.maxReplays()) {
       parked++;
       String parking = parkingTopic(record.topic());
@@ -196,12 +207,26 @@ public final class Replayer {
     }
     RecordHeaders headers = new RecordHeaders();
     for (Header h : record.headers()) {
-      if (!DeadLetterInfo.isDiagnostic(h.key())) {
+      if (!DeadLetterInfo.isDiagnostic(h.key()) && !h.key().startsWith(FirstOrigin.REPLAY_PREFIX)) {
         headers.add(h);
       }
     }
     headers.add(
         DeadLetterHeaders.REPLAY_COUNT, String.valueOf(info.replayCount() + 1).getBytes(UTF_8));
+    // The original record this copy stands for: the worker applies each one once.
+    info.firstOrigin()
+        .ifPresent(
+            first -> {
+              headers.add(FirstOrigin.REPLAY_TOPIC, first.topic().getBytes(UTF_8));
+              headers.add(
+                  FirstOrigin.REPLAY_PARTITION,
+                  Integer.toString(first.partition()).getBytes(UTF_8));
+              headers.add(FirstOrigin.REPLAY_OFFSET, Long.toString(first.offset()).getBytes(UTF_8));
+            });
+    headers.add(FirstOrigin.REPLAY_NAME, options.name().getBytes(UTF_8));
+    if (options.reapply()) {
+      headers.add(FirstOrigin.REPLAY_REAPPLY, "true".getBytes(UTF_8));
+    }
     // The attempt that dead-lettered the record, for the next attempt's span to link to.
     Header attempt = record.headers().lastHeader(TraceHeaders.DEAD_LETTERED_IN);
     if (attempt != null) {

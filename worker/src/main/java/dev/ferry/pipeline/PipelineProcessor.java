@@ -19,6 +19,7 @@ import dev.ferry.sink.FencedException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.Written;
 import dev.ferry.tracing.RecordTracer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -141,9 +142,23 @@ public final class PipelineProcessor implements BatchProcessor {
         .forEach(i -> failedRecords.putIfAbsent(work.rowItems.get(i), i));
     List<WorkItem> appliedRecords = new ArrayList<>(work.rowItems.size());
     Map<String, Integer> appliedByPipeline = new HashMap<>();
-    collectApplied(work.rows, work.rowItems, failedRecords, appliedRecords, appliedByPipeline);
+    if (!work.alreadyApplied.isEmpty()) {
+      countAlreadyApplied(work);
+    }
     collectApplied(
-        work.appliedRows, work.appliedRowItems, Map.of(), appliedRecords, appliedByPipeline);
+        work.rows,
+        work.rowItems,
+        failedRecords,
+        work.alreadyApplied,
+        appliedRecords,
+        appliedByPipeline);
+    collectApplied(
+        work.appliedRows,
+        work.appliedRowItems,
+        Map.of(),
+        Set.of(),
+        appliedRecords,
+        appliedByPipeline);
     appliedByPipeline.forEach(breaker::recordApplied);
     appliedByPipeline.forEach(counters::addApplied);
     long now = clock.millis();
@@ -174,11 +189,32 @@ public final class PipelineProcessor implements BatchProcessor {
     work.appliedOtherItems.forEach(WorkItem::complete);
   }
 
-  /** Adds each record of {@code rows} not in {@code failed} once, counted by pipeline. */
+  /**
+   * Counts the replayed copies the sink skipped because their original record was applied before;
+   * they are complete, not applied.
+   */
+  private void countAlreadyApplied(BatchWork work) {
+    WorkItem previous = null;
+    for (int i = 0; i < work.rows.size(); i++) {
+      WorkItem item = work.rowItems.get(i);
+      if (item == previous || !work.alreadyApplied.contains(work.rows.get(i).origin())) {
+        continue;
+      }
+      previous = item;
+      counters.addSkipped(work.rows.get(i).pipeline(), ReplayCopies.ALREADY_APPLIED);
+      work.span(item.record()).setAttribute(BatchWork.OUTCOME, ReplayCopies.ALREADY_APPLIED);
+    }
+  }
+
+  /**
+   * Adds each record of {@code rows} neither in {@code failed} nor {@code skipped} once, counted by
+   * pipeline.
+   */
   private static void collectApplied(
       List<Row> rows,
       List<WorkItem> items,
       Map<WorkItem, Integer> failed,
+      Set<Origin> skipped,
       List<WorkItem> applied,
       Map<String, Integer> byPipeline) {
     WorkItem previous = null;
@@ -189,6 +225,9 @@ public final class PipelineProcessor implements BatchProcessor {
       }
       previous = item;
       if (!failed.isEmpty() && failed.containsKey(item)) {
+        continue;
+      }
+      if (!skipped.isEmpty() && skipped.contains(rows.get(i).origin())) {
         continue;
       }
       applied.add(item);
@@ -248,7 +287,10 @@ public final class PipelineProcessor implements BatchProcessor {
       }
       Origin origin =
           new Origin(
-              item.partition().partition(), item.partition().epoch(), item.record().offset());
+              item.partition().partition(),
+              item.partition().epoch(),
+              item.record().offset(),
+              ReplayCopies.replayOf(item.record()));
       try {
         List<Row> rows =
             item.record().value() == null
@@ -321,7 +363,7 @@ public final class PipelineProcessor implements BatchProcessor {
         long started = System.nanoTime();
         Span transaction = tracer.transaction(work.spansToWrite(), work.rows.size(), false);
         try {
-          sink.write(work.rows, work.otherOrigins);
+          work.alreadyApplied = sink.write(work.rows, work.otherOrigins).alreadyApplied();
           transaction.end();
           counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
           readiness.set(SINK_UNAVAILABLE, false);
@@ -346,7 +388,9 @@ public final class PipelineProcessor implements BatchProcessor {
         Span isolating = tracer.transaction(work.spansToWrite(), work.rows.size(), true);
         Map<Integer, SQLException> bad;
         try {
-          bad = sink.writeIsolating(work.rows, work.otherOrigins);
+          Written written = sink.writeIsolating(work.rows, work.otherOrigins);
+          bad = written.rejected();
+          work.alreadyApplied = written.alreadyApplied();
           isolating.end();
         } catch (SQLException | FencedException e) {
           failed(isolating, e);
