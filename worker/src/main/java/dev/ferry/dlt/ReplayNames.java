@@ -96,12 +96,10 @@ public final class ReplayNames {
     }
     return new Decision(
         Kind.RESUME,
-        "resuming replay '"
-            + name
-            + "' (run of "
+        "resuming after the offsets this replay committed before (its last run, started "
             + run.startedAt()
-            + ", "
-            + run.outcome()
-            + ") after the offsets this replay committed before");
+            + ", did not complete: "
+            + (run.outcome().equals("running") ? "killed, or still running" : run.outcome())
+            + ")");
   }
 }
