@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -679,7 +680,12 @@ final class DltCommand implements Runnable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static String json(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info) {
+  static {
+    JSON.getFactory().setCharacterEscapes(new Printable.JsonEscapes());
+  }
+
+  static String json(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info)
+      throws JsonProcessingException {
     ObjectNode o = JSON.createObjectNode();
     o.put("dlt", r.topic());
     o.put("partition", r.partition());
@@ -708,7 +714,7 @@ final class DltCommand implements Runnable {
         o.put("value_base64", base64(r.value()));
       }
     }
-    return o.toString();
+    return JSON.writeValueAsString(o);
   }
 
   private static String preview(byte[] bytes, int max) {

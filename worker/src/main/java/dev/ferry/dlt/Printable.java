@@ -1,5 +1,9 @@
 package dev.ferry.dlt;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+
 /**
  * Makes text from records safe to print on a terminal: control characters (C0, DEL, C1, such as ESC
  * and CSI, which start terminal escape sequences) and invisible format characters (such as
@@ -40,5 +44,28 @@ public final class Printable {
   public static boolean needsEscape(int ch) {
     int type = Character.getType(ch);
     return type == Character.CONTROL || type == Character.FORMAT;
+  }
+
+  /**
+   * JSON escapes that also escape what JSON allows raw but a terminal obeys: DEL, C1 controls and
+   * format characters, as {@code \u009b}. Set on the factory of the mapper that prints records.
+   */
+  public static final class JsonEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    public JsonEscapes() {
+      ascii[0x7f] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return needsEscape(ch) ? new SerializedString(String.format("\\u%04x", ch)) : null;
+    }
   }
 }

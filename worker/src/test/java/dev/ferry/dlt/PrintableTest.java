@@ -2,6 +2,8 @@ package dev.ferry.dlt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PrintableTest {
@@ -18,5 +20,16 @@ class PrintableTest {
   void plainTextIsLeftAsItIs() {
     String text = "{\"name\": \"Zoë 東京\", \"n\": 1}";
     assertThat(Printable.escape(text)).isSameAs(text);
+  }
+
+  @Test
+  void jsonOutputEscapesWhatJsonAllowsRawButATerminalObeys() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    json.getFactory().setCharacterEscapes(new Printable.JsonEscapes());
+
+    String out = json.writeValueAsString(Map.of("v", "\u001b[2J \u009b2J \u007f Zoë"));
+
+    assertThat(out).isEqualTo("{\"v\":\"\\u001B[2J \\u009b2J \\u007F Zoë\"}");
+    assertThat(json.readTree(out).get("v").asText()).isEqualTo("\u001b[2J \u009b2J \u007f Zoë");
   }
 }
