@@ -18,6 +18,7 @@ import dev.ferry.dlt.DltOptions;
 import dev.ferry.dlt.DltOptionsException;
 import dev.ferry.dlt.DltScanner;
 import dev.ferry.dlt.DltStats;
+import dev.ferry.dlt.ListCount;
 import dev.ferry.dlt.Printable;
 import dev.ferry.dlt.ReplayAudit;
 import dev.ferry.dlt.ReplayNames;
@@ -298,25 +299,11 @@ final class DltCommand implements Runnable {
                 }
                 return true;
               });
-      long shown = Math.min(matching[0], limit);
-      long more = matching[0] - shown;
-      String beyond =
-          more > 0
-              ? more + " more match beyond --limit " + limit + ": raise it or narrow the filter"
-              : "";
+      ListCount count = new ListCount(matching[0], limit);
       if (any && format.equals("table")) {
-        out.println(
-            shown
-                + " shown of "
-                + matching[0]
-                + " matching (filter: "
-                + Printable.escape(filter.describe())
-                + ", limit "
-                + limit
-                + ")"
-                + (more > 0 ? "; " + beyond : ""));
-      } else if (more > 0) {
-        err().println("ferry: " + beyond); // standard output stays one JSON object per line
+        out.println(count.line(filter));
+      } else if (count.beyond() > 0) {
+        err().println("ferry: " + count.beyondNote()); // standard output stays JSON lines
       }
       return ExitCodes.OK;
     }

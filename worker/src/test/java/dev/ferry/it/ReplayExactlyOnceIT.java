@@ -138,6 +138,31 @@ class ReplayExactlyOnceIT {
           .contains("replayed   0")
           .contains("2: " + ReplayPlan.ALREADY_APPLIED);
 
+      // 4. The names: a completed one is not silently "resumed", another filter is refused.
+      Run rerun = ferry("dlt", "replay", "--config", config.toString(), "--name", topic + "-3");
+      assertThat(rerun.exit()).isEqualTo(2);
+      assertThat(rerun.err())
+          .contains("replay '" + topic + "-3' completed at ")
+          .contains("add --continue");
+      Run otherFilter =
+          ferry(
+              "dlt",
+              "replay",
+              "--config",
+              config.toString(),
+              "--name",
+              topic + "-3",
+              "--key",
+              "bad",
+              "--continue");
+      assertThat(otherFilter.exit()).isEqualTo(2);
+      assertThat(otherFilter.err()).contains("Use a new --name");
+      Run continued =
+          ferry(
+              "dlt", "replay", "--config", config.toString(), "--name", topic + "-3", "--continue");
+      assertThat(continued.exit()).as(continued.err()).isZero();
+      assertThat(continued.out()).contains("continuing replay").contains("replayed   0");
+
       Run stats = ferry("dlt", "stats", "--config", config.toString());
       assertThat(stats.exit()).as(stats.err()).isZero();
       assertThat(stats.out())
@@ -201,6 +226,52 @@ class ReplayExactlyOnceIT {
                     + "' AND origin_topic = 'elsewhere' AND origin_offset = 42"))
         .isEqualTo(1);
     assertThat(worker.counters().deadLettered()).isZero();
+  }
+
+  @Test
+  void aReplayToAPipelineTheBreakerHaltedSaysThatItsRecordsWillWait(@TempDir Path dir)
+      throws Exception {
+    String topic = KAFKA.uniqueTopic("halted");
+    String table = "halted_" + Long.toHexString(System.nanoTime());
+    PG.execute(
+        "CREATE TABLE "
+            + table
+            + " (event_id uuid NOT NULL, user_id text NOT NULL, type text NOT NULL,"
+            + " amount numeric(12,2), ts timestamptz NOT NULL, attrs jsonb,"
+            + " CONSTRAINT small_amounts CHECK (amount < 100))");
+    KAFKA.createTopic(topic, 1);
+    FerryYaml yaml =
+        FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+            .group(topic)
+            .table(table)
+            .breaker("max-consecutive", 1);
+    Path config = dir.resolve("ferry.yaml");
+    Files.writeString(config, yaml.text());
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      send(producer, topic, "bad", event("bad", "500.00"));
+    }
+    FerryWorker worker = FerryWorker.start(yaml.load());
+    try {
+      await().atMost(LANDING).until(() -> worker.breaker().isHalted("events"));
+
+      Run dry = ferry("dlt", "replay", "--config", config.toString(), "--dry-run");
+
+      assertThat(dry.exit()).as(dry.err()).isZero();
+      assertThat(dry.out())
+          .contains("warning: pipeline events is halted by the dead-letter breaker of worker ")
+          .contains("max-consecutive 1")
+          .contains("waits until an operator resumes it (POST /pipelines/events/resume");
+    } finally {
+      worker.requestStop();
+      worker.awaitTermination(Duration.ofSeconds(60));
+    }
+    assertThat(
+            PG.queryLong(
+                "SELECT count(*) FROM ferry.pipeline_halts WHERE group_id = '" + topic + "'"))
+        .as("a stopped worker halts nothing")
+        .isZero();
+    Run after = ferry("dlt", "replay", "--config", config.toString(), "--dry-run");
+    assertThat(after.out()).doesNotContain("warning: pipeline events is halted");
   }
 
   private static ProducerRecord<byte[], byte[]> copy(String topic, String name, boolean reapply) {
