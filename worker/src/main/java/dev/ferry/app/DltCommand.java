@@ -1,42 +1,35 @@
 package dev.ferry.app;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.bookkeeping.Migrations;
-import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.deadletter.FirstOrigin;
 import dev.ferry.dlt.AppliedOrigins;
 import dev.ferry.dlt.DeadLetterInfo;
+import dev.ferry.dlt.DeadLetterText;
 import dev.ferry.dlt.DltException;
 import dev.ferry.dlt.DltFilter;
 import dev.ferry.dlt.DltOptions;
 import dev.ferry.dlt.DltOptionsException;
 import dev.ferry.dlt.DltScanner;
 import dev.ferry.dlt.DltStats;
+import dev.ferry.dlt.HaltWarnings;
 import dev.ferry.dlt.ListCount;
 import dev.ferry.dlt.Printable;
 import dev.ferry.dlt.ReplayAudit;
 import dev.ferry.dlt.ReplayNames;
 import dev.ferry.dlt.ReplayPlan;
+import dev.ferry.dlt.ReplayProgress;
 import dev.ferry.dlt.ReplayRequest;
 import dev.ferry.dlt.Replayer;
 import dev.ferry.lifecycle.StopSignal;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +38,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -295,7 +286,10 @@ final class DltCommand implements Runnable {
                 }
                 // Read on past the limit, only to count what is not shown.
                 if (++matching[0] <= limit) {
-                  out.println(format.equals("json") ? json(r, info) : line(r, info));
+                  out.println(
+                      format.equals("json")
+                          ? DeadLetterText.json(r, info)
+                          : DeadLetterText.line(r, info));
                 }
                 return true;
               });
@@ -420,8 +414,10 @@ final class DltCommand implements Runnable {
           } else if (committed.values().stream().anyMatch(c -> c != null)) {
             out.println("resuming after the offsets this replay committed before");
           }
-          warnHalted(out, db, config, dlts, explicitTarget);
-          ReplayPlan plan = plan(db, config, scanner, scope, start);
+          HaltWarnings.of(db, config, dlts, explicitTarget).forEach(out::println);
+          ReplayPlan plan =
+              ReplayPlan.read(
+                  scanner, scope, start, filter, new AppliedOrigins(db, config.kafka().groupId()));
           Replayer.Options options =
               new Replayer.Options(
                   replayName,
@@ -433,7 +429,7 @@ final class DltCommand implements Runnable {
                   java.util.Set.copyOf(config.inputTopics()),
                   reapply,
                   plan);
-          Progress progress = new Progress(err(), replayName, scope.size());
+          ReplayProgress progress = new ReplayProgress(err(), replayName, scope.size());
           // SIGTERM ends a --rate wait at once; what was committed stays, a rerun resumes.
           StopSignal stop = new StopSignal();
           Thread stopOnExit = new Thread(stop::stop, "ferry-replay-stop");
@@ -453,61 +449,6 @@ final class DltCommand implements Runnable {
       }
     }
 
-    /**
-     * A first read of what the replay will read: the newest dead letter of each original record
-     * among the selected, and which original records a replay applied before.
-     */
-    private ReplayPlan plan(
-        HikariDataSource db,
-        FerryConfig config,
-        DltScanner scanner,
-        DltScanner.Scope scope,
-        Map<TopicPartition, Long> start)
-        throws Exception {
-      ReplayPlan.Builder plan = new ReplayPlan.Builder();
-      scanner.scan(
-          scope,
-          start,
-          r -> {
-            DeadLetterInfo info = DeadLetterInfo.of(r);
-            if (filter.matches(r, info)) {
-              plan.add(r, info);
-            }
-            return true;
-          });
-      return plan.build(new AppliedOrigins(db, config.kafka().groupId()).applied(plan.origins()));
-    }
-
-    /** Says when a pipeline the replay feeds is halted: its records would wait, silently. */
-    private static void warnHalted(
-        PrintWriter out,
-        HikariDataSource db,
-        FerryConfig config,
-        List<String> dlts,
-        Optional<String> target)
-        throws SQLException {
-      java.util.Set<String> pipelines = new java.util.TreeSet<>();
-      for (String input : config.inputTopics()) {
-        boolean fed =
-            target.isPresent()
-                ? target.get().equals(input)
-                : dlts.contains(config.deadLetter().topicFor(input));
-        if (fed) {
-          pipelines.add(config.pipelineFor(input).name());
-        }
-      }
-      if (pipelines.isEmpty() && target.isEmpty()) {
-        config.pipelines().forEach(p -> pipelines.add(p.name()));
-      }
-      for (PipelineHalts.Halt h : PipelineHalts.current(db, config.kafka().groupId(), pipelines)) {
-        out.printf(
-            "warning: pipeline %s is halted by the dead-letter breaker of worker %s since %s (%s):"
-                + " what this replay sends it waits until an operator resumes it (POST"
-                + " /pipelines/%s/resume on that worker) or the worker restarts%n",
-            h.pipeline(), h.owner(), h.since(), h.reason(), h.pipeline());
-      }
-    }
-
     private int replay(
         HikariDataSource db,
         ReplayRequest request,
@@ -518,7 +459,7 @@ final class DltCommand implements Runnable {
         DltScanner.Scope scope,
         Map<TopicPartition, Long> start,
         Replayer.Options options,
-        Progress progress,
+        ReplayProgress progress,
         StopSignal stop)
         throws Exception {
       PrintWriter out = out();
@@ -533,7 +474,7 @@ final class DltCommand implements Runnable {
                     progress::update,
                     (r, info, action) ->
                         out.println(
-                            line(r, info)
+                            DeadLetterText.line(r, info)
                                 + "  -> "
                                 + (action.startsWith("skip: ") ? action : "would " + action)),
                     stop)
@@ -589,142 +530,5 @@ final class DltCommand implements Runnable {
       out.printf("skipped    %d%n", s.skippedTotal());
       s.skipped().forEach((why, n) -> out.printf("  %d: %s%n", n, why));
     }
-  }
-
-  /**
-   * Progress of a replay on standard error: a bar redrawn in place on a terminal, a line every two
-   * seconds otherwise.
-   */
-  static final class Progress {
-    private final PrintWriter err;
-    private final String name;
-    private final long total;
-    private final boolean terminal = System.console() != null;
-    private long lastLine;
-    private Replayer.Summary last;
-
-    Progress(PrintWriter err, String name, long total) {
-      this.err = err;
-      this.name = name;
-      this.total = Math.max(total, 1);
-    }
-
-    void update(Replayer.Summary s) {
-      last = s;
-      long now = System.nanoTime();
-      if (terminal) {
-        int width = 30;
-        int filled = (int) Math.min(width, s.read() * width / total);
-        err.printf(
-            "\r[%s%s] %3d%% %s",
-            "#".repeat(filled), " ".repeat(width - filled), s.read() * 100 / total, counts(s));
-        err.flush();
-      } else if (now - lastLine > TimeUnit.SECONDS.toNanos(2)) {
-        lastLine = now;
-        err.println("replay " + name + ": " + counts(s));
-        err.flush();
-      }
-    }
-
-    void done() {
-      if (terminal && last != null) {
-        err.println();
-      }
-      err.flush();
-    }
-
-    private String counts(Replayer.Summary s) {
-      return "read "
-          + s.read()
-          + "/"
-          + total
-          + ", selected "
-          + s.selected()
-          + ", replayed "
-          + s.replayed()
-          + ", parked "
-          + s.parked()
-          + ", skipped "
-          + s.skippedTotal();
-    }
-  }
-
-  /** One table line: where in the DLT, when, why, from where, the key and a value preview. */
-  static String line(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info) {
-    // Headers, key and value come from records: nothing of them reaches the terminal unescaped.
-    return Printable.escape(
-        String.format(
-            "%s-%d@%d  %s  %-30s %-24s key=%s  %s",
-            r.topic(),
-            r.partition(),
-            r.offset(),
-            info.failedAt(),
-            info.reason() + (info.replayCount() > 0 ? " (replay " + info.replayCount() + ")" : ""),
-            info.origin(),
-            r.key() == null ? "null" : preview(r.key(), 40),
-            r.value() == null ? "(tombstone)" : preview(r.value(), 80)));
-  }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  static {
-    JSON.getFactory().setCharacterEscapes(new Printable.JsonEscapes());
-  }
-
-  static String json(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info)
-      throws JsonProcessingException {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("dlt", r.topic());
-    o.put("partition", r.partition());
-    o.put("offset", r.offset());
-    o.put("key", r.key() == null ? null : text(r.key()).orElse(null));
-    o.put("origin", info.origin());
-    o.put("format", info.format());
-    o.put("reason", info.reason());
-    o.put("stage", info.stage());
-    o.put("pipeline", info.pipeline());
-    o.put("failed_at", info.failedAt().toString());
-    o.put("replay_count", info.replayCount());
-    info.exceptionClass().ifPresent(c -> o.put("exception_class", c));
-    info.message().ifPresent(m -> o.put("message", m));
-    ObjectNode headers = o.putObject("headers");
-    for (Header h : r.headers()) {
-      headers.put(h.key(), h.value() == null ? null : text(h.value()).orElse(base64(h.value())));
-    }
-    if (r.value() == null) {
-      o.putNull("value");
-    } else {
-      Optional<String> value = text(r.value());
-      if (value.isPresent()) {
-        o.put("value", value.get());
-      } else {
-        o.put("value_base64", base64(r.value()));
-      }
-    }
-    return JSON.writeValueAsString(o);
-  }
-
-  private static String preview(byte[] bytes, int max) {
-    String s = text(bytes).orElse("(binary, " + bytes.length + " bytes)").replaceAll("\\s+", " ");
-    s = Printable.escape(s);
-    return s.length() > max ? s.substring(0, max - 3) + "..." : s;
-  }
-
-  private static Optional<String> text(byte[] bytes) {
-    try {
-      return Optional.of(
-          UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static String base64(byte[] bytes) {
-    return "base64:" + Base64.getEncoder().encodeToString(bytes);
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which selected dead letters a replay copies, per original record (guarantee 9): one dead letter
@@ -78,6 +79,31 @@ public final class ReplayPlan {
     public ReplayPlan build(Set<FirstOrigin> applied) {
       return new ReplayPlan(Map.copyOf(newest), Set.copyOf(applied));
     }
+  }
+
+  /**
+   * A first read of what a replay will read: the newest dead letter of each original record among
+   * those {@code filter} selects, and which original records a replay applied before.
+   */
+  public static ReplayPlan read(
+      DltScanner scanner,
+      DltScanner.Scope scope,
+      Map<TopicPartition, Long> start,
+      DltFilter filter,
+      AppliedOrigins appliedOrigins)
+      throws Exception {
+    Builder plan = new Builder();
+    scanner.scan(
+        scope,
+        start,
+        r -> {
+          DeadLetterInfo info = DeadLetterInfo.of(r);
+          if (filter.matches(r, info)) {
+            plan.add(r, info);
+          }
+          return true;
+        });
+    return plan.build(appliedOrigins.applied(plan.origins()));
   }
 
   /**

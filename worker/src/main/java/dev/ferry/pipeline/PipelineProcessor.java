@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * Records that fail to decode are dead-lettered before the transaction, so that the transaction's
  * offset markers can include them; rows rejected by Postgres are dead-lettered after it. A
  * tombstone (null value) follows the pipeline's policy: skipped, a delete by key, or a dead letter.
- * Thread-safe: holds no state per batch.
+ * A replayed copy of an original record applied before is completed without a write ({@link
+ * ReplayCopies}). Thread-safe: holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcessor.class);
@@ -142,23 +143,13 @@ public final class PipelineProcessor implements BatchProcessor {
         .forEach(i -> failedRecords.putIfAbsent(work.rowItems.get(i), i));
     List<WorkItem> appliedRecords = new ArrayList<>(work.rowItems.size());
     Map<String, Integer> appliedByPipeline = new HashMap<>();
-    if (!work.alreadyApplied.isEmpty()) {
-      countAlreadyApplied(work);
-    }
+    Map<WorkItem, Integer> notApplied =
+        work.alreadyApplied.isEmpty()
+            ? failedRecords
+            : ReplayCopies.withAlreadyApplied(work, failedRecords, counters);
+    collectApplied(work.rows, work.rowItems, notApplied, appliedRecords, appliedByPipeline);
     collectApplied(
-        work.rows,
-        work.rowItems,
-        failedRecords,
-        work.alreadyApplied,
-        appliedRecords,
-        appliedByPipeline);
-    collectApplied(
-        work.appliedRows,
-        work.appliedRowItems,
-        Map.of(),
-        Set.of(),
-        appliedRecords,
-        appliedByPipeline);
+        work.appliedRows, work.appliedRowItems, Map.of(), appliedRecords, appliedByPipeline);
     appliedByPipeline.forEach(breaker::recordApplied);
     appliedByPipeline.forEach(counters::addApplied);
     long now = clock.millis();
@@ -189,32 +180,11 @@ public final class PipelineProcessor implements BatchProcessor {
     work.appliedOtherItems.forEach(WorkItem::complete);
   }
 
-  /**
-   * Counts the replayed copies the sink skipped because their original record was applied before;
-   * they are complete, not applied.
-   */
-  private void countAlreadyApplied(BatchWork work) {
-    WorkItem previous = null;
-    for (int i = 0; i < work.rows.size(); i++) {
-      WorkItem item = work.rowItems.get(i);
-      if (item == previous || !work.alreadyApplied.contains(work.rows.get(i).origin())) {
-        continue;
-      }
-      previous = item;
-      counters.addSkipped(work.rows.get(i).pipeline(), ReplayCopies.ALREADY_APPLIED);
-      work.span(item.record()).setAttribute(BatchWork.OUTCOME, ReplayCopies.ALREADY_APPLIED);
-    }
-  }
-
-  /**
-   * Adds each record of {@code rows} neither in {@code failed} nor {@code skipped} once, counted by
-   * pipeline.
-   */
+  /** Adds each record of {@code rows} not in {@code failed} once, counted by pipeline. */
   private static void collectApplied(
       List<Row> rows,
       List<WorkItem> items,
       Map<WorkItem, Integer> failed,
-      Set<Origin> skipped,
       List<WorkItem> applied,
       Map<String, Integer> byPipeline) {
     WorkItem previous = null;
@@ -225,9 +195,6 @@ public final class PipelineProcessor implements BatchProcessor {
       }
       previous = item;
       if (!failed.isEmpty() && failed.containsKey(item)) {
-        continue;
-      }
-      if (!skipped.isEmpty() && skipped.contains(rows.get(i).origin())) {
         continue;
       }
       applied.add(item);
