@@ -163,26 +163,37 @@ class ReplayExactlyOnceIT {
       assertThat(continued.exit()).as(continued.err()).isZero();
       assertThat(continued.out()).contains("continuing replay").contains("replayed   0");
 
+      awaitInputDone(topic, 6 + 2);
+      assertThat(badRows(table)).as("the original record, applied once").isEqualTo(1);
+
+      // 5. Applied again only when the operator asks for it, and the audit says so.
+      Run forced =
+          ferry(
+              "dlt", "replay", "--config", config.toString(), "--name", topic + "-4", "--reapply");
+      assertThat(forced.exit()).as(forced.err()).isZero();
+      assertThat(forced.out()).contains("reapplying applied records").contains("replayed   1");
+      await().atMost(LANDING).until(() -> badRows(table) == 2);
+      assertThat(
+              PG.queryLong(
+                  "SELECT count(*) FROM ferry.replay_audit WHERE reapply AND name = '"
+                      + topic
+                      + "-4'"))
+          .isEqualTo(1);
+
       Run stats = ferry("dlt", "stats", "--config", config.toString());
       assertThat(stats.exit()).as(stats.err()).isZero();
       assertThat(stats.out())
           .contains("1 in " + topic + ".dlt: 1 already applied by a replay, 0 outstanding");
 
-      // Everything on the input topic done (replays are Kafka transactions: their commit markers
-      // take offsets that no consumer commits past, so the lag is not the measure).
-      List<ConsumerRecord<byte[], byte[]>> input =
-          DeadLetters.readAll(KAFKA.bootstrapServers(), topic);
-      assertThat(input).as("6 records and one copy per replay that sent one").hasSize(6 + 2);
-      long end = input.get(input.size() - 1).offset() + 1;
-      await()
-          .atMost(LANDING)
-          .until(() -> GroupLag.committed(KAFKA.bootstrapServers(), topic, topic) >= end);
+      awaitInputDone(topic, 6 + 3);
     } finally {
       worker.requestStop();
       worker.awaitTermination(Duration.ofSeconds(60));
     }
-    assertThat(badRows(table)).as("the original record, applied once").isEqualTo(1);
-    assertThat(rows(table)).isEqualTo(6);
+    assertThat(badRows(table))
+        .as("the original record, applied once, and once more on request")
+        .isEqualTo(2);
+    assertThat(rows(table)).isEqualTo(7);
   }
 
   @Test
@@ -272,6 +283,21 @@ class ReplayExactlyOnceIT {
         .isZero();
     Run after = ferry("dlt", "replay", "--config", config.toString(), "--dry-run");
     assertThat(after.out()).doesNotContain("warning: pipeline events is halted");
+  }
+
+  /**
+   * Waits until the worker committed past every record of the input topic, which holds {@code
+   * records}: 6 records and one copy per replay that sent one. (Replays are Kafka transactions:
+   * their commit markers take offsets that no consumer commits past, so the lag is no measure.)
+   */
+  private static void awaitInputDone(String topic, int records) {
+    List<ConsumerRecord<byte[], byte[]>> input =
+        DeadLetters.readAll(KAFKA.bootstrapServers(), topic);
+    assertThat(input).hasSize(records);
+    long end = input.get(input.size() - 1).offset() + 1;
+    await()
+        .atMost(LANDING)
+        .until(() -> GroupLag.committed(KAFKA.bootstrapServers(), topic, topic) >= end);
   }
 
   private static ProducerRecord<byte[], byte[]> copy(String topic, String name, boolean reapply) {
