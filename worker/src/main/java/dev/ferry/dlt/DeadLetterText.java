@@ -32,7 +32,7 @@ public final class DeadLetterText {
             r.offset(),
             info.failedAt(),
             info.reason() + (info.replayCount() > 0 ? " (replay " + info.replayCount() + ")" : ""),
-            info.origin(),
+            info.origin() + firstIfOther(info),
             r.key() == null ? "null" : preview(r.key(), 40),
             r.value() == null ? "(tombstone)" : preview(r.value(), 80)));
   }
@@ -51,6 +51,7 @@ public final class DeadLetterText {
     o.put("offset", r.offset());
     o.put("key", r.key() == null ? null : text(r.key()).orElse(null));
     o.put("origin", info.origin());
+    info.firstOrigin().ifPresent(first -> o.put("first_origin", first.toString()));
     o.put("format", info.format());
     o.put("reason", info.reason());
     o.put("stage", info.stage());
@@ -98,5 +99,14 @@ public final class DeadLetterText {
 
   private static String base64(byte[] bytes) {
     return "base64:" + Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** The first origin, when the dead letter is of a replayed copy that failed again. */
+  private static String firstIfOther(DeadLetterInfo info) {
+    return info.firstOrigin()
+        .map(Object::toString)
+        .filter(first -> !first.equals(info.origin()))
+        .map(first -> " (first " + first + ")")
+        .orElse("");
   }
 }

@@ -32,7 +32,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * every poll's records and the replay's progress (the offsets of its consumer group) commit in one
  * Kafka transaction, so a replay that dies resumes, under the same name, after the last committed
  * poll and produces nothing twice for {@code read_committed} readers. A record already replayed
- * {@code maxReplays} times goes to {@code DLT.parked} instead. Not thread-safe.
+ * {@code maxReplays} times goes to {@code DLT.parked} instead. Each copy names the original record
+ * it stands for ({@code ferry.replay.origin.*}) and the replay ({@code ferry.replay.name}), so the
+ * worker applies an original record once; {@link Options#plan} skips, before anything is sent, the
+ * dead letters of original records applied before and all but the newest of each. Not thread-safe.
  */
 public final class Replayer {
   /**
