@@ -392,14 +392,9 @@ final class DltCommand implements Runnable {
           }
           DltScanner scanner = new DltScanner(consumer, admin);
           DltScanner.Scope scope = scanner.scope(dlts);
-          Map<TopicPartition, Long> start = new HashMap<>();
           Map<TopicPartition, OffsetAndMetadata> committed =
               consumer.committed(scope.end().keySet());
-          for (TopicPartition tp : scope.end().keySet()) {
-            OffsetAndMetadata c = committed.get(tp);
-            long at = c == null ? 0 : c.offset();
-            start.put(tp, Math.max(at, filter.fromOffset().orElse(0L)));
-          }
+          Map<TopicPartition, Long> start = startOffsets(scope, committed);
           out.printf(
               "replay %s%s: %s (%d records now), filter: %s, target: %s%s%n",
               replayName,
@@ -447,6 +442,18 @@ final class DltCommand implements Runnable {
           }
         }
       }
+    }
+
+    /** Where to read each partition from: after what this replay committed, and --from-offset. */
+    private Map<TopicPartition, Long> startOffsets(
+        DltScanner.Scope scope, Map<TopicPartition, OffsetAndMetadata> committed) {
+      Map<TopicPartition, Long> start = new HashMap<>();
+      for (TopicPartition tp : scope.end().keySet()) {
+        OffsetAndMetadata c = committed.get(tp);
+        long at = c == null ? 0 : c.offset();
+        start.put(tp, Math.max(at, filter.fromOffset().orElse(0L)));
+      }
+      return start;
     }
 
     private int replay(
