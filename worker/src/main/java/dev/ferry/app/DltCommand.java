@@ -1,43 +1,47 @@
 package dev.ferry.app;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.deadletter.FirstOrigin;
+import dev.ferry.dlt.AppliedOrigins;
 import dev.ferry.dlt.DeadLetterInfo;
+import dev.ferry.dlt.DeadLetterText;
 import dev.ferry.dlt.DltException;
 import dev.ferry.dlt.DltFilter;
+import dev.ferry.dlt.DltOptions;
+import dev.ferry.dlt.DltOptionsException;
 import dev.ferry.dlt.DltScanner;
+import dev.ferry.dlt.DltStats;
+import dev.ferry.dlt.HaltWarnings;
+import dev.ferry.dlt.ListCount;
+import dev.ferry.dlt.Printable;
 import dev.ferry.dlt.ReplayAudit;
+import dev.ferry.dlt.ReplayNames;
+import dev.ferry.dlt.ReplayPlan;
+import dev.ferry.dlt.ReplayProgress;
+import dev.ferry.dlt.ReplayRequest;
 import dev.ferry.dlt.Replayer;
 import dev.ferry.lifecycle.StopSignal;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,8 +114,21 @@ final class DltCommand implements Runnable {
     @Option(names = "--to-offset", paramLabel = "N", description = "DLT offsets up to N.")
     Long toOffset;
 
-    DltFilter parse() {
-      return DltFilter.parse(reason, since, until, key, fromOffset, toOffset, Clock.systemUTC());
+    DltFilter parse(List<String> problems) {
+      return DltFilter.parse(
+          reason, since, until, key, fromOffset, toOffset, Clock.systemUTC(), problems);
+    }
+
+    /** The filter options as typed (ages stay ages), for comparing the runs of a replay name. */
+    String spec() {
+      List<String> parts = new ArrayList<>();
+      Optional.ofNullable(reason).ifPresent(r -> parts.add("reason=" + r));
+      Optional.ofNullable(since).ifPresent(t -> parts.add("since=" + t.trim()));
+      Optional.ofNullable(until).ifPresent(t -> parts.add("until=" + t.trim()));
+      Optional.ofNullable(key).ifPresent(k -> parts.add("key=" + k));
+      Optional.ofNullable(fromOffset).ifPresent(o -> parts.add("from-offset=" + o));
+      Optional.ofNullable(toOffset).ifPresent(o -> parts.add("to-offset=" + o));
+      return String.join(" ", parts);
     }
   }
 
@@ -131,8 +148,21 @@ final class DltCommand implements Runnable {
       return spec.commandLine().getErr();
     }
 
+    /**
+     * Checks the command's own options, adding every problem to {@code problems}; called before the
+     * config is read, so that bad options are reported at once and touch nothing.
+     */
+    void checkOptions(List<String> problems) {}
+
     @Override
     public final Integer call() {
+      List<String> problems = new ArrayList<>();
+      checkOptions(problems);
+      if (!problems.isEmpty()) {
+        err().println("ferry: " + new DltOptionsException(problems).getMessage());
+        err().flush();
+        return ExitCodes.BAD_CONFIG;
+      }
       Optional<FerryConfig> loaded = config.load(err());
       if (loaded.isEmpty()) {
         return ExitCodes.BAD_CONFIG;
@@ -191,49 +221,29 @@ final class DltCommand implements Runnable {
   static final class Stats extends Base {
     @Override
     int run(FerryConfig config, KafkaClients clients) throws Exception {
-      Map<String, Map<String, Long>> by = new TreeMap<>();
-      Instant[] range = {Instant.MAX, Instant.MIN};
-      long[] total = {0};
+      DltStats stats = new DltStats(topics.resolve(config));
       boolean any =
           readAll(
               config,
               clients,
               r -> {
-                DeadLetterInfo info = DeadLetterInfo.of(r);
-                total[0]++;
-                count(by, "1 reason", info.reason());
-                count(by, "2 pipeline", info.pipeline());
-                count(by, "3 topic", info.topic().orElse("?"));
-                count(by, "4 stage", info.stage());
-                count(by, "5 replays", String.valueOf(info.replayCount()));
-                count(by, "6 format", info.format());
-                range[0] = info.failedAt().isBefore(range[0]) ? info.failedAt() : range[0];
-                range[1] = info.failedAt().isAfter(range[1]) ? info.failedAt() : range[1];
+                stats.add(r, DeadLetterInfo.of(r));
                 return true;
               });
       if (any) {
-        PrintWriter out = out();
-        out.printf(
-            "%-10s %d dead letters in %s%n",
-            "dlt", total[0], String.join(", ", topics.resolve(config)));
-        by.forEach(
-            (dimension, counts) ->
-                out.printf("%-10s %s%n", dimension.substring(2), joined(counts)));
-        out.printf("%-10s oldest %s, newest %s%n", "failed", range[0], range[1]);
+        Optional<Set<FirstOrigin>> applied;
+        String unknownWhy = "";
+        try (HikariDataSource db = ConnectionPools.open(config, 1)) {
+          applied =
+              Optional.of(
+                  new AppliedOrigins(db, config.kafka().groupId()).applied(stats.origins()));
+        } catch (StartupException | SQLException e) {
+          applied = Optional.empty();
+          unknownWhy = "Postgres: " + FerryWorker.rootMessage(e);
+        }
+        stats.lines(applied, unknownWhy).forEach(out()::println);
       }
       return ExitCodes.OK;
-    }
-
-    private static void count(Map<String, Map<String, Long>> by, String dimension, String value) {
-      by.computeIfAbsent(dimension, d -> new TreeMap<>()).merge(value, 1L, Long::sum);
-    }
-
-    private static String joined(Map<String, Long> counts) {
-      List<String> parts = new ArrayList<>();
-      counts.entrySet().stream()
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .forEach(e -> parts.add(e.getKey() + " " + e.getValue()));
-      return String.join(", ", parts);
     }
   }
 
@@ -253,17 +263,18 @@ final class DltCommand implements Runnable {
         description = "table (default) or json (one object per line, the whole value).")
     String format = "table";
 
+    private DltFilter filter;
+
+    @Override
+    void checkOptions(List<String> problems) {
+      filter = filters.parse(problems);
+      DltOptions.list(limit, format, problems);
+    }
+
     @Override
     int run(FerryConfig config, KafkaClients clients) throws Exception {
-      DltFilter filter = filters.parse();
-      if (!format.equals("table") && !format.equals("json")) {
-        throw new IllegalArgumentException("--format must be table or json, was '" + format + "'");
-      }
-      if (limit < 1) {
-        throw new IllegalArgumentException("--limit must be 1 or more, was " + limit);
-      }
       PrintWriter out = out();
-      long[] shown = {0};
+      long[] matching = {0};
       boolean any =
           readAll(
               config,
@@ -273,11 +284,20 @@ final class DltCommand implements Runnable {
                 if (!filter.matches(r, info)) {
                   return true;
                 }
-                out.println(format.equals("json") ? json(r, info) : line(r, info));
-                return ++shown[0] < limit;
+                // Read on past the limit, only to count what is not shown.
+                if (++matching[0] <= limit) {
+                  out.println(
+                      format.equals("json")
+                          ? DeadLetterText.json(r, info)
+                          : DeadLetterText.line(r, info));
+                }
+                return true;
               });
+      ListCount count = new ListCount(matching[0], limit);
       if (any && format.equals("table")) {
-        out.println(shown[0] + " shown (filter: " + filter.describe() + ", limit " + limit + ")");
+        out.println(count.line(filter));
+      } else if (count.beyond() > 0) {
+        err().println("ferry: " + count.beyondNote()); // standard output stays JSON lines
       }
       return ExitCodes.OK;
     }
@@ -312,7 +332,8 @@ final class DltCommand implements Runnable {
     @Option(
         names = "--name",
         paramLabel = "NAME",
-        description = "Names the replay; a rerun with the same name resumes it.")
+        description =
+            "Names the replay; a rerun with the same name and options resumes it where it stopped.")
     String name;
 
     @Option(
@@ -321,79 +342,123 @@ final class DltCommand implements Runnable {
         description = "Records replayed N times already go to DLT.parked (default 3).")
     int maxReplays = 3;
 
+    @Option(
+        names = "--reapply",
+        description =
+            "Also replay dead letters whose original record a replay applied before, and have the"
+                + " worker apply them again (a duplicate in a table without a unique key).")
+    boolean reapply;
+
+    @Option(
+        names = "--continue",
+        description =
+            "Rerun a completed --name: read the dead letters that arrived since it completed.")
+    boolean continueCompleted;
+
+    private DltFilter filter;
+
+    @Override
+    void checkOptions(List<String> problems) {
+      filter = filters.parse(problems);
+      DltOptions.replay(rate, maxReplays, name, continueCompleted, problems);
+    }
+
     @Override
     int run(FerryConfig config, KafkaClients clients) throws Exception {
-      DltFilter filter = filters.parse();
-      if (rate < 0) {
-        throw new IllegalArgumentException("--rate must be 0 (no limit) or more, was " + rate);
-      }
-      if (maxReplays < 1) {
-        throw new IllegalArgumentException("--max-replays must be 1 or more, was " + maxReplays);
-      }
-      if (name != null && !name.matches("[A-Za-z0-9._-]+")) {
-        throw new IllegalArgumentException(
-            "--name may hold letters, digits, '.', '_' and '-' only, was '" + name + "'");
-      }
       String replayName = name != null ? name : STAMP.format(Instant.now());
       String group = "ferry-replay-" + replayName;
       Optional<String> explicitTarget =
           target.equals("original") ? Optional.empty() : Optional.of(target);
       List<String> dlts = topics.resolve(config);
+      ReplayRequest request = new ReplayRequest(dlts, target, filters.spec(), reapply);
       PrintWriter out = out();
-      try (Admin admin = clients.admin();
-          KafkaConsumer<byte[], byte[]> consumer = clients.dltConsumer(Optional.of(group))) {
-        if (explicitTarget.isPresent()) {
-          requireTopic(admin, explicitTarget.get());
+      try (HikariDataSource db = ConnectionPools.open(config, 2)) {
+        if (!dryRun) {
+          Migrations.migrate(db);
         }
-        DltScanner scanner = new DltScanner(consumer, admin);
-        DltScanner.Scope scope = scanner.scope(dlts);
-        Map<TopicPartition, Long> start = new HashMap<>();
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(scope.end().keySet());
-        for (TopicPartition tp : scope.end().keySet()) {
-          OffsetAndMetadata c = committed.get(tp);
-          long at = c == null ? 0 : c.offset();
-          start.put(tp, Math.max(at, filter.fromOffset().orElse(0L)));
-        }
-        out.printf(
-            "replay %s%s: %s (%d records now), filter: %s, target: %s%n",
-            replayName,
-            dryRun ? " (dry run: nothing is written)" : "",
-            String.join(", ", dlts),
-            scope.size(),
-            filter.describe(),
-            target);
-        if (committed.values().stream().anyMatch(c -> c != null)) {
-          out.println("resuming after the offsets this replay committed before");
-        }
-        Replayer.Options options =
-            new Replayer.Options(
+        ReplayNames.Decision decision =
+            ReplayNames.decide(
                 replayName,
-                filter,
-                explicitTarget,
-                maxReplays,
-                rate,
-                dryRun,
-                java.util.Set.copyOf(config.inputTopics()));
-        Progress progress = new Progress(err(), replayName, scope.size());
-        // SIGTERM ends a --rate wait at once; what was committed stays, a rerun resumes.
-        StopSignal stop = new StopSignal();
-        Thread stopOnExit = new Thread(stop::stop, "ferry-replay-stop");
-        Runtime.getRuntime().addShutdownHook(stopOnExit);
-        try {
-          return replay(
-              config, clients, admin, consumer, scanner, scope, start, options, progress, stop);
-        } finally {
+                name == null ? Optional.empty() : new ReplayAudit(db).last(replayName),
+                request,
+                continueCompleted);
+        if (decision.kind() == ReplayNames.Kind.REFUSE) {
+          throw new DltOptionsException(List.of(decision.message()));
+        }
+        try (Admin admin = clients.admin();
+            KafkaConsumer<byte[], byte[]> consumer = clients.dltConsumer(Optional.of(group))) {
+          if (explicitTarget.isPresent()) {
+            requireTopic(admin, explicitTarget.get());
+          }
+          DltScanner scanner = new DltScanner(consumer, admin);
+          DltScanner.Scope scope = scanner.scope(dlts);
+          Map<TopicPartition, OffsetAndMetadata> committed =
+              consumer.committed(scope.end().keySet());
+          Map<TopicPartition, Long> start = startOffsets(scope, committed);
+          out.printf(
+              "replay %s%s: %s (%d records now), filter: %s, target: %s%s%n",
+              replayName,
+              dryRun ? " (dry run: nothing is written)" : "",
+              String.join(", ", dlts),
+              scope.size(),
+              Printable.escape(filter.describe()),
+              target,
+              reapply ? ", reapplying applied records" : "");
+          if (decision.kind() != ReplayNames.Kind.NEW) {
+            out.println(decision.message());
+          } else if (committed.values().stream().anyMatch(c -> c != null)) {
+            out.println("resuming after the offsets this replay committed before");
+          }
+          HaltWarnings.of(db, config, dlts, explicitTarget).forEach(out::println);
+          ReplayPlan plan =
+              ReplayPlan.read(
+                  scanner, scope, start, filter, new AppliedOrigins(db, config.kafka().groupId()));
+          Replayer.Options options =
+              new Replayer.Options(
+                  replayName,
+                  filter,
+                  explicitTarget,
+                  maxReplays,
+                  rate,
+                  dryRun,
+                  java.util.Set.copyOf(config.inputTopics()),
+                  reapply,
+                  plan);
+          ReplayProgress progress = new ReplayProgress(err(), replayName, scope.size());
+          // SIGTERM ends a --rate wait at once; what was committed stays, a rerun resumes.
+          StopSignal stop = new StopSignal();
+          Thread stopOnExit = new Thread(stop::stop, "ferry-replay-stop");
+          Runtime.getRuntime().addShutdownHook(stopOnExit);
           try {
-            Runtime.getRuntime().removeShutdownHook(stopOnExit);
-          } catch (IllegalStateException shuttingDown) {
-            // the hook has run or is running
+            return replay(
+                db, request, clients, admin, consumer, scanner, scope, start, options, progress,
+                stop);
+          } finally {
+            try {
+              Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+              // the hook has run or is running
+            }
           }
         }
       }
     }
 
+    /** Where to read each partition from: after what this replay committed, and --from-offset. */
+    private Map<TopicPartition, Long> startOffsets(
+        DltScanner.Scope scope, Map<TopicPartition, OffsetAndMetadata> committed) {
+      Map<TopicPartition, Long> start = new HashMap<>();
+      for (TopicPartition tp : scope.end().keySet()) {
+        OffsetAndMetadata c = committed.get(tp);
+        long at = c == null ? 0 : c.offset();
+        start.put(tp, Math.max(at, filter.fromOffset().orElse(0L)));
+      }
+      return start;
+    }
+
     private int replay(
-        FerryConfig config,
+        HikariDataSource db,
+        ReplayRequest request,
         KafkaClients clients,
         Admin admin,
         KafkaConsumer<byte[], byte[]> consumer,
@@ -401,12 +466,11 @@ final class DltCommand implements Runnable {
         DltScanner.Scope scope,
         Map<TopicPartition, Long> start,
         Replayer.Options options,
-        Progress progress,
+        ReplayProgress progress,
         StopSignal stop)
         throws Exception {
       PrintWriter out = out();
       String group = "ferry-replay-" + options.name();
-      List<String> dlts = scope.topics();
       if (dryRun) {
         Replayer.Summary summary =
             new Replayer(
@@ -415,18 +479,20 @@ final class DltCommand implements Runnable {
                     Optional.empty(),
                     consumer.groupMetadata(),
                     progress::update,
-                    (r, info, action) -> out.println(line(r, info) + "  -> " + action),
+                    (r, info, action) ->
+                        out.println(
+                            DeadLetterText.line(r, info)
+                                + "  -> "
+                                + (action.startsWith("skip: ") ? action : "would " + action)),
                     stop)
                 .run(scanner, scope, start);
         progress.done();
         summary(out, summary, true);
         return ExitCodes.OK;
       }
-      try (HikariDataSource db = ConnectionPools.open(config, 2);
-          KafkaProducer<byte[], byte[]> producer = clients.replayProducer(group)) {
-        Migrations.migrate(db);
+      try (KafkaProducer<byte[], byte[]> producer = clients.replayProducer(group)) {
         ReplayAudit audit = new ReplayAudit(db);
-        long auditId = audit.started(options.name(), dlts, target, options.filter(), maxReplays);
+        long auditId = audit.started(options.name(), request, options.filter(), maxReplays);
         producer.initTransactions();
         audit.supersede(options.name(), auditId);
         Replayer replayer =
@@ -471,134 +537,5 @@ final class DltCommand implements Runnable {
       out.printf("skipped    %d%n", s.skippedTotal());
       s.skipped().forEach((why, n) -> out.printf("  %d: %s%n", n, why));
     }
-  }
-
-  /**
-   * Progress of a replay on standard error: a bar redrawn in place on a terminal, a line every two
-   * seconds otherwise.
-   */
-  static final class Progress {
-    private final PrintWriter err;
-    private final String name;
-    private final long total;
-    private final boolean terminal = System.console() != null;
-    private long lastLine;
-    private Replayer.Summary last;
-
-    Progress(PrintWriter err, String name, long total) {
-      this.err = err;
-      this.name = name;
-      this.total = Math.max(total, 1);
-    }
-
-    void update(Replayer.Summary s) {
-      last = s;
-      long now = System.nanoTime();
-      if (terminal) {
-        int width = 30;
-        int filled = (int) Math.min(width, s.read() * width / total);
-        err.printf(
-            "\r[%s%s] %3d%% %s",
-            "#".repeat(filled), " ".repeat(width - filled), s.read() * 100 / total, counts(s));
-        err.flush();
-      } else if (now - lastLine > TimeUnit.SECONDS.toNanos(2)) {
-        lastLine = now;
-        err.println("replay " + name + ": " + counts(s));
-        err.flush();
-      }
-    }
-
-    void done() {
-      if (terminal && last != null) {
-        err.println();
-      }
-      err.flush();
-    }
-
-    private String counts(Replayer.Summary s) {
-      return "read "
-          + s.read()
-          + "/"
-          + total
-          + ", selected "
-          + s.selected()
-          + ", replayed "
-          + s.replayed()
-          + ", parked "
-          + s.parked()
-          + ", skipped "
-          + s.skippedTotal();
-    }
-  }
-
-  /** One table line: where in the DLT, when, why, from where, the key and a value preview. */
-  static String line(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info) {
-    return String.format(
-        "%s-%d@%d  %s  %-30s %-24s key=%s  %s",
-        r.topic(),
-        r.partition(),
-        r.offset(),
-        info.failedAt(),
-        info.reason() + (info.replayCount() > 0 ? " (replay " + info.replayCount() + ")" : ""),
-        info.origin(),
-        r.key() == null ? "null" : preview(r.key(), 40),
-        r.value() == null ? "(tombstone)" : preview(r.value(), 80));
-  }
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  static String json(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("dlt", r.topic());
-    o.put("partition", r.partition());
-    o.put("offset", r.offset());
-    o.put("key", r.key() == null ? null : text(r.key()).orElse(null));
-    o.put("origin", info.origin());
-    o.put("format", info.format());
-    o.put("reason", info.reason());
-    o.put("stage", info.stage());
-    o.put("pipeline", info.pipeline());
-    o.put("failed_at", info.failedAt().toString());
-    o.put("replay_count", info.replayCount());
-    info.exceptionClass().ifPresent(c -> o.put("exception_class", c));
-    info.message().ifPresent(m -> o.put("message", m));
-    ObjectNode headers = o.putObject("headers");
-    for (Header h : r.headers()) {
-      headers.put(h.key(), h.value() == null ? null : text(h.value()).orElse(base64(h.value())));
-    }
-    if (r.value() == null) {
-      o.putNull("value");
-    } else {
-      Optional<String> value = text(r.value());
-      if (value.isPresent()) {
-        o.put("value", value.get());
-      } else {
-        o.put("value_base64", base64(r.value()));
-      }
-    }
-    return o.toString();
-  }
-
-  private static String preview(byte[] bytes, int max) {
-    String s = text(bytes).orElse("(binary, " + bytes.length + " bytes)").replaceAll("\\s+", " ");
-    return s.length() > max ? s.substring(0, max - 3) + "..." : s;
-  }
-
-  private static Optional<String> text(byte[] bytes) {
-    try {
-      return Optional.of(
-          UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString());
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static String base64(byte[] bytes) {
-    return "base64:" + Base64.getEncoder().encodeToString(bytes);
   }
 }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
 import dev.ferry.bookkeeping.Migrations;
+import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.DatabaseTimeouts;
 import dev.ferry.config.Durations;
@@ -109,6 +110,7 @@ public final class FerryWorker {
   private TableDefinitions tables;
   private volatile Runnable refreshMetrics = () -> {};
   private Thread pollThread;
+  private volatile PipelineHalts halts;
 
   private FerryWorker(FerryConfig config, Clock clock) {
     this.config = config;
@@ -173,6 +175,7 @@ public final class FerryWorker {
     connectKafka(clients);
     checkConfigBeforeChanges();
     migrate();
+    halts = new PipelineHalts(dataSource, config.kafka().groupId(), owner());
     int largestDeadLetter = ensureDeadLetterTopics();
     TopicIds topicIds = new TopicIds(admin);
     Optional<String> bookkeepingGroup =
@@ -490,6 +493,9 @@ public final class FerryWorker {
 
   private void onHalt(String pipeline, String why) {
     readiness.set("pipeline-halted:" + pipeline, true);
+    if (halts != null) {
+      halts.halted(pipeline, why); // for ferry dlt replay to say its records will wait
+    }
     log.error(
         "pipeline {} halted by the dead-letter breaker: {}. Its partitions are paused and nothing"
             + " more of it goes to the DLT; fix the cause, then resume it with POST"
@@ -509,6 +515,9 @@ public final class FerryWorker {
     readiness.set("pipeline-halted:" + pipeline, false);
     readiness.set(DeadLetterRefused.TOO_LARGE + ":" + pipeline, false);
     readiness.set(DeadLetterRefused.REFUSED + ":" + pipeline, false);
+    if (halts != null) {
+      halts.resumed(pipeline);
+    }
     config.pipelines().stream()
         .filter(p -> p.name().equals(pipeline))
         .flatMap(p -> p.topics().stream())
@@ -618,6 +627,9 @@ public final class FerryWorker {
     }
     if (admin != null) {
       step("close admin client", () -> admin.close(CLOSE_STEP_TIMEOUT));
+    }
+    if (halts != null && config.pipelines().stream().anyMatch(p -> breaker.isHalted(p.name()))) {
+      step("clear pipeline halts", halts::stopped);
     }
     if (dataSource != null) {
       step("close connection pool", dataSource::close);

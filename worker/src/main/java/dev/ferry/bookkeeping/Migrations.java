@@ -28,7 +28,11 @@ public final class Migrations {
 
   /** Every migration, in order. A new one is appended here and never edited once released. */
   static final List<String> SCRIPTS =
-      List.of("V1__exactly_once_bookkeeping.sql", "V2__topic_ids.sql", "V3__replay_audit.sql");
+      List.of(
+          "V1__exactly_once_bookkeeping.sql",
+          "V2__topic_ids.sql",
+          "V3__replay_audit.sql",
+          "V4__replayed_origins.sql");
 
   private Migrations() {}
 

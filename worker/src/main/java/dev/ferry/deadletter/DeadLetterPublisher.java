@@ -310,8 +310,9 @@ public final class DeadLetterPublisher implements AutoCloseable {
     var record = letter.record();
     Headers headers = new RecordHeaders();
     for (Header h : record.headers()) {
-      if (!h.key().startsWith(DeadLetterHeaders.PREFIX)
-          || h.key().equals(DeadLetterHeaders.REPLAY_COUNT)) {
+      if ((!h.key().startsWith(DeadLetterHeaders.PREFIX)
+              || h.key().equals(DeadLetterHeaders.REPLAY_COUNT))
+          && !h.key().startsWith(FirstOrigin.REPLAY_PREFIX)) {
         headers.add(h);
       }
     }
@@ -320,6 +321,13 @@ public final class DeadLetterPublisher implements AutoCloseable {
     put(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(record.partition()));
     put(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(record.offset()));
     put(headers, DeadLetterHeaders.ORIGINAL_TIMESTAMP, Long.toString(record.timestamp()));
+    // The first origin: a replayed copy that failed again is still the same original record.
+    FirstOrigin first =
+        FirstOrigin.ofReplayedCopy(record.headers())
+            .orElseGet(() -> new FirstOrigin(record.topic(), record.partition(), record.offset()));
+    put(headers, FirstOrigin.DLT_TOPIC, first.topic());
+    put(headers, FirstOrigin.DLT_PARTITION, Integer.toString(first.partition()));
+    put(headers, FirstOrigin.DLT_OFFSET, Long.toString(first.offset()));
     put(headers, DeadLetterHeaders.GROUP, group);
     put(headers, DeadLetterHeaders.PIPELINE, letter.pipeline());
     put(headers, DeadLetterHeaders.STAGE, letter.stage().label());

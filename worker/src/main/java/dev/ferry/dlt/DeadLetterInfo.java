@@ -3,6 +3,7 @@ package dev.ferry.dlt;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ferry.deadletter.DeadLetterHeaders;
+import dev.ferry.deadletter.FirstOrigin;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -22,6 +23,9 @@ import org.apache.kafka.common.header.Headers;
  *     {@code unknown} without one
  * @param failedAt when it failed; the record timestamp when no header says
  * @param replayCount {@code ferry.dlt.replay-count}, 0 without it
+ * @param firstOrigin the original record it stands for: {@code ferry.dlt.origin.*}, or where the
+ *     record was when it failed for dead letters without them (other tools', or Ferry's before
+ *     version 0.4, exact for those never replayed); empty when the headers do not say
  */
 public record DeadLetterInfo(
     String format,
@@ -34,7 +38,8 @@ public record DeadLetterInfo(
     Instant failedAt,
     int replayCount,
     Optional<String> exceptionClass,
-    Optional<String> message) {
+    Optional<String> message,
+    Optional<FirstOrigin> firstOrigin) {
 
   static final String CONNECT = "__connect.errors.";
   static final String SPRING = "kafka_dlt-";
@@ -48,6 +53,27 @@ public record DeadLetterInfo(
 
   /** Reads the headers of one dead-letter record. */
   public static DeadLetterInfo of(ConsumerRecord<byte[], byte[]> record) {
+    DeadLetterInfo info = parse(record);
+    Optional<FirstOrigin> first = FirstOrigin.ofDeadLetter(record.headers());
+    if (first.isEmpty() && info.topic.isPresent() && info.partition.isPresent()) {
+      first = info.offset.map(o -> new FirstOrigin(info.topic.get(), info.partition.get(), o));
+    }
+    return new DeadLetterInfo(
+        info.format,
+        info.topic,
+        info.partition,
+        info.offset,
+        info.reason,
+        info.stage,
+        info.pipeline,
+        info.failedAt,
+        info.replayCount,
+        info.exceptionClass,
+        info.message,
+        first);
+  }
+
+  private static DeadLetterInfo parse(ConsumerRecord<byte[], byte[]> record) {
     Headers h = record.headers();
     int replays = integer(text(h, DeadLetterHeaders.REPLAY_COUNT)).orElse(0);
     Instant recordTime = Instant.ofEpochMilli(Math.max(record.timestamp(), 0));
@@ -63,7 +89,8 @@ public record DeadLetterInfo(
           text(h, DeadLetterHeaders.FAILED_AT).flatMap(DeadLetterInfo::instant).orElse(recordTime),
           replays,
           text(h, DeadLetterHeaders.EXCEPTION_CLASS),
-          text(h, DeadLetterHeaders.EXCEPTION_MESSAGE));
+          text(h, DeadLetterHeaders.EXCEPTION_MESSAGE),
+          Optional.empty());
     }
     if (h.lastHeader(CONNECT + "topic") != null) {
       return new DeadLetterInfo(
@@ -79,7 +106,8 @@ public record DeadLetterInfo(
           recordTime,
           replays,
           text(h, CONNECT + "exception.class.name"),
-          text(h, CONNECT + "exception.message"));
+          text(h, CONNECT + "exception.message"),
+          Optional.empty());
     }
     if (h.lastHeader(SPRING + "original-topic") != null) {
       return new DeadLetterInfo(
@@ -93,7 +121,8 @@ public record DeadLetterInfo(
           recordTime,
           replays,
           text(h, SPRING + "exception-fqcn"),
-          text(h, SPRING + "exception-message"));
+          text(h, SPRING + "exception-message"),
+          Optional.empty());
     }
     return new DeadLetterInfo(
         "unknown",
@@ -105,6 +134,7 @@ public record DeadLetterInfo(
         "unknown",
         recordTime,
         replays,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty());
   }

@@ -54,6 +54,26 @@ public record DltFilter(
       Long toOffset,
       Clock clock) {
     List<String> problems = new ArrayList<>();
+    DltFilter filter = parse(reason, since, until, key, fromOffset, toOffset, clock, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return filter;
+  }
+
+  /**
+   * Builds a filter from command-line text, adding every bad part to {@code problems}; the filter
+   * returned is only meaningful when none was added.
+   */
+  public static DltFilter parse(
+      String reason,
+      String since,
+      String until,
+      String key,
+      Long fromOffset,
+      Long toOffset,
+      Clock clock,
+      List<String> problems) {
     Optional<Instant> from = time("--since", since, clock, problems);
     Optional<Instant> to = time("--until", until, clock, problems);
     if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
@@ -70,9 +90,6 @@ public record DltFilter(
     }
     if (reason != null && reason.isBlank()) {
       problems.add("--reason is empty");
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
     }
     return new DltFilter(
         Optional.ofNullable(reason),

@@ -149,6 +149,7 @@ public final class DltScanner {
       return;
     }
     consumer.assign(from.keySet());
+    consumer.resume(from.keySet()); // paused at their end by an earlier scan
     from.forEach(consumer::seek);
     Set<TopicPartition> open = new HashSet<>(from.keySet());
     Map<TopicPartition, Long> resumeAt = new HashMap<>(from);

@@ -6,7 +6,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /** Writes the {@code ferry.replay_audit} row of a replay run. Thread-safe. */
@@ -18,15 +21,16 @@ public final class ReplayAudit {
   }
 
   /** Records that a run starts; returns its row id. */
-  public long started(
-      String name, List<String> dltTopics, String target, DltFilter filter, int maxReplays)
+  public long started(String name, ReplayRequest request, DltFilter filter, int maxReplays)
       throws SQLException {
+    List<String> dltTopics = request.dltTopics();
+    String target = request.target();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO ferry.replay_audit (name, dlt_topics, target, filters, max_replays,"
-                    + " operator, host, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, 'running')"
-                    + " RETURNING id")) {
+                    + " operator, host, outcome, request, reapply)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?) RETURNING id")) {
       c.setAutoCommit(true);
       ps.setString(1, name);
       ps.setArray(2, c.createArrayOf("text", dltTopics.toArray()));
@@ -35,9 +39,51 @@ public final class ReplayAudit {
       ps.setInt(5, maxReplays);
       ps.setString(6, System.getProperty("user.name", "unknown"));
       ps.setString(7, host());
+      ps.setString(8, request.describe());
+      ps.setBoolean(9, request.reapply());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * The last run of a name; empty when it never ran, or Ferry's schema has no audit yet (a dry run
+   * does not create it).
+   */
+  public Optional<ReplayNames.PastRun> last(String name) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT to_regclass('ferry.replay_audit') IS NOT NULL AND EXISTS (SELECT 1 FROM"
+                      + " information_schema.columns WHERE table_schema = 'ferry' AND table_name"
+                      + " = 'replay_audit' AND column_name = 'request')")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return Optional.empty();
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT id, request, outcome, started_at, finished_at, replayed"
+                  + " FROM ferry.replay_audit WHERE name = ? ORDER BY id DESC LIMIT 1")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          Timestamp finished = rs.getTimestamp(5);
+          return Optional.of(
+              new ReplayNames.PastRun(
+                  rs.getLong(1),
+                  Optional.ofNullable(rs.getString(2)),
+                  rs.getString(3),
+                  rs.getTimestamp(4).toInstant(),
+                  Optional.ofNullable(finished).map(Timestamp::toInstant),
+                  rs.getLong(6)));
+        }
       }
     }
   }

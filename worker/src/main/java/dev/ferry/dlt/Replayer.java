@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.deadletter.DeadLetterTopics;
+import dev.ferry.deadletter.FirstOrigin;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.tracing.TraceHeaders;
 import java.time.Duration;
@@ -31,13 +32,19 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * every poll's records and the replay's progress (the offsets of its consumer group) commit in one
  * Kafka transaction, so a replay that dies resumes, under the same name, after the last committed
  * poll and produces nothing twice for {@code read_committed} readers. A record already replayed
- * {@code maxReplays} times goes to {@code DLT.parked} instead. Not thread-safe.
+ * {@code maxReplays} times goes to {@code DLT.parked} instead. Each copy names the original record
+ * it stands for ({@code ferry.replay.origin.*}) and the replay ({@code ferry.replay.name}), so the
+ * worker applies an original record once; {@link Options#plan} skips, before anything is sent, the
+ * dead letters of original records applied before and all but the newest of each. Not thread-safe.
  */
 public final class Replayer {
   /**
    * @param target empty: each record's original topic, which must be one the config consumes
    * @param consumed the input topics of the config: the default targets allowed
    * @param rate records per second at most; 0 for no limit
+   * @param reapply replay dead letters whose original record was applied before, and have the
+   *     worker apply them again
+   * @param plan which dead letters to skip per original record
    */
   public record Options(
       String name,
@@ -46,7 +53,9 @@ public final class Replayer {
       int maxReplays,
       double rate,
       boolean dryRun,
-      Set<String> consumed) {}
+      Set<String> consumed,
+      boolean reapply,
+      ReplayPlan plan) {}
 
   /** Hears what happens to each selected record, e.g. to print a dry run. */
   public interface Listener {
@@ -166,6 +175,11 @@ public final class Replayer {
       return;
     }
     selected++;
+    Optional<String> superfluous = options.plan().skip(record, info, options.reapply());
+    if (superfluous.isPresent()) {
+      skip(record, info, superfluous.get());
+      return;
+    }
     if (info.replayCount() >= options.maxReplays()) {
       parked++;
       String parking = parkingTopic(record.topic());
@@ -196,12 +210,26 @@ public final class Replayer {
     }
     RecordHeaders headers = new RecordHeaders();
     for (Header h : record.headers()) {
-      if (!DeadLetterInfo.isDiagnostic(h.key())) {
+      if (!DeadLetterInfo.isDiagnostic(h.key()) && !h.key().startsWith(FirstOrigin.REPLAY_PREFIX)) {
         headers.add(h);
       }
     }
     headers.add(
         DeadLetterHeaders.REPLAY_COUNT, String.valueOf(info.replayCount() + 1).getBytes(UTF_8));
+    // The original record this copy stands for: the worker applies each one once.
+    info.firstOrigin()
+        .ifPresent(
+            first -> {
+              headers.add(FirstOrigin.REPLAY_TOPIC, first.topic().getBytes(UTF_8));
+              headers.add(
+                  FirstOrigin.REPLAY_PARTITION,
+                  Integer.toString(first.partition()).getBytes(UTF_8));
+              headers.add(FirstOrigin.REPLAY_OFFSET, Long.toString(first.offset()).getBytes(UTF_8));
+            });
+    headers.add(FirstOrigin.REPLAY_NAME, options.name().getBytes(UTF_8));
+    if (options.reapply()) {
+      headers.add(FirstOrigin.REPLAY_REAPPLY, "true".getBytes(UTF_8));
+    }
     // The attempt that dead-lettered the record, for the next attempt's span to link to.
     Header attempt = record.headers().lastHeader(TraceHeaders.DEAD_LETTERED_IN);
     if (attempt != null) {

@@ -34,6 +34,8 @@ final class BatchWork {
   final List<WorkItem> appliedOtherItems = new ArrayList<>();
   // The process span of each record, when tracing is on; none otherwise.
   final Map<ConsumerRecord<byte[], byte[]>, Span> spans = new IdentityHashMap<>();
+  // Replayed copies the sink skipped: their original record was applied before.
+  Set<Origin> alreadyApplied = Set.of();
   boolean completed;
 
   Span span(ConsumerRecord<byte[], byte[]> record) {

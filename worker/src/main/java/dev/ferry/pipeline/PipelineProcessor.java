@@ -20,6 +20,7 @@ import dev.ferry.sink.FencedException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.Written;
 import dev.ferry.tracing.RecordTracer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -64,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * When a pipeline is halted in the middle of a batch (the breaker trips, or the DLT refuses a dead
  * letter for good, see {@link DeadLetterStep}), only the records whose dead letter was not sent
  * stay incomplete and unmarked; the rest of the batch, other pipelines' records included, is
- * applied and completed. Thread-safe: holds no state per batch.
+ * applied and completed. A replayed copy of an original record applied before is completed without
+ * a write ({@link ReplayCopies}). Thread-safe: holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   private static final Logger log = LoggerFactory.getLogger(PipelineProcessor.class);
@@ -158,7 +160,11 @@ public final class PipelineProcessor implements BatchProcessor {
         .forEach(i -> failedRecords.putIfAbsent(work.rowItems.get(i), i));
     List<WorkItem> appliedRecords = new ArrayList<>(work.rowItems.size());
     Map<String, Integer> appliedByPipeline = new HashMap<>();
-    collectApplied(work.rows, work.rowItems, failedRecords, appliedRecords, appliedByPipeline);
+    Map<WorkItem, Integer> notApplied =
+        work.alreadyApplied.isEmpty()
+            ? failedRecords
+            : ReplayCopies.withAlreadyApplied(work, failedRecords, counters);
+    collectApplied(work.rows, work.rowItems, notApplied, appliedRecords, appliedByPipeline);
     collectApplied(
         work.appliedRows, work.appliedRowItems, Map.of(), appliedRecords, appliedByPipeline);
     appliedByPipeline.forEach(breaker::recordApplied);
@@ -262,7 +268,10 @@ public final class PipelineProcessor implements BatchProcessor {
       }
       Origin origin =
           new Origin(
-              item.partition().partition(), item.partition().epoch(), item.record().offset());
+              item.partition().partition(),
+              item.partition().epoch(),
+              item.record().offset(),
+              ReplayCopies.replayOf(item.record()));
       try {
         List<Row> rows =
             item.record().value() == null
@@ -337,7 +346,7 @@ public final class PipelineProcessor implements BatchProcessor {
         long definitions = sink.definitionsGeneration();
         Span transaction = tracer.transaction(work.spansToWrite(), work.rows.size(), false);
         try {
-          sink.write(work.rows, work.otherOrigins);
+          work.alreadyApplied = sink.write(work.rows, work.otherOrigins).alreadyApplied();
           transaction.end();
           counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
           readiness.set(SINK_UNAVAILABLE, false);
@@ -368,7 +377,9 @@ public final class PipelineProcessor implements BatchProcessor {
         Span isolating = tracer.transaction(work.spansToWrite(), work.rows.size(), true);
         Map<Integer, SQLException> bad;
         try {
-          bad = sink.writeIsolating(work.rows, work.otherOrigins);
+          Written written = sink.writeIsolating(work.rows, work.otherOrigins);
+          bad = written.rejected();
+          work.alreadyApplied = written.alreadyApplied();
           isolating.end();
         } catch (SQLException | FencedException e) {
           failed(isolating, e);

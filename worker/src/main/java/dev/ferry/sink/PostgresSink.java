@@ -28,16 +28,19 @@ public final class PostgresSink implements RowSink {
   private final DataSource dataSource;
   private final TableDefinitions tables;
   private final Optional<OffsetMarkers> markers;
+  private final Optional<ReplayedOrigins> replays;
   private final TransactionWatchdog watchdog;
 
   private PostgresSink(
       DataSource dataSource,
       TableDefinitions tables,
       Optional<OffsetMarkers> markers,
+      Optional<ReplayedOrigins> replays,
       TransactionWatchdog watchdog) {
     this.dataSource = dataSource;
     this.tables = tables;
     this.markers = markers;
+    this.replays = replays;
     this.watchdog = watchdog;
   }
 
@@ -60,6 +63,7 @@ public final class PostgresSink implements RowSink {
         dataSource,
         tables,
         exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)),
+        exactlyOnceGroup.map(ReplayedOrigins::new),
         watchdog);
   }
 
@@ -83,18 +87,24 @@ public final class PostgresSink implements RowSink {
   /**
    * Writes all rows in one transaction: all or nothing. With exactly-once bookkeeping the same
    * transaction records the offsets of the rows and of {@code alsoCompleted} (records finished
-   * without a row, such as tombstones) and is fenced by the partitions' epochs.
+   * without a row, such as tombstones) and is fenced by the partitions' epochs, and it skips the
+   * rows of replayed copies whose original record was applied before (see {@link Written}).
    *
    * @throws SQLException the transaction was rolled back; nothing of the batch is in the table
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
   @Override
-  public void write(List<Row> rows, List<Origin> alsoCompleted)
+  public Written write(List<Row> all, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     try (Connection c = dataSource.getConnection();
-        TransactionWatchdog.Watch watch = watchdog.watch(c, () -> describe(rows, alsoCompleted))) {
+        TransactionWatchdog.Watch watch = watchdog.watch(c, () -> describe(all, alsoCompleted))) {
       c.setAutoCommit(false);
       try {
+        Set<Origin> alreadyApplied = claimReplays(c, all);
+        List<Row> rows =
+            alreadyApplied.isEmpty()
+                ? all
+                : all.stream().filter(r -> !alreadyApplied.contains(r.origin())).toList();
         // Consecutive writes of one kind to one table go in one JDBC batch; the record order is
         // kept, so an insert and a later delete of the same key apply in that order.
         int start = 0;
@@ -116,13 +126,33 @@ public final class PostgresSink implements RowSink {
           }
           start = end;
         }
-        commit(c, rows, Map.of(), alsoCompleted);
+        commit(c, all, Map.of(), alsoCompleted);
         watch.committed();
+        return alreadyApplied.isEmpty() ? Written.ALL : new Written(Map.of(), alreadyApplied);
       } catch (SQLException | FencedException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
       }
     }
+  }
+
+  /** Claims the originals of the replayed copies among the rows; returns the copies to skip. */
+  private Set<Origin> claimReplays(Connection c, List<Row> rows) throws SQLException {
+    if (replays.isEmpty()) {
+      return Set.of();
+    }
+    List<Origin> replayed = null;
+    for (Row row : rows) {
+      if (row.origin().replayOf().isPresent()) {
+        if (replayed == null) {
+          replayed = new ArrayList<>();
+        }
+        if (replayed.isEmpty() || !replayed.get(replayed.size() - 1).equals(row.origin())) {
+          replayed.add(row.origin());
+        }
+      }
+    }
+    return replayed == null ? Set.of() : replays.get().claim(c, replayed);
   }
 
   /**
@@ -131,16 +161,18 @@ public final class PostgresSink implements RowSink {
    * rows together, and the rest commit together. Rejected records get no offset marker: they are
    * not complete until the dead-letter topic has them.
    *
-   * @return the failure of each rejected row, by its index in {@code rows}; every row of a rejected
-   *     record is listed, with the record's failure
+   * @return the failure of each rejected row, by its index in {@code rows} (every row of a rejected
+   *     record is listed, with the record's failure), and the replayed copies skipped because their
+   *     original record was applied before
    * @throws SQLException a transient failure (connection, deadlock) or a failed commit: nothing was
    *     written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
   @Override
-  public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
+  public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     Map<Integer, SQLException> rejected = new LinkedHashMap<>();
+    Set<Origin> alreadyApplied = new java.util.HashSet<>();
     try (Connection c = dataSource.getConnection();
         TransactionWatchdog.Watch watch = watchdog.watch(c, () -> describe(rows, alsoCompleted))) {
       c.setAutoCommit(false);
@@ -153,6 +185,13 @@ public final class PostgresSink implements RowSink {
           }
           Savepoint savepoint = c.setSavepoint();
           try {
+            // Claimed behind the savepoint: a record rejected below leaves its original unclaimed.
+            if (!claimReplays(c, rows.subList(start, end)).isEmpty()) {
+              alreadyApplied.add(rows.get(start).origin());
+              c.releaseSavepoint(savepoint);
+              start = end;
+              continue;
+            }
             for (Row row : rows.subList(start, end)) {
               TableWriter writer = writer(row.target());
               try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(row))) {
@@ -179,7 +218,7 @@ public final class PostgresSink implements RowSink {
         throw e;
       }
     }
-    return rejected;
+    return new Written(rejected, alreadyApplied);
   }
 
   private void commit(

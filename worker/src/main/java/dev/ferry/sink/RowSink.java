@@ -3,31 +3,32 @@ package dev.ferry.sink;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /** Where batches of rows are written; {@link PostgresSink} is the implementation. */
 public interface RowSink {
   /**
-   * Writes all rows in one transaction, all or nothing.
+   * Writes all rows in one transaction, all or nothing; the rows of replayed copies whose original
+   * record was applied before are skipped (and complete).
    *
+   * @return the replayed copies skipped; never any rejected row
    * @throws CommitInDoubtException the connection failed during COMMIT; ask {@link #alreadyApplied}
    *     before writing the records again
    * @throws SQLException rolled back; nothing of the batch was written
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
-  void write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException, FencedException;
+  Written write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException, FencedException;
 
   /**
    * Writes the rows one by one in one transaction so that rejected rows fail alone.
    *
-   * @return the failure of each rejected row, by index
+   * @return the failure of each rejected row, by index, and the replayed copies skipped
    * @throws CommitInDoubtException the connection failed during COMMIT; ask {@link #alreadyApplied}
    *     before writing the records again
    * @throws SQLException a transient failure: nothing was written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
-  Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
+  Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException;
 
   /**

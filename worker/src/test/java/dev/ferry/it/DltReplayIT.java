@@ -138,9 +138,14 @@ class DltReplayIT {
       Run stats = ferry("dlt", "stats", "--config", config.toString());
       assertThat(stats.exit()).as(stats.err()).isZero();
       assertThat(stats.out())
-          .contains("15 dead letters in " + topic + ".dlt")
-          .contains("reason     constraint-violation 10, invalid-json 5")
-          .contains("stage      sink 10, decode 5");
+          .contains("dead letters     15 in " + topic + ".dlt")
+          .contains("reason           constraint-violation: 10, invalid-json: 5")
+          .contains("stage            sink: 10, decode: 5")
+          .contains("times replayed   never: 15")
+          .contains(
+              "original records 15 in "
+                  + topic
+                  + ".dlt: 10 already applied by a replay, 5 outstanding");
 
       Run list =
           ferry(
@@ -217,7 +222,7 @@ class DltReplayIT {
     assertThat(run.out())
         .contains("(dry run: nothing is written)")
         .contains("replayed   5 (would be)");
-    assertThat(run.out().lines().filter(l -> l.endsWith("-> replay to " + topic))).hasSize(5);
+    assertThat(run.out().lines().filter(l -> l.endsWith("-> would replay to " + topic))).hasSize(5);
     assertThat(DeadLetters.readAll(KAFKA.bootstrapServers(), topic)).isEmpty();
     assertThat(PG.queryLong("SELECT count(*) FROM ferry.replay_audit")).isEqualTo(audits);
   }

@@ -20,6 +20,7 @@ import dev.ferry.sink.CommitInDoubtException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.Written;
 import dev.ferry.source.PartitionState;
 import dev.ferry.tracing.RecordTracer;
 import java.sql.SQLException;
@@ -128,19 +129,20 @@ class PipelineProcessorTest {
     final List<Collection<Origin>> appliedQueries = new ArrayList<>();
 
     @Override
-    public void write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException {
+    public Written write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException {
       SQLException next = writeFailures.poll();
       if (next != null) {
         throw next;
       }
       written.add(List.copyOf(rows));
       alsoCompletedWith.add(List.copyOf(alsoCompleted));
+      return Written.ALL;
     }
 
     @Override
-    public Map<Integer, SQLException> writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
+    public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
       isolatingCalls++;
-      return isolatedRejections;
+      return new Written(isolatedRejections, Set.of());
     }
 
     @Override

@@ -1,0 +1,23 @@
+package dev.ferry.sink;
+
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a committed write did besides applying rows.
+ *
+ * @param rejected the failure of each rejected row, by its index in the rows written (only {@link
+ *     RowSink#writeIsolating} rejects rows)
+ * @param alreadyApplied the records not applied because they are replayed copies of an original
+ *     record that was applied before (by an earlier copy, or by an earlier record of the same
+ *     batch); they are complete, with an offset marker
+ */
+public record Written(Map<Integer, SQLException> rejected, Set<Origin> alreadyApplied) {
+  public static final Written ALL = new Written(Map.of(), Set.of());
+
+  public Written {
+    rejected = Map.copyOf(rejected);
+    alreadyApplied = Set.copyOf(alreadyApplied);
+  }
+}
