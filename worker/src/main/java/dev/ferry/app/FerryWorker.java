@@ -162,7 +162,8 @@ public final class FerryWorker {
       }
       return transforms;
     } catch (Plugins.PluginException e) {
-      throw new StartupException(e.getMessage(), e);
+      // A missing, broken or misconfigured plugin is a config mistake: exit 2, nothing changed yet.
+      throw StartupException.configMismatch(List.of(e.getMessage()));
     }
   }
 

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A config that does not match the servers (a missing column, a missing table, a misspelled input
- * topic) or names an unusable JSON Schema stops {@code run} with exit code 2 and every problem
- * listed, before any side effect: no schema {@code ferry}, no dead-letter topic, and the misspelled
- * topic is not auto-created. Runs against a database of its own, since schema {@code ferry} is
- * shared by the other tests.
+ * topic) or names a transform no plugin provides stops {@code run} with exit code 2 and every
+ * problem listed, before any side effect: no schema {@code ferry}, no dead-letter topic, and the
+ * misspelled topic is not auto-created. Runs against a database of its own, since schema {@code
+ * ferry} is shared by the other tests.
  */
 @Timeout(120)
 class ConfigMismatchProcessIT {
@@ -65,8 +65,6 @@ class ConfigMismatchProcessIT {
     String topic = KAFKA.uniqueTopic("mismatch");
     KAFKA.createTopic(topic, 2);
     String misspelled = KAFKA.uniqueTopic("mispelled");
-    Path schema = dir.resolve("events.schema.json");
-    Files.writeString(schema, "{ not json");
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(
         config,
@@ -84,7 +82,6 @@ class ConfigMismatchProcessIT {
         pipelines:
           - name: events
             topics: [%s]
-            schema: %s
             table: public.events
             columns:
               event_id: /event_id
@@ -101,7 +98,6 @@ class ConfigMismatchProcessIT {
                 PG.user(),
                 PG.password(),
                 topic,
-                schema,
                 misspelled));
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
@@ -109,8 +105,7 @@ class ConfigMismatchProcessIT {
       String output = ferry.output();
       assertThat(exit).as("exit code; output:\n%s", output).isEqualTo(2);
       assertThat(output)
-          .contains("the configuration cannot be used (4 problems); nothing was changed")
-          .contains("pipeline events: JSON Schema " + schema + " cannot be used")
+          .contains("the configuration cannot be used (3 problems); nothing was changed")
           .contains("no column colour (it has: event_id, amount)")
           .contains("table public.orders does not exist")
           .contains("input topic " + misspelled + " does not exist");
@@ -128,6 +123,60 @@ class ConfigMismatchProcessIT {
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       assertThat(topics).contains(topic).doesNotContain(topic + ".dlt", misspelled);
+    }
+  }
+
+  @Test
+  void aTransformNoPluginProvidesExits2BeforeAnySideEffect(@TempDir Path dir) throws Exception {
+    String topic = KAFKA.uniqueTopic("transform");
+    KAFKA.createTopic(topic, 1);
+    Path config = dir.resolve("ferry.yaml");
+    Files.writeString(
+        config,
+        """
+        kafka:
+          bootstrap-servers: %s
+          group-id: ferry-mismatch
+        database:
+          url: %s
+          username: %s
+          password: "%s"
+        http:
+          bind-address: 127.0.0.1
+          port: 0
+        pipelines:
+          - name: events
+            topics: [%s]
+            transform: no-such-transform
+            table: public.events
+            columns:
+              event_id: /event_id
+        """
+            .formatted(
+                KAFKA.bootstrapServers(),
+                PG.url().replaceFirst("/[^/?]*$", "/" + database),
+                PG.user(),
+                PG.password(),
+                topic));
+
+    try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
+      int exit = ferry.awaitExit(Duration.ofSeconds(60));
+      String output = ferry.output();
+      assertThat(exit).as("exit code; output:\n%s", output).isEqualTo(2);
+      assertThat(output)
+          .contains("nothing was changed")
+          .contains("names transform 'no-such-transform', which no plugin provides");
+    }
+    assertNoFerrySchema();
+  }
+
+  private void assertNoFerrySchema() throws Exception {
+    try (Connection c = connectTo(database);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("schema ferry").isZero();
     }
   }
 

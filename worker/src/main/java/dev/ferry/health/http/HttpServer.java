@@ -1,5 +1,6 @@
 package dev.ferry.health.http;
 
+import dev.ferry.config.Durations;
 import dev.ferry.health.http.ConnectionTable.Phase;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -374,7 +375,9 @@ public final class HttpServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (selectorThread.isAlive()) {
-      log.warn("http server: the selector thread did not stop within {} ms", CLOSE_WAIT_MILLIS);
+      log.warn(
+          "http server: the selector thread did not stop within {}",
+          Durations.format(Duration.ofMillis(CLOSE_WAIT_MILLIS)));
     }
   }
 }
