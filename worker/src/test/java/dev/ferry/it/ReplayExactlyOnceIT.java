@@ -263,7 +263,17 @@ class ReplayExactlyOnceIT {
     }
     FerryWorker worker = FerryWorker.start(yaml.load());
     try {
-      await().atMost(LANDING).until(() -> worker.breaker().isHalted("events"));
+      // The halt as the replay tool sees it: the worker's row, written just after the halt.
+      await()
+          .atMost(LANDING)
+          .until(
+              () ->
+                  worker.breaker().isHalted("events")
+                      && PG.queryLong(
+                              "SELECT count(*) FROM ferry.pipeline_halts WHERE group_id = '"
+                                  + topic
+                                  + "'")
+                          == 1);
 
       Run dry = ferry("dlt", "replay", "--config", config.toString(), "--dry-run");
 
