@@ -65,40 +65,24 @@ class ConfigMismatchProcessIT {
     String topic = KAFKA.uniqueTopic("mismatch");
     KAFKA.createTopic(topic, 2);
     String misspelled = KAFKA.uniqueTopic("mispelled");
-    Path config = dir.resolve("ferry.yaml");
-    Files.writeString(
-        config,
-        """
-        kafka:
-          bootstrap-servers: %s
-          group-id: ferry-mismatch
-        database:
-          url: %s
-          username: %s
-          password: "%s"
-        http:
-          bind-address: 127.0.0.1
-          port: 0
-        pipelines:
-          - name: events
-            topics: [%s]
-            table: public.events
-            columns:
-              event_id: /event_id
-              colour: /colour
-          - name: orders
-            topics: [%s]
-            table: public.orders
-            columns:
-              id: /id
-        """
-            .formatted(
-                KAFKA.bootstrapServers(),
-                PG.url().replaceFirst("/[^/?]*$", "/" + database),
-                PG.user(),
-                PG.password(),
-                topic,
-                misspelled));
+    Path config =
+        config(
+            dir,
+            """
+            pipelines:
+              - name: events
+                topics: [%s]
+                table: public.events
+                columns:
+                  event_id: /event_id
+                  colour: /colour
+              - name: orders
+                topics: [%s]
+                table: public.orders
+                columns:
+                  id: /id
+            """
+                .formatted(topic, misspelled));
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
       int exit = ferry.awaitExit(Duration.ofSeconds(60));
@@ -111,13 +95,7 @@ class ConfigMismatchProcessIT {
           .contains("input topic " + misspelled + " does not exist");
     }
 
-    try (Connection c = connectTo(database);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = 'ferry'")) {
-      rs.next();
-      assertThat(rs.getInt(1)).as("schema ferry").isZero();
-    }
+    assertNoFerrySchema();
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
@@ -130,9 +108,34 @@ class ConfigMismatchProcessIT {
   void aTransformNoPluginProvidesExits2BeforeAnySideEffect(@TempDir Path dir) throws Exception {
     String topic = KAFKA.uniqueTopic("transform");
     KAFKA.createTopic(topic, 1);
-    Path config = dir.resolve("ferry.yaml");
-    Files.writeString(
-        config,
+    Path config =
+        config(
+            dir,
+            """
+            pipelines:
+              - name: events
+                topics: [%s]
+                transform: no-such-transform
+                table: public.events
+                columns:
+                  event_id: /event_id
+            """
+                .formatted(topic));
+
+    try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
+      int exit = ferry.awaitExit(Duration.ofSeconds(60));
+      String output = ferry.output();
+      assertThat(exit).as("exit code; output:\n%s", output).isEqualTo(2);
+      assertThat(output)
+          .contains("nothing was changed")
+          .contains("names transform 'no-such-transform', which no plugin provides");
+    }
+    assertNoFerrySchema();
+  }
+
+  /** A config file for this test's database and broker, with {@code pipelines} appended. */
+  private Path config(Path dir, String pipelines) throws Exception {
+    String head =
         """
         kafka:
           bootstrap-servers: %s
@@ -144,30 +147,13 @@ class ConfigMismatchProcessIT {
         http:
           bind-address: 127.0.0.1
           port: 0
-        pipelines:
-          - name: events
-            topics: [%s]
-            transform: no-such-transform
-            table: public.events
-            columns:
-              event_id: /event_id
         """
             .formatted(
                 KAFKA.bootstrapServers(),
                 PG.url().replaceFirst("/[^/?]*$", "/" + database),
                 PG.user(),
-                PG.password(),
-                topic));
-
-    try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
-      int exit = ferry.awaitExit(Duration.ofSeconds(60));
-      String output = ferry.output();
-      assertThat(exit).as("exit code; output:\n%s", output).isEqualTo(2);
-      assertThat(output)
-          .contains("nothing was changed")
-          .contains("names transform 'no-such-transform', which no plugin provides");
-    }
-    assertNoFerrySchema();
+                PG.password());
+    return Files.writeString(dir.resolve("ferry.yaml"), head + pipelines);
   }
 
   private void assertNoFerrySchema() throws Exception {
