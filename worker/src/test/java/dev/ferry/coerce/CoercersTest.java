@@ -187,12 +187,12 @@ class CoercersTest {
           java.time.Instant.ofEpochSecond(random.nextLong(-62_135_596_800L, 253_402_300_799L))
               .plusNanos(random.nextInt(4) == 0 ? 0 : random.nextInt(1_000_000_000));
       String text = instant.toString();
-      assertThat(Coercers.utcDateTime(text)).as(text).isPresent();
+      assertThat(TimeCoercers.utcDateTime(text)).as(text).isPresent();
       assertThat(java.time.Instant.parse(coerce(TIMESTAMPTZ, "\"" + text + "\"")))
           .as(text)
           .isEqualTo(instant);
     }
-    assertThat(Coercers.utcDateTime("2024-05-01 12:00:00Z")).hasValue("2024-05-01T12:00:00Z");
+    assertThat(TimeCoercers.utcDateTime("2024-05-01 12:00:00Z")).hasValue("2024-05-01T12:00:00Z");
     for (String notFast :
         List.of(
             "2024-02-30T00:00:00Z",
@@ -206,7 +206,7 @@ class CoercersTest {
             "2024-05-01T12:00:00+00:00",
             "2024-05-01t12:00:00Z",
             "2024-5-01T12:00:00Z")) {
-      assertThat(Coercers.utcDateTime(notFast)).as(notFast).isEmpty();
+      assertThat(TimeCoercers.utcDateTime(notFast)).as(notFast).isEmpty();
     }
     assertThat(coerce(TIMESTAMPTZ, "\"2024-05-01T12:00:00+00:00\""))
         .isEqualTo("2024-05-01T12:00:00Z");
@@ -298,8 +298,8 @@ class CoercersTest {
   void textThatOnlyLooksLikeANulEscapeIsKept() throws Exception {
     // The JSON string holds a backslash and the letters u0000, which jsonb stores as they are.
     assertThat(coerce(JSONB, "{\"a\":\"x\\\\u0000y\"}")).isEqualTo("{\"a\":\"x\\\\u0000y\"}");
-    assertThat(Coercers.holdsNul("{\"a\":\"\\\\u0000\"}")).isFalse();
-    assertThat(Coercers.holdsNul("{\"a\":\"\\u0000\"}")).isTrue();
+    assertThat(TextCoercers.holdsNul("{\"a\":\"\\\\u0000\"}")).isFalse();
+    assertThat(TextCoercers.holdsNul("{\"a\":\"\\u0000\"}")).isTrue();
     // json keeps the escape as written, and Postgres takes it.
     assertThat(coerce(JSON_TYPE, "{\"a\":\"x\\u0000y\"}")).isEqualTo("{\"a\":\"x\\u0000y\"}");
   }

@@ -1,0 +1,199 @@
+package dev.ferry.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the {@code pipelines} list: each pipeline's name, input topics, optional JSON Schema, its
+ * table with mode, key columns and column map, tombstone handling, transform and further target
+ * tables. Names are unique and no topic is consumed by two pipelines.
+ */
+final class PipelineReader {
+  private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+  private static final Pattern PIPELINE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  /** The table of a pipeline whose {@code table} is missing or invalid, so reading can go on. */
+  private static final TableName UNKNOWN_TABLE = new TableName(Optional.empty(), "?");
+
+  private PipelineReader() {}
+
+  /** Whether {@code name} is a valid Kafka topic name. */
+  static boolean isTopicName(String name) {
+    return TOPIC.matcher(name).matches();
+  }
+
+  /** Reads {@code pipelines} from the top-level section {@code top}. */
+  static List<PipelineSettings> readAll(Section top) {
+    List<Section> sections = top.sections("pipelines");
+    if (sections.isEmpty()) {
+      top.problem("pipelines", "must list at least one pipeline");
+    }
+    List<PipelineSettings> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Map<String, String> topicOwners = new HashMap<>();
+    for (Section s : sections) {
+      PipelineSettings p = read(s);
+      if (!p.name().isEmpty() && !names.add(p.name())) {
+        s.problem(s.key("name"), "'" + p.name() + "' is used by another pipeline too");
+      }
+      for (String topic : p.topics()) {
+        String owner = topicOwners.putIfAbsent(topic, p.name());
+        if (owner != null) {
+          s.problem(
+              s.key("topics"), "topic '" + topic + "' is already consumed by pipeline " + owner);
+        }
+      }
+      s.rejectUnknownKeys();
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static PipelineSettings read(Section s) {
+    String name = s.requiredString("name");
+    if (!name.isEmpty() && !PIPELINE_NAME.matcher(name).matches()) {
+      s.problem(s.key("name"), "may hold letters, digits, '_' and '-' only, was '" + name + "'");
+    }
+    List<String> topics = topics(s);
+    Optional<String> schema = schema(s);
+    TableName table = table(s).orElse(UNKNOWN_TABLE);
+    TargetSettings primary = target(s, table);
+    PipelineSettings.Tombstones tombstones = tombstones(s);
+    if (tombstones == PipelineSettings.Tombstones.DELETE && primary.keyColumns().isEmpty()) {
+      s.problem(s.key("tombstones"), "delete needs key-columns: the columns the record key fills");
+    }
+    Optional<String> transform = s.optionalString("transform");
+    Map<String, String> transformOptions = s.stringMap("transform-options");
+    if (transform.isEmpty() && !transformOptions.isEmpty()) {
+      s.problem(s.key("transform-options"), "is set but the pipeline names no transform");
+    }
+    List<TargetSettings> targets = moreTargets(s, table);
+    if (!targets.isEmpty() && transform.isEmpty()) {
+      s.problem(s.key("targets"), "needs a transform: only a transform writes rows to more tables");
+    }
+    return new PipelineSettings(
+        name, topics, schema, primary, tombstones, transform, transformOptions, targets);
+  }
+
+  private static List<String> topics(Section s) {
+    List<String> topics = s.stringList("topics");
+    if (topics.isEmpty()) {
+      s.problem(s.key("topics"), "must list at least one topic");
+    }
+    for (String topic : topics) {
+      if (!isTopicName(topic)) {
+        s.problem(s.key("topics"), "'" + topic + "' is not a valid topic name");
+      }
+    }
+    return topics;
+  }
+
+  private static Optional<String> schema(Section s) {
+    Optional<String> schema = s.optionalPath("schema").map(Path::toString);
+    schema.ifPresent(
+        file -> {
+          if (!Files.isReadable(Path.of(file))) {
+            s.problem(s.key("schema"), "file '" + file + "' does not exist or cannot be read");
+          }
+        });
+    return schema;
+  }
+
+  /** The required {@code table} of {@code s}; empty, with a problem, when missing or invalid. */
+  private static Optional<TableName> table(Section s) {
+    String text = s.requiredString("table");
+    Optional<TableName> table = TableName.parse(text);
+    if (!text.isEmpty() && table.isEmpty()) {
+      s.problem(
+          s.key("table"),
+          "must be a table name or schema.table made of letters, digits and '_', was '"
+              + text
+              + "'");
+    }
+    return table;
+  }
+
+  /** The {@code targets} of a pipeline whose own table is {@code primary}: each table once. */
+  private static List<TargetSettings> moreTargets(Section s, TableName primary) {
+    List<TargetSettings> targets = new ArrayList<>();
+    Set<TableName> tables = new HashSet<>(List.of(primary));
+    for (Section t : s.sections("targets")) {
+      Optional<TableName> table = table(t);
+      TargetSettings target = target(t, table.orElse(UNKNOWN_TABLE));
+      if (table.isPresent() && !tables.add(table.get())) {
+        t.problem(t.key("table"), "'" + table.get() + "' is a target of this pipeline already");
+      }
+      t.rejectUnknownKeys();
+      targets.add(target);
+    }
+    return targets;
+  }
+
+  /** A table's mode, key columns and column map, read from {@code s}. */
+  private static TargetSettings target(Section s, TableName table) {
+    PipelineSettings.Mode mode = mode(s);
+    Map<String, ColumnSource> columns = columns(s);
+    List<String> keyColumns = s.stringList("key-columns");
+    if (mode == PipelineSettings.Mode.UPSERT && keyColumns.isEmpty()) {
+      s.problem(s.key("key-columns"), "is required when mode is upsert");
+    }
+    for (String key : keyColumns) {
+      if (!columns.containsKey(key)) {
+        s.problem(s.key("key-columns"), "'" + key + "' is not one of the mapped columns");
+      }
+    }
+    return new TargetSettings(table, mode, keyColumns, columns);
+  }
+
+  private static PipelineSettings.Mode mode(Section s) {
+    String text = s.string("mode", "insert");
+    try {
+      return PipelineSettings.Mode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      s.problem(s.key("mode"), "must be insert or upsert, was '" + text + "'");
+      return PipelineSettings.Mode.INSERT;
+    }
+  }
+
+  private static PipelineSettings.Tombstones tombstones(Section s) {
+    String text = s.string("tombstones", "skip");
+    try {
+      return PipelineSettings.Tombstones.valueOf(
+          text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      s.problem(s.key("tombstones"), "must be skip, delete or dead-letter, was '" + text + "'");
+      return PipelineSettings.Tombstones.SKIP;
+    }
+  }
+
+  private static Map<String, ColumnSource> columns(Section s) {
+    Map<String, String> raw = s.stringMap("columns");
+    if (raw.isEmpty()) {
+      s.problem(s.key("columns"), "must map at least one column to a JSON Pointer or @source");
+    }
+    Map<String, ColumnSource> columns = new LinkedHashMap<>();
+    raw.forEach(
+        (column, source) -> {
+          String key = s.key("columns." + column);
+          if (!TableName.isIdentifier(column)) {
+            s.problem(key, "is not a plain column name (letters, digits and '_')");
+          }
+          try {
+            columns.put(column, ColumnSource.parse(source));
+          } catch (IllegalArgumentException e) {
+            s.problem(key, e.getMessage());
+          }
+        });
+    return columns;
+  }
+}
