@@ -1,5 +1,6 @@
 package dev.ferry.app;
 
+import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TargetSettings;
 import dev.ferry.pipeline.SchemaValidator;
@@ -27,6 +28,20 @@ import org.apache.kafka.clients.admin.Admin;
  */
 final class ServerChecks {
   private ServerChecks() {}
+
+  /**
+   * Every problem of the three kinds below, in this order: targets, input topics, schemas.
+   *
+   * @throws StartupException when Postgres or Kafka cannot be read (not a config mistake)
+   */
+  static List<String> all(DataSource dataSource, Admin admin, FerryConfig config)
+      throws StartupException {
+    List<String> problems = new ArrayList<>(targetProblems(dataSource, config.pipelines()));
+    problems.addAll(
+        missingInputTopics(admin, config.inputTopics(), config.kafka().timeouts().api()));
+    problems.addAll(schemaProblems(config.pipelines()));
+    return problems;
+  }
 
   /** Every target table or column of {@code pipelines} that is missing or cannot be written. */
   static List<String> targetProblems(DataSource dataSource, List<PipelineSettings> pipelines)

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -22,7 +21,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>A newly assigned partition stays paused until it is claimed (see {@link PartitionClaimer});
  * its records that an earlier owner already applied are then completed without processing.
  *
- * <p>Offsets are committed only up to each partition's contiguous watermark of completed records:
- * on a timer, before a partition is given up in a rebalance, and at the end of the drain.
+ * <p>Offsets are committed only up to each partition's contiguous watermark of completed records
+ * (see {@link OffsetCommitter}): on a timer, before a partition is given up in a rebalance, and at
+ * the end of the drain.
  */
 public final class PollLoop {
   private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
@@ -53,30 +52,26 @@ public final class PollLoop {
   private final Collection<String> topics;
   private final RecordHandler handler;
   private final ClaimQueue claims;
-  private final Duration commitInterval;
-  private final Duration commitTimeout;
   private final Clock clock;
   private final StopSignal stop;
   private final Predicate<String> haltedTopic;
   private final RebalanceCounters rebalances = new RebalanceCounters();
   private final LongAdder skipped = new LongAdder();
   private final LongAdder consumed = new LongAdder();
-  private final Map<TopicPartition, Long> lags = new ConcurrentHashMap<>();
-  private volatile long oldestUncommittedTimestamp = -1;
+  private final ProgressReadings readings = new ProgressReadings();
   private final Queue<String> restartRequests = new ConcurrentLinkedQueue<>();
   private final Set<String> discardedHaltedTopics = new HashSet<>();
 
   /** Owned by the poll thread. */
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
 
-  /** Last committed offset per owned partition, for the marker cleanup. */
-  private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+  /** Commits the watermarks of {@link #partitions}. */
+  private final OffsetCommitter commits;
 
   private volatile int pausedPartitions;
   private volatile int assignedPartitions;
   private volatile boolean joined;
   private boolean draining;
-  private long nextCommitAtMillis;
 
   public PollLoop(
       Consumer<byte[], byte[]> consumer,
@@ -94,8 +89,7 @@ public final class PollLoop {
     this.handler = handler;
     this.claims = new ClaimQueue(claimer, claimBackoff);
     this.haltedTopic = haltedTopic;
-    this.commitInterval = commitInterval;
-    this.commitTimeout = commitTimeout;
+    this.commits = new OffsetCommitter(consumer, partitions, commitInterval, commitTimeout, clock);
     this.clock = clock;
     this.stop = stop;
   }
@@ -111,7 +105,6 @@ public final class PollLoop {
   public int run(Duration drainTimeout) {
     try {
       consumer.subscribe(topics, new Listener());
-      nextCommitAtMillis = clock.millis() + commitInterval.toMillis();
       while (!stop.isStopped()) {
         collectClaims();
         takeRestartRequests();
@@ -273,86 +266,16 @@ public final class PollLoop {
       applyPauses();
       commitIfDue();
     }
-    commitSync(committable(partitions.keySet()));
+    commits.commitSync(partitions.keySet());
     return handler.inMemory();
   }
 
+  /** Once per commit interval: new progress readings, and an asynchronous commit. */
   private void commitIfDue() {
-    long now = clock.millis();
-    if (now < nextCommitAtMillis) {
-      return;
+    if (commits.due()) {
+      readings.refresh(consumer, partitions);
+      commits.commitAsync();
     }
-    nextCommitAtMillis = now + commitInterval.toMillis();
-    observe();
-    Map<TopicPartition, OffsetAndMetadata> offsets = committable(partitions.keySet());
-    if (offsets.isEmpty()) {
-      return;
-    }
-    consumer.commitAsync(
-        offsets,
-        (done, error) -> {
-          if (error != null) {
-            log.warn("offset commit failed, will retry on the next interval: {}", error.toString());
-          } else {
-            recordCommitted(done);
-          }
-        });
-  }
-
-  /** Refreshes the lag and oldest-record readings for metrics; poll thread, once per interval. */
-  private void observe() {
-    long oldest = Long.MAX_VALUE;
-    for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
-      OptionalLong ts = e.getValue().offsets().oldestPendingTimestamp();
-      if (ts.isPresent()) {
-        oldest = Math.min(oldest, ts.getAsLong());
-      }
-      OptionalLong lag = consumer.currentLag(e.getKey());
-      if (lag.isPresent()) {
-        lags.put(e.getKey(), lag.getAsLong());
-      }
-    }
-    lags.keySet().retainAll(partitions.keySet());
-    oldestUncommittedTimestamp = oldest == Long.MAX_VALUE ? -1 : oldest;
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> committable(Collection<TopicPartition> which) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (TopicPartition tp : which) {
-      PartitionState state = partitions.get(tp);
-      if (state != null) {
-        state
-            .offsets()
-            .toCommit()
-            .ifPresent(offset -> offsets.put(tp, new OffsetAndMetadata(offset)));
-      }
-    }
-    return offsets;
-  }
-
-  private void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (offsets.isEmpty()) {
-      return;
-    }
-    try {
-      consumer.commitSync(offsets, commitTimeout);
-      recordCommitted(offsets);
-      log.debug("committed {}", offsets);
-    } catch (RuntimeException e) {
-      // Not fatal: the records will be read again by the next owner of the partition.
-      log.warn("synchronous offset commit of {} failed: {}", offsets.keySet(), e.toString());
-    }
-  }
-
-  private void recordCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    offsets.forEach(
-        (tp, offset) -> {
-          PartitionState state = partitions.get(tp);
-          if (state != null) {
-            state.offsets().committed(offset.offset());
-            committed.merge(tp, offset.offset(), Math::max);
-          }
-        });
   }
 
   /** Rebalance counters, for tests and metrics. */
@@ -380,7 +303,7 @@ public final class PollLoop {
 
   /** The consumer's lag per owned partition, as of the last commit interval. */
   public Map<TopicPartition, Long> lags() {
-    return Map.copyOf(lags);
+    return readings.lags();
   }
 
   /**
@@ -388,8 +311,7 @@ public final class PollLoop {
    * as of the last commit interval; 0 when none is pending.
    */
   public long oldestUncommittedAgeMillis() {
-    long ts = oldestUncommittedTimestamp;
-    return ts < 0 ? 0 : Math.max(0, clock.millis() - ts);
+    return readings.oldestPendingAgeMillis(clock.millis());
   }
 
   /** Records completed without processing because an earlier owner had applied them. */
@@ -399,7 +321,7 @@ public final class PollLoop {
 
   /** The last offset committed for each partition owned now. Thread-safe view. */
   public Map<TopicPartition, Long> committedOffsets() {
-    return Map.copyOf(committed);
+    return commits.committedOffsets();
   }
 
   private final class Listener implements ConsumerRebalanceListener {
@@ -411,7 +333,7 @@ public final class PollLoop {
       rebalances.revoked();
       // Retire first so that the watermarks cannot move any more, then commit what is complete.
       Set<PartitionState> gone = retire(revoked);
-      commitSync(committable(revoked));
+      commits.commitSync(revoked);
       forget(revoked, gone);
       log.info("partitions revoked: {}", revoked);
     }
@@ -459,7 +381,7 @@ public final class PollLoop {
     private void forget(Collection<TopicPartition> tps, Set<PartitionState> gone) {
       int dropped = handler.discardQueued(gone::contains);
       tps.forEach(partitions::remove);
-      tps.forEach(committed::remove);
+      commits.forget(tps);
       assignedPartitions = partitions.size();
       if (dropped > 0) {
         log.info("dropped {} queued records of partitions given up", dropped);
