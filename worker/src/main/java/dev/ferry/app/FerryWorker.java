@@ -178,7 +178,7 @@ public final class FerryWorker {
     migrate();
     halts = new PipelineHalts(dataSource, config.kafka().groupId(), owner());
     int largestDeadLetter = ensureDeadLetterTopics();
-    TopicIds topicIds = new TopicIds(admin);
+    TopicIds topicIds = new TopicIds(admin, config.kafka().timeouts().api());
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
     DatabaseTimeouts timeouts = config.database().timeouts();
@@ -270,7 +270,9 @@ public final class FerryWorker {
             clock,
             stopRequested);
     if (epochs != null) {
-      markerCleaner = new MarkerCleaner(epochs, pollLoop::committedOffsets);
+      markerCleaner =
+          new MarkerCleaner(
+              epochs, pollLoop::committedOffsets, config.database().timeouts().statement());
       markerCleaner.start(MARKER_CLEANUP_INTERVAL);
     }
     bindMetrics(consumer, producer);
