@@ -35,14 +35,14 @@ import picocli.CommandLine.Spec;
  * {@code ferry check}: validates the config, reaches Kafka and Postgres, and checks that every
  * input topic, target table and column exists; reports the dead-letter topics and Ferry's schema.
  * Changes nothing. Exit 0 when everything is in place, 1 when something is not, 2 for a bad config.
+ * Each call to Kafka waits at most {@code kafka.api-timeout}, as {@code run} does at start;
+ * Postgres is bounded by the {@code database.*-timeout} settings of the pool.
  */
 @Command(
     name = "check",
     description = "Check the config, Kafka, Postgres, topics and tables; change nothing.",
     mixinStandardHelpOptions = true)
 final class CheckCommand implements Callable<Integer> {
-  private static final long TIMEOUT_MS = 15_000;
-
   @Spec CommandSpec spec;
 
   @Mixin ConfigFileOption config;
@@ -148,13 +148,13 @@ final class CheckCommand implements Callable<Integer> {
       Set<String> existing,
       PrintWriter out)
       throws Exception {
+    Duration timeout = settings.kafka().timeouts().api();
     List<String> sized = new ArrayList<>(present);
     present.stream()
         .map(settings.deadLetter()::topicFor)
         .filter(existing::contains)
         .forEach(sized::add);
-    Map<String, Integer> limits =
-        MessageSizes.maxMessageBytes(admin, sized, java.time.Duration.ofMillis(TIMEOUT_MS));
+    Map<String, Integer> limits = MessageSizes.maxMessageBytes(admin, sized, timeout);
     for (String topic : present) {
       String dlt = settings.deadLetter().topicFor(topic);
       Integer input = limits.get(topic);
@@ -189,14 +189,15 @@ final class CheckCommand implements Callable<Integer> {
   private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
     KafkaClients clients = new KafkaClients(settings.kafka(), settings.deadLetter().sendTimeout());
     KafkaConnectionWarnings quiet = KafkaConnectionWarnings.heldBack();
+    long timeoutMs = settings.kafka().timeouts().api().toMillis();
     try (Admin admin = clients.admin()) {
-      int brokers = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
+      int brokers = admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size();
       out.println(
           "kafka      ok: " + brokers + " broker(s) at " + settings.kafka().bootstrapServers());
-      Set<String> existing = admin.listTopics().names().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
       List<String> present = settings.inputTopics().stream().filter(existing::contains).toList();
       Map<String, TopicDescription> described =
-          admin.describeTopics(present).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+          admin.describeTopics(present).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
       for (String topic : settings.inputTopics()) {
         String dlt = settings.deadLetter().topicFor(topic);
         if (!existing.contains(topic)) {
@@ -223,7 +224,7 @@ final class CheckCommand implements Callable<Integer> {
         problems.add(refused.get());
         return;
       }
-      String reason = unreachable(settings.kafka().bootstrapServers(), e);
+      String reason = unreachable(settings, e);
       out.println("kafka      UNREACHABLE: " + reason);
       problems.add(reason);
     } finally {
@@ -235,11 +236,12 @@ final class CheckCommand implements Callable<Integer> {
    * Why Kafka could not be reached, with the address: no broker answered in time, or the client's
    * own reason (an address that does not resolve, a refused TLS handshake …).
    */
-  private static String unreachable(String bootstrapServers, Exception e) {
+  private static String unreachable(FerryConfig settings, Exception e) {
+    String bootstrapServers = settings.kafka().bootstrapServers();
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     if (cause instanceof TimeoutException
         || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-      return KafkaReach.unreachable(bootstrapServers, Duration.ofMillis(TIMEOUT_MS));
+      return KafkaReach.unreachable(bootstrapServers, settings.kafka().timeouts().api());
     }
     return "cannot reach Kafka at " + bootstrapServers + ": " + FerryWorker.rootMessage(e);
   }

@@ -1,47 +1,31 @@
 package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.deadletter.FirstOrigin;
 import dev.ferry.dlt.AppliedOrigins;
 import dev.ferry.dlt.DeadLetterInfo;
-import dev.ferry.dlt.DeadLetterText;
+import dev.ferry.dlt.DltClients;
 import dev.ferry.dlt.DltException;
 import dev.ferry.dlt.DltFilter;
+import dev.ferry.dlt.DltListing;
 import dev.ferry.dlt.DltOptions;
 import dev.ferry.dlt.DltOptionsException;
-import dev.ferry.dlt.DltScanner;
+import dev.ferry.dlt.DltReader;
 import dev.ferry.dlt.DltStats;
-import dev.ferry.dlt.HaltWarnings;
-import dev.ferry.dlt.ListCount;
-import dev.ferry.dlt.Printable;
-import dev.ferry.dlt.ReplayAudit;
-import dev.ferry.dlt.ReplayNames;
-import dev.ferry.dlt.ReplayPlan;
-import dev.ferry.dlt.ReplayProgress;
 import dev.ferry.dlt.ReplayRequest;
-import dev.ferry.dlt.Replayer;
-import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.dlt.ReplayRun;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,9 +34,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry dlt stats|list|replay}: the operator's tools for dead-letter topics. Exit codes: 0
- * done (also for an empty DLT), 1 a topic is missing or Kafka/Postgres failed, 2 a bad config or
- * bad options.
+ * {@code ferry dlt stats|list|replay}: the operator's tools for dead-letter topics. This class
+ * parses and checks the options, loads the config and maps outcomes to exit codes; the work itself
+ * is in {@code dev.ferry.dlt}. Exit codes: 0 done (also for an empty DLT), 1 a topic is missing or
+ * Kafka/Postgres failed, 2 a bad config or bad options ({@link DltOptionsException}).
  */
 @Command(
     name = "dlt",
@@ -114,9 +99,9 @@ final class DltCommand implements Runnable {
     @Option(names = "--to-offset", paramLabel = "N", description = "DLT offsets up to N.")
     Long toOffset;
 
-    DltFilter parse(List<String> problems) {
-      return DltFilter.parse(
-          reason, since, until, key, fromOffset, toOffset, Clock.systemUTC(), problems);
+    /** Ages such as {@code 2h} count back from {@code clock}'s now. */
+    DltFilter parse(Clock clock, List<String> problems) {
+      return DltFilter.parse(reason, since, until, key, fromOffset, toOffset, clock, problems);
     }
 
     /** The filter options as typed (ages stay ages), for comparing the runs of a replay name. */
@@ -132,13 +117,16 @@ final class DltCommand implements Runnable {
     }
   }
 
-  /** The parts every subcommand shares: config, Kafka clients, error reporting. */
+  /** The parts every subcommand shares: config, Kafka clients, error reporting, the clock. */
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin ConfigFileOption config;
 
     @Mixin Topics topics;
+
+    /** The command's one source of time: filter ages, replay names, pacing, stalls. */
+    Clock clock = Clock.systemUTC();
 
     PrintWriter out() {
       return spec.commandLine().getOut();
@@ -159,9 +147,7 @@ final class DltCommand implements Runnable {
       List<String> problems = new ArrayList<>();
       checkOptions(problems);
       if (!problems.isEmpty()) {
-        err().println("ferry: " + new DltOptionsException(problems).getMessage());
-        err().flush();
-        return ExitCodes.BAD_CONFIG;
+        return usageError(new DltOptionsException(problems));
       }
       Optional<FerryConfig> loaded = config.load(err());
       if (loaded.isEmpty()) {
@@ -170,10 +156,10 @@ final class DltCommand implements Runnable {
       KafkaClients clients =
           new KafkaClients(loaded.get().kafka(), loaded.get().deadLetter().sendTimeout());
       try {
-        return run(loaded.get(), clients);
-      } catch (IllegalArgumentException e) {
-        err().println("ferry: " + e.getMessage());
-        return ExitCodes.BAD_CONFIG;
+        run(loaded.get(), clients);
+        return ExitCodes.OK;
+      } catch (DltOptionsException e) {
+        return usageError(e);
       } catch (DltException e) {
         err().println("ferry: " + e.getMessage());
         return ExitCodes.FAILURE;
@@ -190,28 +176,44 @@ final class DltCommand implements Runnable {
       }
     }
 
-    abstract int run(FerryConfig config, KafkaClients clients) throws Exception;
+    private int usageError(DltOptionsException e) {
+      err().println("ferry: " + e.getMessage());
+      err().flush();
+      return ExitCodes.BAD_CONFIG;
+    }
 
     /**
-     * Reads the selected DLTs to their current end with {@code visitor}.
+     * Does the command's work, printing its report.
      *
-     * @return false, after saying so, when they hold no records
+     * @throws DltOptionsException when the options turn out unusable (exit 2)
+     * @throws DltException when a topic is missing or Kafka stalls (exit 1)
      */
-    boolean readAll(FerryConfig config, KafkaClients clients, DltScanner.Visitor visitor)
-        throws Exception {
-      List<String> dlts = topics.resolve(config);
-      try (Admin admin = clients.admin();
-          KafkaConsumer<byte[], byte[]> consumer = clients.dltConsumer(Optional.empty())) {
-        DltScanner scanner = new DltScanner(consumer, admin);
-        DltScanner.Scope scope = scanner.scope(dlts);
-        if (scope.size() == 0) {
-          out().println(String.join(", ", dlts) + ": empty, no dead letters");
-          return false;
-        }
-        scanner.scan(scope, Map.of(), visitor);
-        return true;
-      }
+    abstract void run(FerryConfig config, KafkaClients clients) throws Exception;
+
+    /** Reads whole DLTs; every wait bounded by {@code kafka.api-timeout}. */
+    DltReader reader(FerryConfig config, KafkaClients clients) {
+      return new DltReader(dltClients(clients), config.kafka().timeouts().api(), clock);
     }
+  }
+
+  /** The clients of {@code ferry dlt}, as the config sets them up. */
+  static DltClients dltClients(KafkaClients clients) {
+    return new DltClients() {
+      @Override
+      public Admin admin() {
+        return clients.admin();
+      }
+
+      @Override
+      public Consumer<byte[], byte[]> dltConsumer(Optional<String> group) {
+        return clients.dltConsumer(group);
+      }
+
+      @Override
+      public Producer<byte[], byte[]> replayProducer(String transactionalId) {
+        return clients.replayProducer(transactionalId);
+      }
+    };
   }
 
   @Command(
@@ -220,16 +222,18 @@ final class DltCommand implements Runnable {
       mixinStandardHelpOptions = true)
   static final class Stats extends Base {
     @Override
-    int run(FerryConfig config, KafkaClients clients) throws Exception {
-      DltStats stats = new DltStats(topics.resolve(config));
+    void run(FerryConfig config, KafkaClients clients) throws Exception {
+      List<String> dlts = topics.resolve(config);
+      DltStats stats = new DltStats(dlts);
       boolean any =
-          readAll(
-              config,
-              clients,
-              r -> {
-                stats.add(r, DeadLetterInfo.of(r));
-                return true;
-              });
+          reader(config, clients)
+              .readAll(
+                  dlts,
+                  out(),
+                  r -> {
+                    stats.add(r, DeadLetterInfo.of(r));
+                    return true;
+                  });
       if (any) {
         Optional<Set<FirstOrigin>> applied;
         String unknownWhy = "";
@@ -243,7 +247,6 @@ final class DltCommand implements Runnable {
         }
         stats.lines(applied, unknownWhy).forEach(out()::println);
       }
-      return ExitCodes.OK;
     }
   }
 
@@ -267,39 +270,15 @@ final class DltCommand implements Runnable {
 
     @Override
     void checkOptions(List<String> problems) {
-      filter = filters.parse(problems);
+      filter = filters.parse(clock, problems);
       DltOptions.list(limit, format, problems);
     }
 
     @Override
-    int run(FerryConfig config, KafkaClients clients) throws Exception {
-      PrintWriter out = out();
-      long[] matching = {0};
-      boolean any =
-          readAll(
-              config,
-              clients,
-              r -> {
-                DeadLetterInfo info = DeadLetterInfo.of(r);
-                if (!filter.matches(r, info)) {
-                  return true;
-                }
-                // Read on past the limit, only to count what is not shown.
-                if (++matching[0] <= limit) {
-                  out.println(
-                      format.equals("json")
-                          ? DeadLetterText.json(r, info)
-                          : DeadLetterText.line(r, info));
-                }
-                return true;
-              });
-      ListCount count = new ListCount(matching[0], limit);
-      if (any && format.equals("table")) {
-        out.println(count.line(filter));
-      } else if (count.beyond() > 0) {
-        err().println("ferry: " + count.beyondNote()); // standard output stays JSON lines
-      }
-      return ExitCodes.OK;
+    void run(FerryConfig config, KafkaClients clients) throws Exception {
+      DltListing listing = new DltListing(filter, limit, format, out());
+      boolean any = reader(config, clients).readAll(topics.resolve(config), out(), listing);
+      listing.finish(any, err());
     }
   }
 
@@ -310,9 +289,6 @@ final class DltCommand implements Runnable {
               + " with --name.",
       mixinStandardHelpOptions = true)
   static final class Replay extends Base {
-    private static final DateTimeFormatter STAMP =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
-
     @Mixin Filters filters;
 
     @Option(names = "--dry-run", description = "Show what would be replayed; change nothing.")
@@ -359,183 +335,26 @@ final class DltCommand implements Runnable {
 
     @Override
     void checkOptions(List<String> problems) {
-      filter = filters.parse(problems);
+      filter = filters.parse(clock, problems);
       DltOptions.replay(rate, maxReplays, name, continueCompleted, problems);
     }
 
     @Override
-    int run(FerryConfig config, KafkaClients clients) throws Exception {
-      String replayName = name != null ? name : STAMP.format(Instant.now());
-      String group = "ferry-replay-" + replayName;
-      Optional<String> explicitTarget =
-          target.equals("original") ? Optional.empty() : Optional.of(target);
-      List<String> dlts = topics.resolve(config);
-      ReplayRequest request = new ReplayRequest(dlts, target, filters.spec(), reapply);
-      PrintWriter out = out();
+    void run(FerryConfig config, KafkaClients clients) throws Exception {
+      ReplayRequest request =
+          new ReplayRequest(topics.resolve(config), target, filters.spec(), reapply);
+      ReplayRun.Options options =
+          new ReplayRun.Options(
+              Optional.ofNullable(name),
+              request,
+              filter,
+              rate,
+              maxReplays,
+              dryRun,
+              continueCompleted);
       try (HikariDataSource db = ConnectionPools.open(config, 2)) {
-        if (!dryRun) {
-          Migrations.migrate(db);
-        }
-        ReplayNames.Decision decision =
-            ReplayNames.decide(
-                replayName,
-                name == null ? Optional.empty() : new ReplayAudit(db).last(replayName),
-                request,
-                continueCompleted);
-        if (decision.kind() == ReplayNames.Kind.REFUSE) {
-          throw new DltOptionsException(List.of(decision.message()));
-        }
-        try (Admin admin = clients.admin();
-            KafkaConsumer<byte[], byte[]> consumer = clients.dltConsumer(Optional.of(group))) {
-          if (explicitTarget.isPresent()) {
-            requireTopic(admin, explicitTarget.get());
-          }
-          DltScanner scanner = new DltScanner(consumer, admin);
-          DltScanner.Scope scope = scanner.scope(dlts);
-          Map<TopicPartition, OffsetAndMetadata> committed =
-              consumer.committed(scope.end().keySet());
-          Map<TopicPartition, Long> start = startOffsets(scope, committed);
-          out.printf(
-              "replay %s%s: %s (%d records now), filter: %s, target: %s%s%n",
-              replayName,
-              dryRun ? " (dry run: nothing is written)" : "",
-              String.join(", ", dlts),
-              scope.size(),
-              Printable.escape(filter.describe()),
-              target,
-              reapply ? ", reapplying applied records" : "");
-          if (decision.kind() != ReplayNames.Kind.NEW) {
-            out.println(decision.message());
-          } else if (committed.values().stream().anyMatch(c -> c != null)) {
-            out.println("resuming after the offsets this replay committed before");
-          }
-          HaltWarnings.of(db, config, dlts, explicitTarget).forEach(out::println);
-          ReplayPlan plan =
-              ReplayPlan.read(
-                  scanner, scope, start, filter, new AppliedOrigins(db, config.kafka().groupId()));
-          Replayer.Options options =
-              new Replayer.Options(
-                  replayName,
-                  filter,
-                  explicitTarget,
-                  maxReplays,
-                  rate,
-                  dryRun,
-                  java.util.Set.copyOf(config.inputTopics()),
-                  reapply,
-                  plan);
-          ReplayProgress progress = new ReplayProgress(err(), replayName, scope.size());
-          // SIGTERM ends a --rate wait at once; what was committed stays, a rerun resumes.
-          StopSignal stop = new StopSignal();
-          Thread stopOnExit = new Thread(stop::stop, "ferry-replay-stop");
-          Runtime.getRuntime().addShutdownHook(stopOnExit);
-          try {
-            return replay(
-                db, request, clients, admin, consumer, scanner, scope, start, options, progress,
-                stop);
-          } finally {
-            try {
-              Runtime.getRuntime().removeShutdownHook(stopOnExit);
-            } catch (IllegalStateException shuttingDown) {
-              // the hook has run or is running
-            }
-          }
-        }
+        new ReplayRun(config, dltClients(clients), db, clock, out(), err()).run(options);
       }
-    }
-
-    /** Where to read each partition from: after what this replay committed, and --from-offset. */
-    private Map<TopicPartition, Long> startOffsets(
-        DltScanner.Scope scope, Map<TopicPartition, OffsetAndMetadata> committed) {
-      Map<TopicPartition, Long> start = new HashMap<>();
-      for (TopicPartition tp : scope.end().keySet()) {
-        OffsetAndMetadata c = committed.get(tp);
-        long at = c == null ? 0 : c.offset();
-        start.put(tp, Math.max(at, filter.fromOffset().orElse(0L)));
-      }
-      return start;
-    }
-
-    private int replay(
-        HikariDataSource db,
-        ReplayRequest request,
-        KafkaClients clients,
-        Admin admin,
-        KafkaConsumer<byte[], byte[]> consumer,
-        DltScanner scanner,
-        DltScanner.Scope scope,
-        Map<TopicPartition, Long> start,
-        Replayer.Options options,
-        ReplayProgress progress,
-        StopSignal stop)
-        throws Exception {
-      PrintWriter out = out();
-      String group = "ferry-replay-" + options.name();
-      if (dryRun) {
-        Replayer.Summary summary =
-            new Replayer(
-                    options,
-                    admin,
-                    Optional.empty(),
-                    consumer.groupMetadata(),
-                    progress::update,
-                    (r, info, action) ->
-                        out.println(
-                            DeadLetterText.line(r, info)
-                                + "  -> "
-                                + (action.startsWith("skip: ") ? action : "would " + action)),
-                    stop)
-                .run(scanner, scope, start);
-        progress.done();
-        summary(out, summary, true);
-        return ExitCodes.OK;
-      }
-      try (KafkaProducer<byte[], byte[]> producer = clients.replayProducer(group)) {
-        ReplayAudit audit = new ReplayAudit(db);
-        long auditId = audit.started(options.name(), request, options.filter(), maxReplays);
-        producer.initTransactions();
-        audit.supersede(options.name(), auditId);
-        Replayer replayer =
-            new Replayer(
-                options,
-                admin,
-                Optional.of(producer),
-                consumer.groupMetadata(),
-                progress::update,
-                (r, i, a) -> {},
-                stop);
-        Replayer.Summary summary;
-        try {
-          summary = replayer.run(scanner, scope, start);
-        } catch (Exception e) {
-          audit.finished(
-              auditId, replayer.committed(), stop.isStopped() ? "stopped" : "failed", e.toString());
-          throw e;
-        }
-        audit.finished(auditId, summary, "completed", null);
-        progress.done();
-        summary(out, summary, false);
-        return ExitCodes.OK;
-      }
-    }
-
-    private static void requireTopic(Admin admin, String topic) throws Exception {
-      if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-        throw new DltException("target topic " + topic + " does not exist");
-      }
-    }
-
-    private static void summary(PrintWriter out, Replayer.Summary s, boolean dryRun) {
-      String verb = dryRun ? "would be " : "";
-      out.printf("read       %d%n", s.read());
-      out.printf("selected   %d%n", s.selected());
-      out.printf("replayed   %d%s%n", s.replayed(), dryRun ? " (would be)" : "");
-      out.printf(
-          "parked     %d%s%n",
-          s.parked(),
-          s.parked() > 0 ? " (" + verb + "sent to DLT.parked: replayed --max-replays times)" : "");
-      out.printf("skipped    %d%n", s.skippedTotal());
-      s.skipped().forEach((why, n) -> out.printf("  %d: %s%n", n, why));
     }
   }
 }

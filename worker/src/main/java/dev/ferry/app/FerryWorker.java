@@ -167,7 +167,7 @@ public final class FerryWorker {
    */
   private void build(Map<String, Optional<RecordTransform>> transforms, int largestDeadLetter)
       throws StartupException {
-    TopicIds topicIds = new TopicIds(admin);
+    TopicIds topicIds = new TopicIds(admin, config.kafka().timeouts().api());
     watchdog = sinks.watchdog(dataSource);
     tables = sinks.tables(dataSource);
     PostgresSink sink = sinks.sink(dataSource, tables, topicIds, watchdog);
@@ -184,7 +184,7 @@ public final class FerryWorker {
     PartitionClaimer claimer = epochs.isPresent() ? epochs.get() : PartitionClaimer.NONE;
     pollLoop = kafka.pollLoop(consumer, lanes, claimer, pipelines.backoff(), breaker);
     if (epochs.isPresent()) {
-      markerCleaner = SinkAssembly.startMarkerCleaner(epochs.get(), pollLoop::committedOffsets);
+      markerCleaner = sinks.startMarkerCleaner(epochs.get(), pollLoop::committedOffsets);
     }
     bindMetrics(consumer, producer);
   }

@@ -125,9 +125,10 @@ final class SinkAssembly {
    *
    * @param committedOffsets the poll loop's last committed offset per owned partition
    */
-  static MarkerCleaner startMarkerCleaner(
+  MarkerCleaner startMarkerCleaner(
       EpochStore epochs, Supplier<Map<TopicPartition, Long>> committedOffsets) {
-    MarkerCleaner cleaner = new MarkerCleaner(epochs, committedOffsets);
+    MarkerCleaner cleaner =
+        new MarkerCleaner(epochs, committedOffsets, config.database().timeouts().statement());
     cleaner.start(MARKER_CLEANUP_INTERVAL);
     return cleaner;
   }

@@ -1,5 +1,6 @@
 package dev.ferry.bookkeeping;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,21 +15,26 @@ import org.slf4j.LoggerFactory;
  * The Kafka topic id (a UUID that changes when a topic is deleted and created again) of each input
  * topic, looked up once through the admin client and cached. The bookkeeping is scoped to it, so
  * that the offset markers of an earlier incarnation of a topic never make Ferry skip the records of
- * a new one. Thread-safe.
+ * a new one. A lookup waits at most {@code kafka.api-timeout}. Thread-safe.
  */
 public final class TopicIds {
   private static final Logger log = LoggerFactory.getLogger(TopicIds.class);
 
   private final Admin admin;
+  private final Duration timeout;
   private final Map<String, String> ids = new ConcurrentHashMap<>();
 
-  public TopicIds(Admin admin) {
+  /**
+   * @param timeout {@code kafka.api-timeout}: how long one lookup waits for the admin client
+   */
+  public TopicIds(Admin admin, Duration timeout) {
     this.admin = admin;
+    this.timeout = timeout;
   }
 
   /** A resolver that knows the ids in advance; for tests. */
   public static TopicIds fixed(Map<String, String> ids) {
-    TopicIds topicIds = new TopicIds(null);
+    TopicIds topicIds = new TopicIds(null, Duration.ZERO);
     topicIds.ids.putAll(ids);
     return topicIds;
   }
@@ -41,7 +47,11 @@ public final class TopicIds {
     }
     try {
       TopicDescription d =
-          admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .get(topic);
       String id = d.topicId().toString();
       ids.put(topic, id);
       return Optional.of(id);

@@ -3,10 +3,12 @@ package dev.ferry.dlt;
 import java.util.List;
 
 /**
- * The options of a {@code ferry dlt} command cannot be used; the message lists every problem, as
- * the config's errors are listed (exit code 2).
+ * The usage error of {@code ferry dlt}: the options of a command cannot be used as given (bad
+ * values, or a replay name that would not do what was asked); the message lists every problem, as
+ * the config's errors are listed. The command exits 2. Checked, so that only what is known to be a
+ * usage error is reported as one.
  */
-public final class DltOptionsException extends IllegalArgumentException {
+public final class DltOptionsException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final transient List<String> problems;
@@ -21,7 +23,7 @@ public final class DltOptionsException extends IllegalArgumentException {
   }
 
   /** Throws when {@code problems} holds any. */
-  public static void throwIfAny(List<String> problems) {
+  public static void throwIfAny(List<String> problems) throws DltOptionsException {
     if (!problems.isEmpty()) {
       throw new DltOptionsException(problems);
     }

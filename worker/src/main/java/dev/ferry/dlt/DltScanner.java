@@ -1,7 +1,9 @@
 package dev.ferry.dlt;
 
 import dev.ferry.config.Durations;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,18 +26,31 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Reads dead-letter topics from given offsets up to their end offsets as they were when the {@link
- * Scope} was taken: records that arrive later are not part of the read. Not thread-safe (it drives
- * one consumer).
+ * Scope} was taken: records that arrive later are not part of the read. Every wait on Kafka is
+ * bounded by {@code kafka.api-timeout}: each admin call, and a read that gets no record for that
+ * long while records are still due. Not thread-safe (it drives one consumer).
  */
 public final class DltScanner {
-  private static final Duration STALL = Duration.ofSeconds(30);
+  /**
+   * How long one poll blocks: how often a read checks for a stall, not a deadline (that is the
+   * timeout).
+   */
+  private static final Duration POLL = Duration.ofMillis(500);
 
   private final Consumer<byte[], byte[]> consumer;
   private final Admin admin;
+  private final Duration timeout;
+  private final Clock clock;
 
-  public DltScanner(Consumer<byte[], byte[]> consumer, Admin admin) {
+  /**
+   * @param timeout {@code kafka.api-timeout}: bounds each admin call and a read without progress
+   * @param clock measures how long a read went without progress
+   */
+  public DltScanner(Consumer<byte[], byte[]> consumer, Admin admin, Duration timeout, Clock clock) {
     this.consumer = consumer;
     this.admin = admin;
+    this.timeout = timeout;
+    this.clock = clock;
   }
 
   /** The partitions of some DLTs, with their first and end offsets when it was taken. */
@@ -80,7 +95,10 @@ public final class DltScanner {
     for (String topic : topics) {
       try {
         described.putAll(
-            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS));
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
           missing.add(topic);
@@ -88,7 +106,12 @@ public final class DltScanner {
           throw new DltException("cannot describe topic " + topic + ": " + e.getCause(), e);
         }
       } catch (TimeoutException e) {
-        throw new DltException("Kafka did not answer within 30 s describing " + topic, e);
+        throw new DltException(
+            "Kafka did not answer within "
+                + Durations.format(timeout)
+                + " (kafka.api-timeout) describing "
+                + topic,
+            e);
       }
     }
     if (!missing.isEmpty()) {
@@ -123,7 +146,7 @@ public final class DltScanner {
       admin
           .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
           .all()
-          .get(30, TimeUnit.SECONDS)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
           .forEach((tp, info) -> out.put(tp, info.offset()));
       return Map.copyOf(out);
     } catch (ExecutionException | TimeoutException e) {
@@ -135,7 +158,7 @@ public final class DltScanner {
    * Reads each partition of {@code scope} from {@code start} (its first offset when absent) to the
    * scope's end.
    *
-   * @throws DltException when Kafka returns nothing for 30 s while records are still due
+   * @throws DltException when Kafka returns nothing for the timeout while records are still due
    */
   public void scan(Scope scope, Map<TopicPartition, Long> start, Visitor visitor) throws Exception {
     Map<TopicPartition, Long> from = new HashMap<>();
@@ -153,9 +176,9 @@ public final class DltScanner {
     from.forEach(consumer::seek);
     Set<TopicPartition> open = new HashSet<>(from.keySet());
     Map<TopicPartition, Long> resumeAt = new HashMap<>(from);
-    long lastProgress = System.nanoTime();
+    Instant lastProgress = clock.instant();
     while (!open.isEmpty()) {
-      ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+      ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
       for (ConsumerRecord<byte[], byte[]> r : records) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         long end = scope.end().get(tp);
@@ -177,13 +200,17 @@ public final class DltScanner {
         }
       }
       if (!records.isEmpty()) {
-        lastProgress = System.nanoTime();
+        lastProgress = clock.instant();
         visitor.polled(Map.copyOf(resumeAt));
       } else if (open.isEmpty()) {
         visitor.polled(Map.copyOf(resumeAt));
-      } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+      } else if (Duration.between(lastProgress, clock.instant()).compareTo(timeout) > 0) {
         throw new DltException(
-            "reading " + open + " stalled: no records for " + Durations.format(STALL));
+            "reading "
+                + open
+                + " stalled: no records for "
+                + Durations.format(timeout)
+                + " (kafka.api-timeout)");
       }
     }
   }

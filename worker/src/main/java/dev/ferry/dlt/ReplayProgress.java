@@ -1,29 +1,40 @@
 package dev.ferry.dlt;
 
 import java.io.PrintWriter;
-import java.util.concurrent.TimeUnit;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Progress of a replay on standard error: a bar redrawn in place on a terminal, a line every two
- * seconds otherwise.
+ * seconds otherwise. Not thread-safe.
  */
 public final class ReplayProgress {
+  /** How often a line is printed when standard error is not a terminal: a cadence, not a wait. */
+  private static final Duration LINE_EVERY = Duration.ofSeconds(2);
+
   private final PrintWriter err;
   private final String name;
   private final long total;
-  private final boolean terminal = System.console() != null;
-  private long lastLine;
+  private final boolean terminal;
+  private final Clock clock;
+  private Instant lastLine = Instant.MIN;
   private Replayer.Summary last;
 
-  public ReplayProgress(PrintWriter err, String name, long total) {
+  /**
+   * @param terminal whether {@code err} is a terminal (a bar redrawn in place) or not (lines)
+   */
+  public ReplayProgress(PrintWriter err, String name, long total, boolean terminal, Clock clock) {
     this.err = err;
     this.name = name;
     this.total = Math.max(total, 1);
+    this.terminal = terminal;
+    this.clock = clock;
   }
 
   public void update(Replayer.Summary s) {
     last = s;
-    long now = System.nanoTime();
+    Instant now = clock.instant();
     if (terminal) {
       int width = 30;
       int filled = (int) Math.min(width, s.read() * width / total);
@@ -31,7 +42,7 @@ public final class ReplayProgress {
           "\r[%s%s] %3d%% %s",
           "#".repeat(filled), " ".repeat(width - filled), s.read() * 100 / total, counts(s));
       err.flush();
-    } else if (now - lastLine > TimeUnit.SECONDS.toNanos(2)) {
+    } else if (lastLine.plus(LINE_EVERY).isBefore(now)) {
       lastLine = now;
       err.println("replay " + name + ": " + counts(s));
       err.flush();

@@ -7,14 +7,19 @@ import dev.ferry.deadletter.DeadLetterTopics;
 import dev.ferry.deadletter.FirstOrigin;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.tracing.TraceHeaders;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -65,6 +70,20 @@ public final class Replayer {
     void selected(ConsumerRecord<byte[], byte[]> record, DeadLetterInfo info, String action);
   }
 
+  /**
+   * The Kafka side of a run.
+   *
+   * @param producer a transactional producer, initialised; empty for a dry run
+   * @param group the consumer group that keeps this replay's progress (the reading consumer's)
+   * @param timeout {@code kafka.api-timeout}: bounds each admin call (looking up a target's
+   *     partitions, creating a parking topic)
+   */
+  public record Kafka(
+      Admin admin,
+      Optional<Producer<byte[], byte[]>> producer,
+      ConsumerGroupMetadata group,
+      Duration timeout) {}
+
   /** What a run did, by count; {@code skipped} says why per reason. */
   public record Summary(
       long read, long selected, long replayed, long parked, Map<String, Long> skipped) {
@@ -77,47 +96,49 @@ public final class Replayer {
   private final Admin admin;
   private final Optional<Producer<byte[], byte[]>> producer;
   private final ConsumerGroupMetadata group;
+  private final Duration timeout;
   private final Consumer<Summary> progress;
   private final Listener listener;
   private final StopSignal stop;
+  private final Clock clock;
   private final Map<String, Integer> partitionCounts = new HashMap<>();
   private long read;
   private long selected;
   private long replayed;
   private long parked;
   private final Map<String, Long> skipped = new LinkedHashMap<>();
-  private long started;
+  private Instant started;
   private DltScanner.Scope scope;
-  private final Set<String> parkingReady = new java.util.HashSet<>();
+  private final Set<String> parkingReady = new HashSet<>();
   private Summary committed = new Summary(0, 0, 0, 0, Map.of());
 
   /**
-   * @param producer a transactional producer, initialised; empty for a dry run
-   * @param group the consumer group that keeps this replay's progress (the reading consumer's)
    * @param progress called after every poll with the counts so far
    * @param stop ends the pacing waits of {@code --rate} early, and with them the run
+   * @param clock paces {@code --rate}
    */
   public Replayer(
       Options options,
-      Admin admin,
-      Optional<Producer<byte[], byte[]>> producer,
-      ConsumerGroupMetadata group,
+      Kafka kafka,
       Consumer<Summary> progress,
       Listener listener,
-      StopSignal stop) {
+      StopSignal stop,
+      Clock clock) {
     this.options = options;
-    this.admin = admin;
-    this.producer = producer;
-    this.group = group;
+    this.admin = kafka.admin();
+    this.producer = kafka.producer();
+    this.group = kafka.group();
+    this.timeout = kafka.timeout();
     this.progress = progress;
     this.listener = listener;
     this.stop = stop;
+    this.clock = clock;
   }
 
   /** Replays what {@code scope} holds from {@code start} on; returns the counts. */
   public Summary run(DltScanner scanner, DltScanner.Scope scope, Map<TopicPartition, Long> start)
       throws Exception {
-    started = System.nanoTime();
+    started = clock.instant();
     this.scope = scope;
     if (!options.dryRun()) {
       producer.get().beginTransaction();
@@ -208,6 +229,19 @@ public final class Replayer {
         && info.partition().get() < partitions(target)) {
       partition = info.partition().get(); // keep the partitioning the record had
     }
+    RecordHeaders headers = copyHeaders(record, info);
+    replayed++;
+    send(new ProducerRecord<>(target, partition, record.key(), record.value(), headers));
+    listener.selected(record, info, "replay to " + target);
+    pace();
+  }
+
+  /**
+   * The headers of a replayed copy: the record's own (not the dead-letter diagnostics, not an
+   * earlier replay's), the replay count, the original record it stands for, the replay's name, and
+   * the attempt that dead-lettered it (for tracing).
+   */
+  private RecordHeaders copyHeaders(ConsumerRecord<byte[], byte[]> record, DeadLetterInfo info) {
     RecordHeaders headers = new RecordHeaders();
     for (Header h : record.headers()) {
       if (!DeadLetterInfo.isDiagnostic(h.key()) && !h.key().startsWith(FirstOrigin.REPLAY_PREFIX)) {
@@ -236,10 +270,7 @@ public final class Replayer {
       headers.remove(TraceHeaders.REPLAYED_FROM);
       headers.add(TraceHeaders.REPLAYED_FROM, attempt.value());
     }
-    replayed++;
-    send(new ProducerRecord<>(target, partition, record.key(), record.value(), headers));
-    listener.selected(record, info, "replay to " + target);
-    pace();
+    return headers;
   }
 
   private void skip(ConsumerRecord<byte[], byte[]> record, DeadLetterInfo info, String why) {
@@ -269,28 +300,46 @@ public final class Replayer {
     if (options.rate() <= 0 || options.dryRun()) {
       return;
     }
-    long wait = started + (long) (replayed / options.rate() * 1e9) - System.nanoTime();
-    if (wait > 0 && stop.await(Duration.ofNanos(wait))) {
+    Instant due = started.plusNanos((long) (replayed / options.rate() * 1e9));
+    Duration wait = Duration.between(clock.instant(), due);
+    if (!wait.isNegative() && !wait.isZero() && stop.await(wait)) {
       throw new DltException("stopped; run the replay again with its --name to resume");
     }
   }
 
-  private int partitions(String topic) {
-    return partitionCounts.computeIfAbsent(
-        topic,
-        t -> {
-          try {
-            return admin
-                .describeTopics(List.of(t))
-                .allTopicNames()
-                .get(30, TimeUnit.SECONDS)
-                .get(t)
-                .partitions()
-                .size();
-          } catch (Exception e) {
-            return 0; // unknown: let the key decide the partition
-          }
-        });
+  /**
+   * The partition count of a target topic, looked up once; 0 when it cannot be looked up (the key
+   * then decides the partition).
+   *
+   * @throws DltException when interrupted while looking it up, with the interrupt flag set again
+   */
+  private int partitions(String topic) throws DltException {
+    Integer known = partitionCounts.get(topic);
+    if (known != null) {
+      return known;
+    }
+    int count;
+    try {
+      count =
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .get(topic)
+              .partitions()
+              .size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DltException(
+          "interrupted while looking up the partitions of "
+              + topic
+              + "; run the replay again with its --name to resume",
+          e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      count = 0; // unknown: let the key decide the partition
+    }
+    partitionCounts.put(topic, count);
+    return count;
   }
 
   /** The topic records over the replay cap go to. */
@@ -300,9 +349,6 @@ public final class Replayer {
 
   private void ensureTopic(String topic, int partitions) throws Exception {
     DeadLetterTopics.createIfAbsent(
-        admin,
-        new NewTopic(topic, Optional.of(partitions), Optional.empty()),
-        Duration.ofSeconds(30),
-        stop);
+        admin, new NewTopic(topic, Optional.of(partitions), Optional.empty()), timeout, stop);
   }
 }

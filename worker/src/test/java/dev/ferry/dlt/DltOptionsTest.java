@@ -25,7 +25,7 @@ class DltOptionsTest {
             "--max-replays must be 1 or more, was 0",
             "--name may hold letters, digits, '.', '_' and '-' only, was 'bad name'");
     assertThatThrownBy(() -> DltOptionsException.throwIfAny(problems))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(DltOptionsException.class)
         .hasMessageStartingWith("invalid options (6 problems):")
         .hasMessageContaining("  - --max-replays must be 1 or more, was 0");
   }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A wrong bootstrap address: {@code run} answers its probes at once (live; not ready, with the
  * reason {@code kafka-unreachable}), says once what it waits for, and exits 1 with the address
- * after {@code kafka.api-timeout}; {@code check} names the address instead of a bare {@code
- * TimeoutException}.
+ * after {@code kafka.api-timeout}; {@code check} names the address and the wait (also {@code
+ * kafka.api-timeout}) instead of a bare {@code TimeoutException}.
  */
 @Timeout(120)
 class KafkaUnreachableProcessIT {
@@ -84,7 +84,7 @@ class KafkaUnreachableProcessIT {
           .contains(
               "kafka      UNREACHABLE: no Kafka broker answered at 127.0.0.1:"
                   + kafkaPort
-                  + " within 15s")
+                  + " within 10s") // kafka.api-timeout
           .doesNotContain("java.util.concurrent.TimeoutException")
           .doesNotContain("could not be established");
     }
