@@ -399,22 +399,24 @@ public final class FerryWorker {
 
   private void bindMetrics(
       KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer) {
+    List<String> pipelines = config.pipelines().stream().map(p -> p.name()).toList();
     refreshMetrics =
         MetricsCatalog.register(
             registry,
             new MetricsCatalog.Sources(
-                lanes,
-                pollLoop,
-                breaker,
-                config.pipelines().stream().map(p -> p.name()).toList(),
-                () -> state,
+                pipelines,
+                MetricViews.queue(lanes),
+                MetricViews.consumer(pollLoop),
+                MetricViews.pipelineStatus(breaker),
+                MetricViews.transactions(watchdog),
+                MetricViews.deadLetters(deadLetters),
+                MetricViews.tableRefreshes(tables),
+                Optional.ofNullable(tracing).map(MetricViews::spanDrops),
+                () -> state.code(),
                 () -> readinessReasons().isEmpty(),
-                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE),
-                watchdog,
-                deadLetters,
-                Optional.ofNullable(tracing)));
+                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
+    counters.registerPipelines(pipelines);
     binders.addAll(LibraryMetrics.bind(registry, consumer, producer));
-    MetricsCatalog.registerTableMetadata(registry, tables);
   }
 
   private void migrate() throws StartupException {
