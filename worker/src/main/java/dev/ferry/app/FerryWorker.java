@@ -253,22 +253,24 @@ public final class FerryWorker {
 
   private void bindMetrics(
       KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer) {
+    List<String> pipelines = config.pipelines().stream().map(p -> p.name()).toList();
     refreshMetrics =
         MetricsCatalog.register(
             registry,
             new MetricsCatalog.Sources(
-                lanes,
-                pollLoop,
-                breaker,
-                config.pipelines().stream().map(p -> p.name()).toList(),
-                lifecycle::state,
+                pipelines,
+                MetricViews.queue(lanes),
+                MetricViews.consumer(pollLoop),
+                MetricViews.pipelineStatus(breaker),
+                MetricViews.transactions(watchdog),
+                MetricViews.deadLetters(deadLetters),
+                MetricViews.tableRefreshes(tables),
+                Optional.ofNullable(tracing).map(MetricViews::spanDrops),
+                () -> lifecycle.state().code(),
                 () -> readinessReasons().isEmpty(),
-                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE),
-                watchdog,
-                deadLetters,
-                Optional.ofNullable(tracing)));
+                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
+    counters.registerPipelines(pipelines);
     binders.addAll(LibraryMetrics.bind(registry, consumer, producer));
-    MetricsCatalog.registerTableMetadata(registry, tables);
   }
 
   /**

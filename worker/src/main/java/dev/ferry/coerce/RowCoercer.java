@@ -1,8 +1,8 @@
 package dev.ferry.coerce;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
-import dev.ferry.errors.Stage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,9 +12,6 @@ import java.util.List;
  * values fails once, naming every bad column with its reason. Immutable, thread-safe.
  */
 public final class RowCoercer {
-  /** The DLT reason of a value that its column's type cannot hold. */
-  public static final String REASON = CoercionException.COERCION_FAILED;
-
   private final List<Column> columns;
   private final List<Column> keyColumns;
 
@@ -49,8 +46,8 @@ public final class RowCoercer {
 
   /**
    * @throws RecordFailure naming every column whose value failed, each with why; its reason is
-   *     {@link CoercionException#NUL_CHARACTER} when every failure was a NUL character, {@link
-   *     #REASON} otherwise
+   *     {@link Reason#NUL_CHARACTER} when every failure was a NUL character, {@link
+   *     Reason#COERCION_FAILED} otherwise
    */
   private static String[] coerce(List<Column> columns, JsonNode[] values) throws RecordFailure {
     if (values.length != columns.size()) {
@@ -79,14 +76,12 @@ public final class RowCoercer {
                 + column.type().display()
                 + "): "
                 + e.getMessage());
-        onlyNul &= e.reason().equals(CoercionException.NUL_CHARACTER);
+        onlyNul &= e.reason() == Reason.NUL_CHARACTER;
       }
     }
     if (failures != null) {
       throw new RecordFailure(
-          Stage.TRANSFORM,
-          onlyNul ? CoercionException.NUL_CHARACTER : REASON,
-          String.join("; ", failures));
+          onlyNul ? Reason.NUL_CHARACTER : Reason.COERCION_FAILED, String.join("; ", failures));
     }
     return out;
   }

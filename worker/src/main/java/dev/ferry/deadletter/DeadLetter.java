@@ -1,5 +1,6 @@
 package dev.ferry.deadletter;
 
+import dev.ferry.errors.Reason;
 import dev.ferry.errors.Stage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -8,15 +9,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * @param record the original record, copied to the DLT with its key, value, headers and timestamp
  * @param pipeline the pipeline that failed it
- * @param stage where it failed
- * @param reason short machine-readable code, e.g. {@code invalid-json}
+ * @param reason why, e.g. {@link Reason#INVALID_JSON}; its stage says where it failed
  * @param error the failure; its class and message go into headers
  * @param attempts how many times applying it was tried
  */
 public record DeadLetter(
     ConsumerRecord<byte[], byte[]> record,
     String pipeline,
-    Stage stage,
-    String reason,
+    Reason reason,
     Throwable error,
-    int attempts) {}
+    int attempts) {
+
+  /** Where it failed: the stage of its reason. */
+  public Stage stage() {
+    return reason.stage();
+  }
+}

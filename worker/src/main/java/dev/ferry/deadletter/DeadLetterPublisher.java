@@ -197,7 +197,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
           letter.record().offset(),
           letter.pipeline(),
           letter.stage().label(),
-          letter.reason(),
+          letter.reason().code(),
           out.topic(),
           letter.error().getMessage());
       RecordContext.clear();
@@ -331,7 +331,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     put(headers, DeadLetterHeaders.GROUP, group);
     put(headers, DeadLetterHeaders.PIPELINE, letter.pipeline());
     put(headers, DeadLetterHeaders.STAGE, letter.stage().label());
-    put(headers, DeadLetterHeaders.REASON, letter.reason());
+    put(headers, DeadLetterHeaders.REASON, letter.reason().code());
     put(headers, DeadLetterHeaders.EXCEPTION_CLASS, letter.error().getClass().getName());
     put(headers, DeadLetterHeaders.EXCEPTION_MESSAGE, String.valueOf(letter.error().getMessage()));
     if (settings.includeStacktrace()) {

@@ -92,60 +92,56 @@ public final class FailureClassifier {
     return false;
   }
 
-  /**
-   * Which bound ran out, when {@code failure} is a timeout: {@code statement} (statement_timeout,
-   * or a query cancelled otherwise), {@code lock} (lock_timeout), {@code socket} (no reply within
-   * the socket timeout) or {@code acquire} (no pooled connection in time). Every one is transient.
-   */
-  public static Optional<String> timeoutKind(Throwable failure) {
+  /** Which bound ran out, when {@code failure} is a timeout; empty for any other failure. */
+  public static Optional<TimeoutKind> timeoutKind(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException) {
-        return Optional.of("acquire"); // HikariCP's "request timed out", whatever the cause
+        // HikariCP's "request timed out", whatever the cause
+        return Optional.of(TimeoutKind.ACQUIRE);
       }
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
         switch (sql.getSQLState().toUpperCase(Locale.ROOT)) {
           case "57014":
-            return Optional.of("statement");
+            return Optional.of(TimeoutKind.STATEMENT);
           case "55P03":
-            return Optional.of("lock");
+            return Optional.of(TimeoutKind.LOCK);
           default:
             break;
         }
       }
       if (t instanceof SocketTimeoutException) {
-        return Optional.of("socket");
+        return Optional.of(TimeoutKind.SOCKET);
       }
     }
     return Optional.empty();
   }
 
   /**
-   * A short reason code for a permanent sink failure, for the {@code ferry.dlt.reason} header:
-   * specific for the common SQLSTATEs, by class otherwise. Every code is listed in {@code
-   * docs/errors.md}.
+   * The reason of a permanent sink failure, for the {@code ferry.dlt.reason} header: specific for
+   * the common SQLSTATEs, by class otherwise.
    */
-  public static String sinkReason(Throwable failure) {
+  public static Reason sinkReason(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && sql.getSQLState() != null) {
         String state = sql.getSQLState().toUpperCase(Locale.ROOT);
         return switch (state) {
-          case "23502" -> "not-null-violation";
-          case "23505" -> "unique-violation";
-          case "23503" -> "foreign-key-violation";
-          case "23514" -> "check-violation";
-          case "22001" -> "value-too-long";
-          case "22003" -> "numeric-out-of-range";
+          case "23502" -> Reason.NOT_NULL_VIOLATION;
+          case "23505" -> Reason.UNIQUE_VIOLATION;
+          case "23503" -> Reason.FOREIGN_KEY_VIOLATION;
+          case "23514" -> Reason.CHECK_VIOLATION;
+          case "22001" -> Reason.VALUE_TOO_LONG;
+          case "22003" -> Reason.NUMERIC_OUT_OF_RANGE;
           default ->
               switch (state.substring(0, Math.min(2, state.length()))) {
-                case "22" -> "invalid-value";
-                case "23" -> "constraint-violation";
-                case "42" -> "schema-mismatch";
-                default -> "sink-error";
+                case "22" -> Reason.INVALID_VALUE;
+                case "23" -> Reason.CONSTRAINT_VIOLATION;
+                case "42" -> Reason.SCHEMA_MISMATCH;
+                default -> Reason.SINK_ERROR;
               };
         };
       }
     }
-    return "sink-error";
+    return Reason.SINK_ERROR;
   }
 
   /**

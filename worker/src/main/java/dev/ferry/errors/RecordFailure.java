@@ -1,31 +1,30 @@
 package dev.ferry.errors;
 
 /**
- * A record cannot be applied because of its own content. Carries the stage and a short
- * machine-readable reason (e.g. {@code invalid-json}) for the dead-letter headers. Always
- * permanent: retrying the same bytes gives the same answer.
+ * A record cannot be applied because of its own content. Carries the {@link Reason} (and so the
+ * stage) for the dead-letter headers. Always permanent: retrying the same bytes gives the same
+ * answer.
  */
 public final class RecordFailure extends Exception {
   private static final long serialVersionUID = 1L;
 
-  private final Stage stage;
-  private final String reason;
+  private final Reason reason;
 
-  public RecordFailure(Stage stage, String reason, String message) {
-    this(stage, reason, message, null);
+  public RecordFailure(Reason reason, String message) {
+    this(reason, message, null);
   }
 
-  public RecordFailure(Stage stage, String reason, String message, Throwable cause) {
+  public RecordFailure(Reason reason, String message, Throwable cause) {
     super(message, cause);
-    this.stage = stage;
     this.reason = reason;
   }
 
+  /** Where the record failed: the stage of its reason. */
   public Stage stage() {
-    return stage;
+    return reason.stage();
   }
 
-  public String reason() {
+  public Reason reason() {
     return reason;
   }
 }

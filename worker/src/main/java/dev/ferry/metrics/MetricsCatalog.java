@@ -1,14 +1,5 @@
 package dev.ferry.metrics;
 
-import dev.ferry.deadletter.DeadLetterBreaker;
-import dev.ferry.deadletter.DeadLetterPublisher;
-import dev.ferry.deadletter.DeadLetterRefused;
-import dev.ferry.dispatch.Lanes;
-import dev.ferry.lifecycle.State;
-import dev.ferry.sink.TableDefinitions;
-import dev.ferry.sink.TransactionWatchdog;
-import dev.ferry.source.PollLoop;
-import dev.ferry.tracing.TracingSdk;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -19,7 +10,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import java.util.function.IntSupplier;
 
 /**
  * Every meter of Ferry's own, declared in one place with its name, unit, description and tags, so
@@ -50,19 +41,132 @@ public final class MetricsCatalog {
                         || id.getDescription().isBlank()));
   }
 
+  /**
+   * The live state the meters read, each part through a small view that {@code app} adapts its
+   * subsystem to. Every reader is cheap and thread-safe.
+   *
+   * @param pipelines the names of the configured pipelines
+   * @param tracing present when tracing is on
+   * @param lifecycleState the code of the worker's lifecycle state (0 starting … 4 failed)
+   * @param ready whether {@code /health/ready} answers 200
+   * @param sinkAvailable false while writes to Postgres fail transiently
+   */
+  public record Sources(
+      List<String> pipelines,
+      QueueView queue,
+      ConsumerView consumer,
+      PipelineStatusView pipelineStatus,
+      TransactionView transactions,
+      DeadLetterView deadLetters,
+      TableRefreshView tableRefreshes,
+      Optional<SpanDropView> tracing,
+      IntSupplier lifecycleState,
+      BooleanSupplier ready,
+      BooleanSupplier sinkAvailable) {}
+
+  /**
+   * Registers the meters that read live state ({@link WorkerCounters} registers the ones the
+   * workers count). Every series with a fixed set of labels (per pipeline, lane, reason, kind) is
+   * registered here, so it is visible at 0 from the start.
+   *
+   * @return refreshes the per-partition gauges; call it before each scrape, and keep it as long as
+   *     the meters are scraped: it holds the sources, which Micrometer's function counters and
+   *     gauges hold only weakly
+   */
+  public static Runnable register(MeterRegistry registry, Sources s) {
+    registerConsumer(registry, s.consumer());
+    registerQueue(registry, s.queue());
+    registerPipelines(registry, s.pipelines(), s.pipelineStatus());
+    registerWorker(registry, s);
+    registerTransactions(registry, s.transactions());
+    registerDeadLetters(registry, s.deadLetters());
+    registerTableRefreshes(registry, s.tableRefreshes());
+    s.tracing().ifPresent(tracing -> registerTracing(registry, tracing));
+    MultiGauge lag =
+        MultiGauge.builder("ferry.consumer.lag")
+            .description("Records in the partition after this worker's position")
+            .register(registry);
+    return () -> refreshLag(lag, s);
+  }
+
+  private static void refreshLag(MultiGauge lag, Sources s) {
+    lag.register(
+        s.consumer().lags().entrySet().stream()
+            .map(
+                e ->
+                    MultiGauge.Row.of(
+                        Tags.of(
+                            "topic",
+                            e.getKey().topic(),
+                            "partition",
+                            Integer.toString(e.getKey().partition())),
+                        e.getValue()))
+            .toList(),
+        true);
+  }
+
+  private static void registerConsumer(MeterRegistry registry, ConsumerView consumer) {
+    FunctionCounter.builder("ferry.records.consumed", consumer, ConsumerView::consumed)
+        .description("Records taken from Kafka by the poll loop")
+        .register(registry);
+    FunctionCounter.builder("ferry.records.already.applied", consumer, ConsumerView::alreadyApplied)
+        .description("Records completed without a write because an earlier owner had applied them")
+        .register(registry);
+    Gauge.builder(
+            "ferry.oldest.uncommitted.age", consumer, ConsumerView::oldestUncommittedAgeSeconds)
+        .description("Seconds since the timestamp of the oldest record taken and not yet completed")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("ferry.partitions.assigned", consumer, ConsumerView::assignedPartitions)
+        .description("Partitions assigned to this worker")
+        .register(registry);
+    Gauge.builder("ferry.partitions.paused", consumer, ConsumerView::pausedPartitions)
+        .description("Assigned partitions paused (backpressure, claims, halts, drain)")
+        .register(registry);
+    FunctionCounter.builder("ferry.rebalances", consumer, ConsumerView::assignments)
+        .description("Rebalance callbacks of this worker's consumer")
+        .tag("kind", "assigned")
+        .register(registry);
+    FunctionCounter.builder("ferry.rebalances", consumer, ConsumerView::revocations)
+        .description("Rebalance callbacks of this worker's consumer")
+        .tag("kind", "revoked")
+        .register(registry);
+    FunctionCounter.builder("ferry.rebalances", consumer, ConsumerView::losses)
+        .description("Rebalance callbacks of this worker's consumer")
+        .tag("kind", "lost")
+        .register(registry);
+  }
+
+  private static void registerQueue(MeterRegistry registry, QueueView queue) {
+    Gauge.builder("ferry.records.in.memory", queue, QueueView::inMemory)
+        .description("Records held: queued in lanes or in a worker's batch")
+        .register(registry);
+    Gauge.builder("ferry.queue.capacity", queue, QueueView::capacity)
+        .description("worker.queue-capacity: records held before partitions are paused")
+        .register(registry);
+    registerMemoryBytes(registry, queue);
+    for (int lane = 0; lane < queue.lanes(); lane++) {
+      int index = lane;
+      Gauge.builder("ferry.lane.depth", queue, q -> q.depth(index))
+          .description("Records queued in a lane, not yet taken by its worker")
+          .tag("lane", Integer.toString(lane + 1))
+          .register(registry);
+    }
+  }
+
   /** The byte side of bounded memory, beside the record count ({@code worker.memory-budget}). */
-  private static void registerMemoryBytes(MeterRegistry registry, Lanes lanes) {
-    Gauge.builder("ferry.records.in.memory.bytes", lanes, Lanes::bytesInMemory)
+  private static void registerMemoryBytes(MeterRegistry registry, QueueView queue) {
+    Gauge.builder("ferry.records.in.memory.bytes", queue, QueueView::bytesInMemory)
         .description(
             "Estimated heap held by the records in memory (queued or in a batch): their size plus"
                 + " what decoding and writing them costs")
         .baseUnit("bytes")
         .register(registry);
-    Gauge.builder("ferry.records.in.memory.peak.bytes", lanes, Lanes::peakBytesInMemory)
+    Gauge.builder("ferry.records.in.memory.peak.bytes", queue, QueueView::peakBytesInMemory)
         .description("The highest ferry_records_in_memory_bytes since start")
         .baseUnit("bytes")
         .register(registry);
-    Gauge.builder("ferry.records.in.memory.limit.bytes", lanes, Lanes::byteLimit)
+    Gauge.builder("ferry.records.in.memory.limit.bytes", queue, QueueView::byteLimit)
         .description(
             "What the records in memory may cost before partitions are paused: worker.memory-budget"
                 + " less the consumer's fetch.max.bytes")
@@ -70,187 +174,103 @@ public final class MetricsCatalog {
         .register(registry);
   }
 
-  /** The live state the meters read; every reader is cheap and thread-safe. */
-  public record Sources(
-      Lanes lanes,
-      PollLoop pollLoop,
-      DeadLetterBreaker breaker,
-      List<String> pipelines,
-      Supplier<State> state,
-      BooleanSupplier ready,
-      BooleanSupplier sinkAvailable,
-      TransactionWatchdog watchdog,
-      DeadLetterPublisher deadLetters,
-      Optional<TracingSdk> tracing) {}
-
-  /** The meters of dead letters that did not fit their topic, or were refused otherwise. */
-  private static void registerDeadLetterRefusals(MeterRegistry registry, Sources s) {
-    FunctionCounter.builder(
-            "ferry.dead.letters.refused", s.deadLetters(), DeadLetterPublisher::refusedTooLarge)
-        .description("Dead letters the DLT refused for good (their pipeline halts), by reason")
-        .tag("reason", "too-large")
-        .register(registry);
-    FunctionCounter.builder(
-            "ferry.dead.letters.refused", s.deadLetters(), p -> p.refused() - p.refusedTooLarge())
-        .description("Dead letters the DLT refused for good (their pipeline halts), by reason")
-        .tag("reason", "refused")
-        .register(registry);
-    FunctionCounter.builder(
-            "ferry.dead.letters.headers.shed", s.deadLetters(), DeadLetterPublisher::headersShed)
-        .description("Dead letters sent without their stack trace or long message, to fit")
-        .register(registry);
-    for (String pipeline : s.pipelines()) {
+  private static void registerPipelines(
+      MeterRegistry registry, List<String> pipelines, PipelineStatusView status) {
+    for (String pipeline : pipelines) {
+      Gauge.builder("ferry.pipeline.halted", status, p -> p.halted(pipeline) ? 1 : 0)
+          .description("1 while the dead-letter breaker halts the pipeline")
+          .tag("pipeline", pipeline)
+          .register(registry);
       Gauge.builder(
               "ferry.pipeline.dead.letter.too.large",
-              s.breaker(),
-              b -> b.isHaltedFor(pipeline, DeadLetterRefused.TOO_LARGE) ? 1 : 0)
+              status,
+              p -> p.haltedForTooLargeDeadLetter(pipeline) ? 1 : 0)
           .description("1 while the pipeline is halted because a dead letter does not fit its DLT")
           .tag("pipeline", pipeline)
           .register(registry);
     }
   }
 
-  /**
-   * Registers the meters that read live state ({@link WorkerCounters} registers the ones the
-   * workers count).
-   *
-   * @return refreshes the per-partition gauges; call it before each scrape
-   */
-  public static Runnable register(MeterRegistry registry, Sources s) {
-    FunctionCounter.builder("ferry.records.consumed", s.pollLoop(), PollLoop::consumed)
-        .description("Records taken from Kafka by the poll loop")
-        .register(registry);
-    FunctionCounter.builder(
-            "ferry.records.already.applied", s.pollLoop(), PollLoop::skippedAsApplied)
-        .description("Records completed without a write because an earlier owner had applied them")
-        .register(registry);
-    Gauge.builder(
-            "ferry.oldest.uncommitted.age",
-            s.pollLoop(),
-            p -> p.oldestUncommittedAgeMillis() / 1000.0)
-        .description("Seconds since the timestamp of the oldest record taken and not yet completed")
-        .baseUnit("seconds")
-        .register(registry);
-    MultiGauge lag =
-        MultiGauge.builder("ferry.consumer.lag")
-            .description("Records in the partition after this worker's position")
-            .register(registry);
-    Gauge.builder("ferry.records.in.memory", s.lanes(), Lanes::inMemory)
-        .description("Records held: queued in lanes or in a worker's batch")
-        .register(registry);
-    Gauge.builder("ferry.queue.capacity", s.lanes(), Lanes::capacity)
-        .description("worker.queue-capacity: records held before partitions are paused")
-        .register(registry);
-    registerMemoryBytes(registry, s.lanes());
-    for (int lane = 0; lane < s.lanes().count(); lane++) {
-      int index = lane;
-      Gauge.builder("ferry.lane.depth", s.lanes(), l -> l.depth(index))
-          .description("Records queued in a lane, not yet taken by its worker")
-          .tag("lane", Integer.toString(lane + 1))
-          .register(registry);
-    }
-    Gauge.builder("ferry.partitions.assigned", s.pollLoop(), PollLoop::assignedPartitions)
-        .description("Partitions assigned to this worker")
-        .register(registry);
-    Gauge.builder("ferry.partitions.paused", s.pollLoop(), PollLoop::pausedPartitions)
-        .description("Assigned partitions paused (backpressure, claims, halts, drain)")
-        .register(registry);
-    FunctionCounter.builder("ferry.rebalances", s.pollLoop(), p -> p.rebalances().assignments())
-        .description("Rebalance callbacks of this worker's consumer")
-        .tag("kind", "assigned")
-        .register(registry);
-    FunctionCounter.builder("ferry.rebalances", s.pollLoop(), p -> p.rebalances().revocations())
-        .description("Rebalance callbacks of this worker's consumer")
-        .tag("kind", "revoked")
-        .register(registry);
-    FunctionCounter.builder("ferry.rebalances", s.pollLoop(), p -> p.rebalances().losses())
-        .description("Rebalance callbacks of this worker's consumer")
-        .tag("kind", "lost")
-        .register(registry);
-    for (String pipeline : s.pipelines()) {
-      Gauge.builder("ferry.pipeline.halted", s.breaker(), b -> b.isHalted(pipeline) ? 1 : 0)
-          .description("1 while the dead-letter breaker halts the pipeline")
-          .tag("pipeline", pipeline)
-          .register(registry);
-    }
+  private static void registerWorker(MeterRegistry registry, Sources s) {
     Gauge.builder("ferry.sink.available", s.sinkAvailable(), a -> a.getAsBoolean() ? 1 : 0)
         .description("0 while writes to Postgres fail transiently")
         .strongReference(true)
         .register(registry);
-    Gauge.builder(
-            "ferry.transaction.oldest.age", s.watchdog(), TransactionWatchdog::oldestAgeSeconds)
-        .description("Seconds the oldest running Postgres transaction of this worker has run")
-        .baseUnit("seconds")
-        .register(registry);
-    Gauge.builder("ferry.transactions.stuck", s.watchdog(), TransactionWatchdog::stuckLanes)
-        .description(
-            "Lanes whose transaction the watchdog aborted and that have not committed since")
-        .register(registry);
-    FunctionCounter.builder(
-            "ferry.transactions.aborted", s.watchdog(), TransactionWatchdog::aborted)
-        .description("Transactions aborted by the watchdog after database.transaction-timeout")
-        .register(registry);
-    FunctionCounter.builder(
-            "ferry.dead.letter.send.failures", s.deadLetters(), DeadLetterPublisher::failedSends)
-        .description("Sends to the dead-letter topic that failed and were retried")
-        .register(registry);
-    registerDeadLetterRefusals(registry, s);
-    s.tracing()
-        .ifPresent(
-            tracing -> {
-              FunctionCounter.builder(
-                      "ferry.tracing.spans.dropped", tracing, TracingSdk::droppedQueueFull)
-                  .description("Spans dropped instead of waiting for the exporter, by reason")
-                  .tag("reason", "queue-full")
-                  .register(registry);
-              FunctionCounter.builder(
-                      "ferry.tracing.spans.dropped", tracing, TracingSdk::droppedExportFailed)
-                  .description("Spans dropped instead of waiting for the exporter, by reason")
-                  .tag("reason", "export-failed")
-                  .register(registry);
-            });
     Gauge.builder("ferry.ready", s.ready(), r -> r.getAsBoolean() ? 1 : 0)
         .description("1 when /health/ready answers 200")
         .strongReference(true)
         .register(registry);
-    Gauge.builder("ferry.lifecycle.state", s.state(), st -> st.get().code())
+    Gauge.builder("ferry.lifecycle.state", s.lifecycleState(), IntSupplier::getAsInt)
         .description("0 starting, 1 running, 2 draining, 3 stopped, 4 failed")
         .strongReference(true)
         .register(registry);
-    PollLoop loop = s.pollLoop();
-    return () ->
-        lag.register(
-            loop.lags().entrySet().stream()
-                .map(
-                    e ->
-                        MultiGauge.Row.of(
-                            Tags.of(
-                                "topic",
-                                e.getKey().topic(),
-                                "partition",
-                                Integer.toString(e.getKey().partition())),
-                            e.getValue()))
-                .toList(),
-            true);
+  }
+
+  private static void registerTransactions(MeterRegistry registry, TransactionView transactions) {
+    Gauge.builder("ferry.transaction.oldest.age", transactions, TransactionView::oldestAgeSeconds)
+        .description("Seconds the oldest running Postgres transaction of this worker has run")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("ferry.transactions.stuck", transactions, TransactionView::stuckLanes)
+        .description(
+            "Lanes whose transaction the watchdog aborted and that have not committed since")
+        .register(registry);
+    FunctionCounter.builder("ferry.transactions.aborted", transactions, TransactionView::aborted)
+        .description("Transactions aborted by the watchdog after database.transaction-timeout")
+        .register(registry);
+  }
+
+  /** The meters of dead-letter sends: failed and retried, shed to fit, refused for good. */
+  private static void registerDeadLetters(MeterRegistry registry, DeadLetterView deadLetters) {
+    FunctionCounter.builder(
+            "ferry.dead.letter.send.failures", deadLetters, DeadLetterView::failedSends)
+        .description("Sends to the dead-letter topic that failed and were retried")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.dead.letters.refused", deadLetters, DeadLetterView::refusedTooLarge)
+        .description("Dead letters the DLT refused for good (their pipeline halts), by reason")
+        .tag("reason", "too-large")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.dead.letters.refused", deadLetters, d -> d.refused() - d.refusedTooLarge())
+        .description("Dead letters the DLT refused for good (their pipeline halts), by reason")
+        .tag("reason", "refused")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.dead.letters.headers.shed", deadLetters, DeadLetterView::headersShed)
+        .description("Dead letters sent without their stack trace or long message, to fit")
+        .register(registry);
   }
 
   /**
-   * Registers the counter of table definition reads after start, by what triggered them ({@code
+   * The counter of table definition reads after start, by what triggered them ({@code
    * coercion-failure}, {@code sink-error}, {@code timer}) and what they found ({@code changed},
    * {@code unchanged}, {@code failed}, {@code rate-limited}).
    */
-  public static void registerTableMetadata(MeterRegistry registry, TableDefinitions tables) {
-    for (TableDefinitions.Trigger trigger : TableDefinitions.Trigger.values()) {
-      for (TableDefinitions.Outcome outcome : TableDefinitions.Outcome.values()) {
+  private static void registerTableRefreshes(MeterRegistry registry, TableRefreshView tables) {
+    for (String trigger : tables.triggers()) {
+      for (String outcome : tables.outcomes()) {
         FunctionCounter.builder(
                 "ferry.table.metadata.refreshes", tables, t -> t.refreshes(trigger, outcome))
             .description(
                 "Target table definitions read again after start, by trigger and outcome"
                     + " (changed: new column types in use)")
-            .tag("trigger", trigger.label())
-            .tag("outcome", outcome.label())
+            .tag("trigger", trigger)
+            .tag("outcome", outcome)
             .register(registry);
       }
     }
+  }
+
+  private static void registerTracing(MeterRegistry registry, SpanDropView tracing) {
+    FunctionCounter.builder("ferry.tracing.spans.dropped", tracing, SpanDropView::droppedQueueFull)
+        .description("Spans dropped instead of waiting for the exporter, by reason")
+        .tag("reason", "queue-full")
+        .register(registry);
+    FunctionCounter.builder(
+            "ferry.tracing.spans.dropped", tracing, SpanDropView::droppedExportFailed)
+        .description("Spans dropped instead of waiting for the exporter, by reason")
+        .tag("reason", "export-failed")
+        .register(registry);
   }
 }

@@ -1,11 +1,15 @@
 package dev.ferry.metrics;
 
+import dev.ferry.errors.FailureClass;
+import dev.ferry.errors.Reason;
+import dev.ferry.errors.TimeoutKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Locale;
 
 /**
@@ -70,68 +74,55 @@ public final class WorkerCounters {
                 Duration.ofSeconds(30),
                 Duration.ofMinutes(5))
             .register(registry);
+    for (FailureClass failureClass : FailureClass.values()) {
+      retries(failureClass);
+    }
+    for (TimeoutKind kind : TimeoutKind.values()) {
+      sinkTimeouts(kind);
+    }
+    commitsInDoubt(true);
+    commitsInDoubt(false);
   }
 
-  private Counter counter(String name, String description, String... tags) {
-    return Counter.builder(name).description(description).tags(tags).register(registry);
+  /**
+   * Registers every series of these pipelines at 0, one per reason where the counter has a reason
+   * label, so that {@code /metrics} shows them before anything happened: a rate or an alert over a
+   * series works from the start, not from its first increment.
+   */
+  public void registerPipelines(Collection<String> pipelines) {
+    for (String pipeline : pipelines) {
+      applied(pipeline);
+      for (SkipReason reason : SkipReason.values()) {
+        skipped(pipeline, reason);
+      }
+      for (Reason reason : Reason.values()) {
+        deadLettered(pipeline, reason);
+      }
+    }
   }
 
   public void addApplied(String pipeline, int records) {
-    counter("ferry.records.applied", "Records written to Postgres", "pipeline", pipeline)
-        .increment(records);
+    applied(pipeline).increment(records);
   }
 
-  /**
-   * A record completed without a write.
-   *
-   * @param reason {@code tombstone} (the skip policy) or {@code no-rows} (its transform gave none)
-   */
-  public void addSkipped(String pipeline, String reason) {
-    counter(
-            "ferry.records.skipped",
-            "Records completed without a write",
-            "pipeline",
-            pipeline,
-            "reason",
-            reason)
-        .increment();
+  /** A record completed without a write. */
+  public void addSkipped(String pipeline, SkipReason reason) {
+    skipped(pipeline, reason).increment();
   }
 
-  public void addDeadLettered(String pipeline, String reason) {
-    counter(
-            "ferry.records.dead.lettered",
-            "Records sent to the dead-letter topic and acknowledged",
-            "pipeline",
-            pipeline,
-            "reason",
-            reason)
-        .increment();
+  /** A record whose dead letter the DLT acknowledged. */
+  public void addDeadLettered(String pipeline, Reason reason) {
+    deadLettered(pipeline, reason).increment();
   }
 
-  /**
-   * @param failureClass transient, unknown or permanent
-   */
-  public void addRetry(String failureClass) {
-    counter(
-            "ferry.retries",
-            "Batch writes retried after a failure",
-            "class",
-            failureClass.toLowerCase(Locale.ROOT))
-        .increment();
+  /** A batch write retried after a failure of this class. */
+  public void addRetry(FailureClass failureClass) {
+    retries(failureClass).increment();
   }
 
-  /**
-   * A batch write that failed because a bound ran out.
-   *
-   * @param kind statement, lock, socket or acquire (see {@code FailureClassifier.timeoutKind})
-   */
-  public void addSinkTimeout(String kind) {
-    counter(
-            "ferry.sink.timeouts",
-            "Batch writes that failed on a timeout, by kind: statement, lock, socket, acquire",
-            "kind",
-            kind)
-        .increment();
+  /** A batch write that failed because a bound ran out. */
+  public void addSinkTimeout(TimeoutKind kind) {
+    sinkTimeouts(kind).increment();
   }
 
   /** A committed transaction of {@code rows} rows that took {@code duration}. */
@@ -158,12 +149,61 @@ public final class WorkerCounters {
    * @param committed whether the transaction had committed after all
    */
   public void addCommitInDoubt(boolean committed) {
-    counter(
-            "ferry.commits.in.doubt",
-            "Commits whose connection broke before the reply, by what the markers showed",
-            "outcome",
-            committed ? "committed" : "rolled-back")
-        .increment();
+    commitsInDoubt(committed).increment();
+  }
+
+  // The labelled counters, declared once each; Micrometer returns the registered one on a repeat.
+
+  private Counter counter(String name, String description, String... tags) {
+    return Counter.builder(name).description(description).tags(tags).register(registry);
+  }
+
+  private Counter applied(String pipeline) {
+    return counter("ferry.records.applied", "Records written to Postgres", "pipeline", pipeline);
+  }
+
+  private Counter skipped(String pipeline, SkipReason reason) {
+    return counter(
+        "ferry.records.skipped",
+        "Records completed without a write",
+        "pipeline",
+        pipeline,
+        "reason",
+        reason.label());
+  }
+
+  private Counter deadLettered(String pipeline, Reason reason) {
+    return counter(
+        "ferry.records.dead.lettered",
+        "Records sent to the dead-letter topic and acknowledged",
+        "pipeline",
+        pipeline,
+        "reason",
+        reason.code());
+  }
+
+  private Counter retries(FailureClass failureClass) {
+    return counter(
+        "ferry.retries",
+        "Batch writes retried after a failure",
+        "class",
+        failureClass.name().toLowerCase(Locale.ROOT));
+  }
+
+  private Counter sinkTimeouts(TimeoutKind kind) {
+    return counter(
+        "ferry.sink.timeouts",
+        "Batch writes that failed on a timeout, by kind: statement, lock, socket, acquire",
+        "kind",
+        kind.label());
+  }
+
+  private Counter commitsInDoubt(boolean committed) {
+    return counter(
+        "ferry.commits.in.doubt",
+        "Commits whose connection broke before the reply, by what the markers showed",
+        "outcome",
+        committed ? "committed" : "rolled-back");
   }
 
   private double sum(String name) {

@@ -58,9 +58,9 @@ final class DeadLetterStep {
       return Sent.HALTED;
     }
     Span span = work.span(letter.record());
-    span.setStatus(StatusCode.ERROR, letter.reason());
+    span.setStatus(StatusCode.ERROR, letter.reason().code());
     span.setAttribute(BatchWork.OUTCOME, "dead-lettered");
-    span.setAttribute(REASON, letter.reason());
+    span.setAttribute(REASON, letter.reason().code());
     span.recordException(letter.error());
     // Current while sending: the dead letter carries the span's context, the log lines its ids.
     Scope current = span.makeCurrent();
@@ -99,7 +99,7 @@ final class DeadLetterStep {
             + " other records wait; other pipelines go on. To go on, {}",
         pipeline,
         where,
-        letter.reason(),
+        letter.reason().code(),
         refused.topic(),
         refused.shedHeaders().isEmpty()
             ? ""

@@ -3,8 +3,8 @@ package dev.ferry.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
-import dev.ferry.errors.Stage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,7 +24,7 @@ final class KeyValues {
 
   static JsonNode[] extract(byte[] key, List<String> keyColumns) throws RecordFailure {
     if (key == null) {
-      throw new RecordFailure(Stage.DECODE, "missing-key", "the record has no key to delete by");
+      throw new RecordFailure(Reason.MISSING_KEY, "the record has no key to delete by");
     }
     String text;
     try {
@@ -36,13 +36,12 @@ final class KeyValues {
               .decode(ByteBuffer.wrap(key))
               .toString();
     } catch (CharacterCodingException e) {
-      throw new RecordFailure(Stage.DECODE, "invalid-utf8", "the record key is not valid UTF-8", e);
+      throw new RecordFailure(Reason.INVALID_UTF8, "the record key is not valid UTF-8", e);
     }
     if (!text.trim().startsWith("{")) {
       if (keyColumns.size() != 1) {
         throw new RecordFailure(
-            Stage.DECODE,
-            "invalid-key",
+            Reason.INVALID_KEY,
             "the key must be a JSON object with fields " + keyColumns + " to delete by");
       }
       return new JsonNode[] {TextNode.valueOf(text)};
@@ -51,16 +50,14 @@ final class KeyValues {
     try {
       node = JSON.readTree(text);
     } catch (IOException e) {
-      throw new RecordFailure(Stage.DECODE, "invalid-key", "the key is not valid JSON", e);
+      throw new RecordFailure(Reason.INVALID_KEY, "the key is not valid JSON", e);
     }
     JsonNode[] values = new JsonNode[keyColumns.size()];
     for (int i = 0; i < values.length; i++) {
       JsonNode field = node.get(keyColumns.get(i));
       if (field == null || field.isNull()) {
         throw new RecordFailure(
-            Stage.DECODE,
-            "invalid-key",
-            "the key has no field '" + keyColumns.get(i) + "' to delete by");
+            Reason.INVALID_KEY, "the key has no field '" + keyColumns.get(i) + "' to delete by");
       }
       values[i] = field;
     }

@@ -7,8 +7,8 @@ import dev.ferry.coerce.RowCoercions;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.config.TargetSettings;
+import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
-import dev.ferry.errors.Stage;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.Row;
@@ -34,9 +34,6 @@ import org.apache.kafka.common.header.Header;
  * Thread-safe when its transform is.
  */
 public final class Pipeline {
-  /** The DLT reason of a record its transform refused or failed on. */
-  public static final String TRANSFORM_FAILED = "transform-failed";
-
   private final PipelineSettings settings;
   private final Optional<SchemaValidator> schema;
   private final Optional<RecordTransform> transform;
@@ -108,8 +105,7 @@ public final class Pipeline {
       Target target = table.map(targets::get).orElse(null);
       if (target == null) {
         throw new RecordFailure(
-            Stage.TRANSFORM,
-            TRANSFORM_FAILED,
+            Reason.TRANSFORM_FAILED,
             "transform "
                 + transform.get().name()
                 + " wrote a row to table '"
@@ -157,16 +153,14 @@ public final class Pipeline {
     try {
       List<TransformedRow> out = transform.get().apply(input);
       if (out == null) {
-        throw new RecordFailure(
-            Stage.TRANSFORM, TRANSFORM_FAILED, "transform " + name + " returned null");
+        throw new RecordFailure(Reason.TRANSFORM_FAILED, "transform " + name + " returned null");
       }
       return out;
     } catch (TransformException e) {
-      throw new RecordFailure(Stage.TRANSFORM, TRANSFORM_FAILED, e.getMessage(), e);
+      throw new RecordFailure(Reason.TRANSFORM_FAILED, e.getMessage(), e);
     } catch (RuntimeException e) {
       // A plugin's bug on one record is that record's failure, not the worker's.
-      throw new RecordFailure(
-          Stage.TRANSFORM, TRANSFORM_FAILED, "transform " + name + " failed: " + e, e);
+      throw new RecordFailure(Reason.TRANSFORM_FAILED, "transform " + name + " failed: " + e, e);
     }
   }
 
@@ -192,7 +186,7 @@ public final class Pipeline {
    */
   private RowCoercer newer(Target target, RowCoercer failed, RecordFailure failure)
       throws RecordFailure {
-    if (!failure.reason().equals(RowCoercer.REASON)) {
+    if (failure.reason() != Reason.COERCION_FAILED) {
       throw failure; // a NUL character: no column type takes it
     }
     return coercions.newerThan(target.key(), failed).orElseThrow(() -> failure);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
-import dev.ferry.errors.Stage;
 import java.io.IOException;
 
 /**
@@ -23,24 +23,21 @@ public final class RecordDecoder {
     } catch (JsonProcessingException e) {
       String detail = String.valueOf(e.getOriginalMessage());
       if (detail.contains("Invalid UTF-8")) {
-        throw new RecordFailure(
-            Stage.DECODE, "invalid-utf8", "value is not valid UTF-8: " + detail, e);
+        throw new RecordFailure(Reason.INVALID_UTF8, "value is not valid UTF-8: " + detail, e);
       }
-      throw new RecordFailure(
-          Stage.DECODE, "invalid-json", "value is not valid JSON: " + detail, e);
+      throw new RecordFailure(Reason.INVALID_JSON, "value is not valid JSON: " + detail, e);
     } catch (java.io.CharConversionException e) {
       throw new RecordFailure(
-          Stage.DECODE, "invalid-utf8", "value is not valid UTF-8: " + e.getMessage(), e);
+          Reason.INVALID_UTF8, "value is not valid UTF-8: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new RecordFailure(Stage.DECODE, "invalid-json", "value cannot be read: " + e, e);
+      throw new RecordFailure(Reason.INVALID_JSON, "value cannot be read: " + e, e);
     }
     if (node == null || node.isMissingNode()) {
-      throw new RecordFailure(Stage.DECODE, "invalid-json", "value is empty");
+      throw new RecordFailure(Reason.INVALID_JSON, "value is empty");
     }
     if (!node.isObject()) {
       throw new RecordFailure(
-          Stage.DECODE,
-          "not-an-object",
+          Reason.NOT_AN_OBJECT,
           "value must be a JSON object, was "
               + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }

@@ -2,6 +2,7 @@ package dev.ferry.pipeline;
 
 import dev.ferry.deadletter.FirstOrigin;
 import dev.ferry.dispatch.WorkItem;
+import dev.ferry.metrics.SkipReason;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.Origin;
 import java.util.LinkedHashMap;
@@ -12,9 +13,6 @@ import org.apache.kafka.common.header.Header;
 
 /** Reads what a replayed copy of a dead letter says about the original record it stands for. */
 final class ReplayCopies {
-  /** The skip reason of a replayed copy whose original record was applied before. */
-  static final String ALREADY_APPLIED = "already-applied";
-
   private ReplayCopies() {}
 
   /** The original record a replayed copy stands for; empty for any other record. */
@@ -49,8 +47,8 @@ final class ReplayCopies {
         continue;
       }
       notApplied.put(item, i);
-      counters.addSkipped(work.rows.get(i).pipeline(), ALREADY_APPLIED);
-      work.span(item.record()).setAttribute(BatchWork.OUTCOME, ALREADY_APPLIED);
+      counters.addSkipped(work.rows.get(i).pipeline(), SkipReason.ALREADY_APPLIED);
+      work.span(item.record()).setAttribute(BatchWork.OUTCOME, SkipReason.ALREADY_APPLIED.label());
     }
     return notApplied;
   }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.config.ColumnSource;
+import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
-import dev.ferry.errors.Stage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -82,16 +82,16 @@ public final class RowMapper {
 
   private static JsonNode jsonKey(byte[] key) throws RecordFailure {
     if (key == null) {
-      throw new RecordFailure(Stage.DECODE, "missing-key", "the record has no key to read from");
+      throw new RecordFailure(Reason.MISSING_KEY, "the record has no key to read from");
     }
     try {
       JsonNode node = JSON.readTree(key);
       if (node == null || !node.isObject()) {
-        throw new RecordFailure(Stage.DECODE, "invalid-key", "the key is not a JSON object");
+        throw new RecordFailure(Reason.INVALID_KEY, "the key is not a JSON object");
       }
       return node;
     } catch (IOException e) {
-      throw new RecordFailure(Stage.DECODE, "invalid-key", "the key is not valid JSON", e);
+      throw new RecordFailure(Reason.INVALID_KEY, "the key is not valid JSON", e);
     }
   }
 }

@@ -6,8 +6,8 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
-import dev.ferry.errors.Stage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +75,6 @@ public final class SchemaValidator {
       problems += "; and " + (errors.size() - MAX_ERRORS_IN_MESSAGE) + " more";
     }
     throw new RecordFailure(
-        Stage.VALIDATE,
-        "schema-violation",
-        "value does not match schema " + name + ": " + problems);
+        Reason.SCHEMA_VIOLATION, "value does not match schema " + name + ": " + problems);
   }
 }

@@ -1,12 +1,9 @@
 package dev.ferry.architecture;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
@@ -25,90 +22,89 @@ final class ArchitectureRules {
    * composition root) to the foundation.
    */
   static final ArchRule LAYERS =
-      temporarilyAllowed(
-              layeredArchitecture()
-                  .consideringOnlyDependenciesInLayers()
-                  .withOptionalLayers(true) // the fixtures of ArchitectureRulesTest fill few
-                  .layer("app")
-                  .definedBy("dev.ferry.app..")
-                  .layer("dlt")
-                  .definedBy("dev.ferry.dlt..")
-                  .layer("pipeline")
-                  .definedBy("dev.ferry.pipeline..")
-                  .layer("dispatch")
-                  .definedBy("dev.ferry.dispatch..")
-                  .layer("sink")
-                  .definedBy("dev.ferry.sink..")
-                  .layer("deadletter")
-                  .definedBy("dev.ferry.deadletter..")
-                  .layer("plugin")
-                  .definedBy("dev.ferry.plugin..")
-                  .layer("bookkeeping")
-                  .definedBy("dev.ferry.bookkeeping..")
-                  .layer("source")
-                  .definedBy("dev.ferry.source..")
-                  .layer("coerce")
-                  .definedBy("dev.ferry.coerce..")
-                  .layer("metrics")
-                  .definedBy("dev.ferry.metrics..")
-                  .layer("health")
-                  .definedBy("dev.ferry.health..")
-                  .layer("tracing")
-                  .definedBy("dev.ferry.tracing..")
-                  .layer("config")
-                  .definedBy("dev.ferry.config..")
-                  .layer("errors")
-                  .definedBy("dev.ferry.errors..")
-                  .layer("lifecycle")
-                  .definedBy("dev.ferry.lifecycle..")
-                  .layer("spi")
-                  .definedBy("dev.ferry.spi..")
-                  // app wires everything and nothing uses it.
-                  .whereLayer("app")
-                  .mayNotBeAccessedByAnyLayer()
-                  .whereLayer("dlt")
-                  .mayOnlyAccessLayers(foundationAnd("deadletter", "bookkeeping", "tracing"))
-                  .whereLayer("pipeline")
-                  .mayOnlyAccessLayers(
-                      foundationAnd(
-                          "dispatch",
-                          "sink",
-                          "deadletter",
-                          "source",
-                          "coerce",
-                          "metrics",
-                          "health",
-                          "tracing",
-                          "spi"))
-                  .whereLayer("dispatch")
-                  .mayOnlyAccessLayers(foundationAnd("source"))
-                  .whereLayer("sink")
-                  .mayOnlyAccessLayers(foundationAnd("bookkeeping", "coerce", "health"))
-                  .whereLayer("deadletter")
-                  .mayOnlyAccessLayers(foundationAnd("health", "tracing"))
-                  .whereLayer("plugin")
-                  .mayOnlyAccessLayers(foundationAnd("spi"))
-                  .whereLayer("bookkeeping")
-                  .mayOnlyAccessLayers(foundationAnd("source"))
-                  .whereLayer("source")
-                  .mayOnlyAccessLayers(FOUNDATION)
-                  .whereLayer("coerce")
-                  .mayOnlyAccessLayers(FOUNDATION)
-                  .whereLayer("metrics")
-                  .mayOnlyAccessLayers(foundationAnd("tracing"))
-                  .whereLayer("health")
-                  .mayOnlyAccessLayers(FOUNDATION)
-                  .whereLayer("tracing")
-                  .mayOnlyAccessLayers(FOUNDATION)
-                  .whereLayer("config")
-                  .mayNotAccessAnyLayer()
-                  .whereLayer("errors")
-                  .mayNotAccessAnyLayer()
-                  .whereLayer("lifecycle")
-                  .mayNotAccessAnyLayer()
-                  .whereLayer("spi")
-                  .mayNotAccessAnyLayer()
-                  .ensureAllClassesAreContainedInArchitecture())
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .withOptionalLayers(true) // the fixtures of ArchitectureRulesTest fill few
+          .layer("app")
+          .definedBy("dev.ferry.app..")
+          .layer("dlt")
+          .definedBy("dev.ferry.dlt..")
+          .layer("pipeline")
+          .definedBy("dev.ferry.pipeline..")
+          .layer("dispatch")
+          .definedBy("dev.ferry.dispatch..")
+          .layer("sink")
+          .definedBy("dev.ferry.sink..")
+          .layer("deadletter")
+          .definedBy("dev.ferry.deadletter..")
+          .layer("plugin")
+          .definedBy("dev.ferry.plugin..")
+          .layer("bookkeeping")
+          .definedBy("dev.ferry.bookkeeping..")
+          .layer("source")
+          .definedBy("dev.ferry.source..")
+          .layer("coerce")
+          .definedBy("dev.ferry.coerce..")
+          .layer("metrics")
+          .definedBy("dev.ferry.metrics..")
+          .layer("health")
+          .definedBy("dev.ferry.health..")
+          .layer("tracing")
+          .definedBy("dev.ferry.tracing..")
+          .layer("config")
+          .definedBy("dev.ferry.config..")
+          .layer("errors")
+          .definedBy("dev.ferry.errors..")
+          .layer("lifecycle")
+          .definedBy("dev.ferry.lifecycle..")
+          .layer("spi")
+          .definedBy("dev.ferry.spi..")
+          // app wires everything and nothing uses it.
+          .whereLayer("app")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("dlt")
+          .mayOnlyAccessLayers(foundationAnd("deadletter", "bookkeeping", "tracing"))
+          .whereLayer("pipeline")
+          .mayOnlyAccessLayers(
+              foundationAnd(
+                  "dispatch",
+                  "sink",
+                  "deadletter",
+                  "source",
+                  "coerce",
+                  "metrics",
+                  "health",
+                  "tracing",
+                  "spi"))
+          .whereLayer("dispatch")
+          .mayOnlyAccessLayers(foundationAnd("source"))
+          .whereLayer("sink")
+          .mayOnlyAccessLayers(foundationAnd("bookkeeping", "coerce", "health"))
+          .whereLayer("deadletter")
+          .mayOnlyAccessLayers(foundationAnd("health", "tracing"))
+          .whereLayer("plugin")
+          .mayOnlyAccessLayers(foundationAnd("spi"))
+          .whereLayer("bookkeeping")
+          .mayOnlyAccessLayers(foundationAnd("source"))
+          .whereLayer("source")
+          .mayOnlyAccessLayers(FOUNDATION)
+          .whereLayer("coerce")
+          .mayOnlyAccessLayers(FOUNDATION)
+          .whereLayer("metrics")
+          .mayOnlyAccessLayers(foundationAnd("tracing"))
+          .whereLayer("health")
+          .mayOnlyAccessLayers(FOUNDATION)
+          .whereLayer("tracing")
+          .mayOnlyAccessLayers(FOUNDATION)
+          .whereLayer("config")
+          .mayNotAccessAnyLayer()
+          .whereLayer("errors")
+          .mayNotAccessAnyLayer()
+          .whereLayer("lifecycle")
+          .mayNotAccessAnyLayer()
+          .whereLayer("spi")
+          .mayNotAccessAnyLayer()
+          .ensureAllClassesAreContainedInArchitecture()
           .because("dependencies point inward, and only app wires subsystems together");
 
   /** No two packages use each other, directly or through others. */
@@ -120,22 +116,6 @@ final class ArchitectureRules {
           .because("a package is understood, tested and changed on its own");
 
   private ArchitectureRules() {}
-
-  /**
-   * ===== TEMPORARY (issue 16) ===== metrics/ still reads the concrete classes of four subsystems;
-   * the metrics branch of this round replaces them with read-only views that app supplies. Remove
-   * this method when that branch is merged (the lead does, at merge): the rule then holds metrics
-   * to the foundation and tracing.
-   */
-  private static LayeredArchitecture temporarilyAllowed(LayeredArchitecture layers) {
-    return layers.ignoreDependency(
-        resideInAPackage("dev.ferry.metrics.."),
-        resideInAnyPackage(
-            "dev.ferry.deadletter..",
-            "dev.ferry.dispatch..",
-            "dev.ferry.sink..",
-            "dev.ferry.source.."));
-  }
 
   private static String[] foundationAnd(String... layers) {
     return Stream.concat(Arrays.stream(layers), Arrays.stream(FOUNDATION)).toArray(String[]::new);

@@ -256,7 +256,7 @@ class CoercersTest {
     JsonNode[] bad = {JSON.readTree("1"), JSON.readTree("1e400")};
     RecordFailure f = catchThrowableOfType(RecordFailure.class, () -> coercer.row(bad));
     assertThat(f.stage()).isEqualTo(Stage.TRANSFORM);
-    assertThat(f.reason()).isEqualTo("coercion-failed");
+    assertThat(f.reason().code()).isEqualTo("coercion-failed");
     assertThat(f.getMessage())
         .isEqualTo(
             "column \"amount\" (numeric(12,2)): 1E+400 does not fit numeric(12,2) (at most 10"
@@ -284,12 +284,14 @@ class CoercersTest {
         .isEqualTo(
             "the JSON holds a NUL character (\\u0000) in a string or field name, which Postgres"
                 + " cannot store in jsonb");
-    assertThat(inValue.reason()).isEqualTo("nul-character");
-    assertThat(refused(JSONB, "{\"a\\u0000\":1}").reason())
+    assertThat(inValue.reason().code()).isEqualTo("nul-character");
+    assertThat(refused(JSONB, "{\"a\\u0000\":1}").reason().code())
         .as("in a field name")
         .isEqualTo("nul-character");
-    assertThat(refused(JSONB, "[[\"\\u0000\"]]").reason()).as("nested").isEqualTo("nul-character");
-    assertThat(refused(JSONB, "\"\\\\\\u0000\"").reason())
+    assertThat(refused(JSONB, "[[\"\\u0000\"]]").reason().code())
+        .as("nested")
+        .isEqualTo("nul-character");
+    assertThat(refused(JSONB, "\"\\\\\\u0000\"").reason().code())
         .as("an escaped backslash, then a NUL")
         .isEqualTo("nul-character");
   }
@@ -306,11 +308,11 @@ class CoercersTest {
 
   @Test
   void aNulCharacterInTextHasTheSameReasonAlsoInsideAnArray() {
-    assertThat(refused(TEXT, "\"a\\u0000b\"").reason()).isEqualTo("nul-character");
+    assertThat(refused(TEXT, "\"a\\u0000b\"").reason().code()).isEqualTo("nul-character");
     CoercionException inArray = refused(TEXT_ARRAY, "[\"ok\",\"a\\u0000b\"]");
-    assertThat(inArray.reason()).isEqualTo("nul-character");
+    assertThat(inArray.reason().code()).isEqualTo("nul-character");
     assertThat(inArray.getMessage()).startsWith("element 1: the text holds a NUL character");
-    assertThat(refused(INTEGER, "\"x\"").reason()).isEqualTo("coercion-failed");
+    assertThat(refused(INTEGER, "\"x\"").reason().code()).isEqualTo("coercion-failed");
   }
 
   @Test
@@ -330,7 +332,7 @@ class CoercersTest {
             () -> coercer.row(values("2.5", "1.00", "\"too long\"", "{\"k\":\"\\u0000\"}")));
 
     assertThat(f.stage()).isEqualTo(Stage.TRANSFORM);
-    assertThat(f.reason()).as("a type refusal among them").isEqualTo("coercion-failed");
+    assertThat(f.reason().code()).as("a type refusal among them").isEqualTo("coercion-failed");
     assertThat(f.getMessage())
         .isEqualTo(
             "column \"id\" (bigint): 2.5 is not a whole number, and bigint needs one; column"
@@ -353,7 +355,7 @@ class CoercersTest {
         catchThrowableOfType(
             RecordFailure.class, () -> coercer.row(values("\"a\\u0000\"", "{\"k\":\"\\u0000\"}")));
 
-    assertThat(f.reason()).isEqualTo("nul-character");
+    assertThat(f.reason().code()).isEqualTo("nul-character");
     assertThat(f.getMessage())
         .contains("column \"note\" (text)")
         .contains("column \"attrs\" (jsonb)");

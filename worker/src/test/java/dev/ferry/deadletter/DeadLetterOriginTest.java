@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.config.DeadLetterSettings;
 import dev.ferry.errors.Backoff;
-import dev.ferry.errors.Stage;
+import dev.ferry.errors.Reason;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
 import java.time.Clock;
@@ -37,7 +37,7 @@ class DeadLetterOriginTest {
 
   private ProducerRecord<byte[], byte[]> deadLetterOf(ConsumerRecord<byte[], byte[]> record) {
     return publisher.toRecord(
-        new DeadLetter(record, "events", Stage.SINK, "check-violation", new Exception("x"), 1));
+        new DeadLetter(record, "events", Reason.CHECK_VIOLATION, new Exception("x"), 1));
   }
 
   private static String header(ProducerRecord<byte[], byte[]> r, String key) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.config.DeadLetterSettings;
 import dev.ferry.errors.Backoff;
-import dev.ferry.errors.Stage;
+import dev.ferry.errors.Reason;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
 import java.time.Clock;
@@ -82,8 +82,7 @@ class DeadLetterPublisherTest {
     return new DeadLetter(
         new ConsumerRecord<>("t", 2, 41L, "k".getBytes(UTF_8), value),
         "p",
-        Stage.SINK,
-        "invalid-value",
+        Reason.INVALID_VALUE,
         new IllegalArgumentException(message),
         1);
   }

@@ -80,9 +80,17 @@ class MetricsEndpointIT {
     assertThat(sum(metrics, "ferry_records_applied_total")).isEqualTo(rows);
     assertThat(sum(metrics, "ferry_records_dead_lettered_total")).isEqualTo(deadLetters);
     assertThat(sum(metrics, "ferry_records_consumed_total")).isEqualTo(1_000);
+    assertThat(
+            value(
+                metrics,
+                "ferry_records_dead_lettered_total{pipeline=\"events\",reason=\"invalid-json\"}"))
+        .isPositive();
     assertThat(metrics)
         .contains("ferry_records_applied_total{pipeline=\"events\"}")
-        .contains("ferry_records_dead_lettered_total{pipeline=\"events\",reason=\"invalid-json\"}")
+        // Registered at start: a reason that never happened is there at 0.
+        .contains(
+            "ferry_records_dead_lettered_total{pipeline=\"events\",reason=\"transform-failed\"} 0.0")
+        .contains("ferry_records_skipped_total{pipeline=\"events\",reason=\"no-rows\"} 0.0")
         .contains("ferry_partitions_assigned 2.0")
         .contains("ferry_queue_capacity 10000.0")
         .contains("ferry_lane_depth{lane=\"1\"}")
@@ -99,6 +107,16 @@ class MetricsEndpointIT {
         .contains("kafka_consumer_")
         .contains("jvm_memory_used_bytes")
         .contains("process_cpu_usage");
+  }
+
+  /** The value of one series, named with all its labels; fails if the scrape lacks it. */
+  static double value(String exposition, String series) {
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no series " + series);
   }
 
   /** The sum of every sample of a metric, across its labels. */

@@ -102,7 +102,7 @@ class PipelineTest {
   void withoutANewerTypeTheRefusalStands() {
     RecordFailure f = catchThrowableOfType(RecordFailure.class, () -> rows("{\"qty\":\"twelve\"}"));
 
-    assertThat(f.reason()).isEqualTo("coercion-failed");
+    assertThat(f.reason().code()).isEqualTo("coercion-failed");
     assertThat(f.getMessage()).startsWith("column \"qty\" (integer): ");
     assertThat(asked).hasSize(1);
   }

@@ -30,15 +30,18 @@ class RecordDecoderTest {
 
   @Test
   void badInputIsAPermanentDecodeFailureWithAReason() {
-    assertThat(failure("{\"a\": ".getBytes(UTF_8)).reason()).isEqualTo("invalid-json");
-    assertThat(failure("{} {}".getBytes(UTF_8)).reason()).isEqualTo("invalid-json");
-    assertThat(failure(new byte[0]).reason()).isEqualTo("invalid-json");
-    assertThat(failure(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}).reason())
+    assertThat(failure("{\"a\": ".getBytes(UTF_8)).reason().code()).isEqualTo("invalid-json");
+    assertThat(failure("{} {}".getBytes(UTF_8)).reason().code()).isEqualTo("invalid-json");
+    assertThat(failure(new byte[0]).reason().code()).isEqualTo("invalid-json");
+    assertThat(failure(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'}).reason().code())
         .isEqualTo("invalid-utf8");
-    assertThat(failure(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'}).reason())
+    assertThat(
+            failure(new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xFF, '"', '}'})
+                .reason()
+                .code())
         .isEqualTo("invalid-utf8");
     RecordFailure array = failure("[1,2]".getBytes(UTF_8));
-    assertThat(array.reason()).isEqualTo("not-an-object");
+    assertThat(array.reason().code()).isEqualTo("not-an-object");
     assertThat(array.stage()).isEqualTo(Stage.DECODE);
     assertThat(array.getMessage()).isEqualTo("value must be a JSON object, was array");
   }
@@ -134,7 +137,7 @@ class RecordDecoderTest {
             RecordFailure.class,
             () ->
                 new RowMapper(List.of(ColumnSource.parse("@key/id"))).map(value, record("plain")));
-    assertThat(f.reason()).isEqualTo("invalid-key");
+    assertThat(f.reason().code()).isEqualTo("invalid-key");
   }
 
   @Test

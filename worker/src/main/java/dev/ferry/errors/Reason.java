@@ -1,0 +1,74 @@
+package dev.ferry.errors;
+
+/**
+ * Every reason a record is dead-lettered for: the code written to the {@code ferry.dlt.reason}
+ * header and the {@code reason} label of {@code ferry_records_dead_lettered_total}, with the stage
+ * it fails in. This is the only place a code is spelt; {@code docs/errors.md} lists the same codes
+ * ({@code ReasonCodesDocsTest} holds the two together). Codes are part of the DLT contract: an
+ * operator filters and alerts on them, so a code is never renamed, only added.
+ */
+public enum Reason {
+  /** The value is not JSON, or is empty. */
+  INVALID_JSON("invalid-json", Stage.DECODE),
+  /** The value (or, for a delete, the key) is not valid UTF-8. */
+  INVALID_UTF8("invalid-utf8", Stage.DECODE),
+  /** The value is JSON but not an object. */
+  NOT_AN_OBJECT("not-an-object", Stage.DECODE),
+  /** The value breaks the pipeline's JSON Schema. */
+  SCHEMA_VIOLATION("schema-violation", Stage.VALIDATE),
+  /** The value is null and the pipeline's tombstone policy is {@code dead-letter}. */
+  TOMBSTONE("tombstone", Stage.DECODE),
+  /** A delete by key, or a column reading {@code @key/…}, finds no key. */
+  MISSING_KEY("missing-key", Stage.DECODE),
+  /** The key does not give the key columns, or is not the JSON object a column reads from. */
+  INVALID_KEY("invalid-key", Stage.DECODE),
+  /** A value its column's type cannot hold, found before any write. */
+  COERCION_FAILED("coercion-failed", Stage.TRANSFORM),
+  /** A string holds a NUL character, which Postgres cannot store in text or jsonb. */
+  NUL_CHARACTER("nul-character", Stage.TRANSFORM),
+  /** The pipeline's transform refused the record, failed on it, or wrote to a foreign table. */
+  TRANSFORM_FAILED("transform-failed", Stage.TRANSFORM),
+  /** SQLSTATE 23502: a required column got no value. */
+  NOT_NULL_VIOLATION("not-null-violation", Stage.SINK),
+  /** SQLSTATE 23514: a CHECK constraint rejected the row. */
+  CHECK_VIOLATION("check-violation", Stage.SINK),
+  /** SQLSTATE 23505. */
+  UNIQUE_VIOLATION("unique-violation", Stage.SINK),
+  /** SQLSTATE 23503. */
+  FOREIGN_KEY_VIOLATION("foreign-key-violation", Stage.SINK),
+  /** Any other SQLSTATE of class 23 (integrity constraint). */
+  CONSTRAINT_VIOLATION("constraint-violation", Stage.SINK),
+  /** SQLSTATE 22001: Postgres found a string too long. */
+  VALUE_TOO_LONG("value-too-long", Stage.SINK),
+  /** SQLSTATE 22003: a number Postgres refused after Ferry's own range checks. */
+  NUMERIC_OUT_OF_RANGE("numeric-out-of-range", Stage.SINK),
+  /** Any other SQLSTATE of class 22 (data exception). */
+  INVALID_VALUE("invalid-value", Stage.SINK),
+  /** SQLSTATE class 42: the table changed under Ferry, or a permission is missing. */
+  SCHEMA_MISMATCH("schema-mismatch", Stage.SINK),
+  /** An unknown sink failure that outlived {@code retry.max-attempts}. */
+  SINK_ERROR("sink-error", Stage.SINK);
+
+  private final String code;
+  private final Stage stage;
+
+  Reason(String code, Stage stage) {
+    this.code = code;
+    this.stage = stage;
+  }
+
+  /** The short machine-readable code, e.g. {@code invalid-json}. */
+  public String code() {
+    return code;
+  }
+
+  /** Where in the pipeline a record fails for this reason. */
+  public Stage stage() {
+    return stage;
+  }
+
+  @Override
+  public String toString() {
+    return code;
+  }
+}
