@@ -65,6 +65,11 @@ final class ConnectionPools {
       hikari.addDataSourceProperty("ApplicationName", "ferry");
     }
     hikari.setConnectionInitSql(sessionSettings(t));
+    // SET is transactional and the pool runs without auto-commit: without this, Hikari leaves the
+    // setup's transaction open, so the connection waits in the pool idle inside a transaction and
+    // the first rollback of a failed batch undoes every timeout above. Isolated, Hikari commits
+    // the setup (and ends its other internal queries) before it hands the connection out.
+    hikari.setIsolateInternalQueries(true);
     return hikari;
   }
 
