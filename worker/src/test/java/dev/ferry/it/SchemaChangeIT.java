@@ -79,8 +79,7 @@ class SchemaChangeIT {
       CommandLine cli = Main.commandLine();
       cli.setOut(new PrintWriter(out));
       cli.setErr(new PrintWriter(err));
-      int exit =
-          cli.execute("dlt", "replay", "--config", config.toString(), "--name", "after-alter");
+      int exit = cli.execute("dlt", "replay", "--config", config.toString(), "--name", topic);
       assertThat(exit).as(err.toString()).isZero();
       assertThat(out.toString()).contains("replayed   1");
 
