@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.ExitCodes;
+import dev.ferry.support.FerryProcess;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -17,11 +22,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fixture every in-JVM integration test stops its worker with, {@link RunningWorker}, fails a
- * test whose worker did not stop cleanly: here a record's write waits behind a table lock held by
- * the test, so the drain runs out of its one second and the worker exits 3.
+ * The fixtures integration tests stop their workers with fail a test whose worker did not stop
+ * cleanly. {@link RunningWorker}: a record's write waits behind a table lock held by the test, so
+ * the drain runs out of its one second and the worker exits 3. {@link FerryProcess}: a process
+ * still waiting for Kafka exits 1 on SIGTERM.
  */
 @Timeout(120)
 class UncleanStopIT {
@@ -61,6 +68,29 @@ class UncleanStopIT {
       }
       assertThat(worker.worker().exitCode()).isEqualTo(ExitCodes.DRAIN_TIMEOUT);
       locker.rollback(); // the lock goes
+    }
+  }
+
+  @Test
+  void closingAProcessThatExitsOneOnSigtermFailsTheTest(@TempDir Path dir) throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Path config = dir.resolve("ferry.yaml");
+    Files.writeString(
+        config,
+        FerryYaml.events("127.0.0.1:" + closedPort, PG, "nowhere")
+            .kafka("api-timeout", "60s")
+            .text());
+    FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString());
+    try (ferry) {
+      ferry.awaitOutput("(kafka.api-timeout) for a Kafka broker", Duration.ofSeconds(30));
+
+      assertThatThrownBy(ferry::close)
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("ferry exited with 1 after SIGTERM")
+          .hasMessageContaining("stopped while waiting for Kafka");
     }
   }
 
