@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.source.PartitionState;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -24,19 +29,23 @@ class LanesTest {
     for (long o = 0; o < 20; o++) {
       lanes.handle(record("user-" + (o % 5), o), partition);
     }
+    Map<String, Set<Integer>> lanesOfKey = new TreeMap<>();
+    Map<String, List<Long>> offsetsOfKey = new TreeMap<>();
     for (int i = 0; i < lanes.count(); i++) {
-      List<WorkItem> batch = lanes.lane(i).takeBatch(100, Duration.ZERO, Duration.ofMillis(1));
-      for (int k = 0; k < 5; k++) {
-        String key = "user-" + k;
-        List<Long> offsets =
-            batch.stream()
-                .filter(w -> new String(w.record().key(), UTF_8).equals(key))
-                .map(w -> w.record().offset())
-                .toList();
-        assertThat(offsets).isSorted();
+      for (WorkItem w : lanes.lane(i).takeBatch(100, Duration.ZERO, Duration.ofMillis(1))) {
+        String key = new String(w.record().key(), UTF_8);
+        lanesOfKey.computeIfAbsent(key, k -> new TreeSet<>()).add(i);
+        offsetsOfKey.computeIfAbsent(key, k -> new ArrayList<>()).add(w.record().offset());
       }
     }
-    assertThat(lanes.laneOf(record("user-3", 0))).isEqualTo(lanes.laneOf(record("user-3", 99)));
+    assertThat(lanesOfKey).hasSize(5);
+    for (long k = 0; k < 5; k++) {
+      String key = "user-" + k;
+      assertThat(lanesOfKey.get(key)).as("the lanes %s met", key).hasSize(1);
+      assertThat(offsetsOfKey.get(key))
+          .as("the offsets of %s, as its lane hands them out", key)
+          .containsExactly(k, k + 5, k + 10, k + 15);
+    }
   }
 
   @Test
@@ -64,17 +73,6 @@ class LanesTest {
     assertThat(lanes.peakInMemory()).isEqualTo(3);
   }
 
-  @Test
-  void batchIsCappedAtItsSize() throws Exception {
-    Lanes lanes = new Lanes(1, 100);
-    for (long o = 0; o < 10; o++) {
-      lanes.handle(record("k", o), partition);
-    }
-    assertThat(lanes.lane(0).takeBatch(4, Duration.ofMillis(50), Duration.ofMillis(1))).hasSize(4);
-    assertThat(lanes.lane(0).takeBatch(100, Duration.ZERO, Duration.ofMillis(1))).hasSize(6);
-    assertThat(lanes.lane(0).takeBatch(100, Duration.ZERO, Duration.ofMillis(1))).isEmpty();
-  }
-
   /** Takes one record from the first lane that has one, as its worker would. */
   private static List<WorkItem> takeOne(Lanes lanes) throws InterruptedException {
     for (int i = 0; i < lanes.count(); i++) {
@@ -88,16 +86,6 @@ class LanesTest {
 
   private static ConsumerRecord<byte[], byte[]> sized(String key, long offset, int valueBytes) {
     return new ConsumerRecord<>("t", 0, offset, key.getBytes(UTF_8), new byte[valueBytes]);
-  }
-
-  @Test
-  void aRecordCostsItsBytesTimesTheProcessingFactorPlusOverheadHeadersIncluded() {
-    ConsumerRecord<byte[], byte[]> record = sized("key", 0, 1000);
-    record.headers().add("trace", new byte[20]);
-    long size = 3 + 1000 + "trace".length() + 20;
-    assertThat(RecordCost.serializedSize(record)).isEqualTo(size);
-    assertThat(RecordCost.of(record))
-        .isEqualTo(RecordCost.OVERHEAD_BYTES + (1 + RecordCost.PROCESSING_FACTOR) * size);
   }
 
   @Test
@@ -187,21 +175,6 @@ class LanesTest {
     lanes.release(alone);
     assertThat(lanes.bytesInMemory()).isZero();
     assertThat(lanes.hasRoom()).isTrue();
-  }
-
-  @Test
-  void aBatchIsCappedAtItsBytesButAlwaysTakesOneRecord() throws Exception {
-    Lanes lanes = new Lanes(1, 100);
-    for (long o = 0; o < 5; o++) {
-      lanes.handle(sized("k", o, 100_000), partition);
-    }
-    long cost = RecordCost.of(sized("k", 0, 100_000));
-    Lane lane = lanes.lane(0);
-    assertThat(lane.takeBatch(100, cost * 2 + 1, Duration.ZERO, Duration.ofMillis(1))).hasSize(2);
-    assertThat(lane.takeBatch(100, cost / 2, Duration.ZERO, Duration.ofMillis(1)))
-        .as("larger than the batch limit: alone")
-        .hasSize(1);
-    assertThat(lane.takeBatch(100, Long.MAX_VALUE, Duration.ZERO, Duration.ofMillis(1))).hasSize(2);
   }
 
   @Test

@@ -3,22 +3,18 @@ package dev.ferry.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.Workers;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,8 +46,8 @@ class BatchIsolationIT {
     KAFKA.createTopic(topic, 1);
     produce(topic);
 
-    FerryWorker worker =
-        Workers.runUntilCaughtUp(
+    RunningWorker worker =
+        RunningWorker.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("isolated")
@@ -80,10 +76,7 @@ class BatchIsolationIT {
   }
 
   private static void produce(String topic) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < 500; i++) {
         String json =
             ("{\"event_id\":\"%s\",\"user_id\":\"u%d\",\"type\":\"click\",\"amount\":%s,"

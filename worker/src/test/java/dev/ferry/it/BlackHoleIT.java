@@ -3,7 +3,6 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
@@ -11,6 +10,7 @@ import dev.ferry.support.GroupLag;
 import dev.ferry.support.Hold;
 import dev.ferry.support.LogCapture;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
@@ -93,8 +93,8 @@ class BlackHoleIT {
                   .viaPort(proxy.port())
                   .worker("threads", 2)
                   .worker("batch-size", 50));
-      FerryWorker worker = FerryWorker.start(yaml.load());
-      Scrape scrape = new Scrape(worker.httpPort());
+      RunningWorker worker = RunningWorker.start(yaml.load());
+      Scrape scrape = worker.scrape();
       Thread producer =
           LoadGenerator.builder(KAFKA.bootstrapServers())
               .topic(topic)
@@ -104,7 +104,7 @@ class BlackHoleIT {
               .retainGood(false)
               .build()
               .runInBackground();
-      try {
+      try (worker) {
         await().atMost(Duration.ofSeconds(60)).until(() -> progress.rows() >= 2_000);
 
         proxy.blackHole();
@@ -145,9 +145,6 @@ class BlackHoleIT {
         } else {
           assertThat(scrape.sum("ferry_sink_timeouts_total{kind=\"socket\"}")).isPositive();
         }
-      } finally {
-        worker.requestStop();
-        worker.awaitTermination(Duration.ofSeconds(60));
       }
 
       assertThat(worker.counters().deadLettered()).isZero();

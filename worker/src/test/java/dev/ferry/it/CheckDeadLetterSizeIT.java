@@ -9,12 +9,7 @@ import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +37,9 @@ class CheckDeadLetterSizeIT {
     String roomy = KAFKA.uniqueTopic("check-roomy-dlt");
     KAFKA.createTopic(small, 1);
     KAFKA.createTopic(roomy, 1);
-    createTopic(small + ".dlt", "1048588"); // the input's own limit: no room for the headers
-    createTopic(roomy + ".dlt", "2097152");
+    // The input's own limit: no room for the headers.
+    KAFKA.createTopic(small + ".dlt", 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1048588"));
+    KAFKA.createTopic(roomy + ".dlt", 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2097152"));
 
     String output =
         check(
@@ -69,20 +65,6 @@ class CheckDeadLetterSizeIT {
         .contains("--entity-name " + small + ".dlt --add-config max.message.bytes=1114124")
         .doesNotContain("WARNING: " + roomy)
         .contains("result     ok");
-  }
-
-  private static void createTopic(String name, String maxMessageBytes) throws Exception {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (Admin admin = Admin.create(p)) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(name, 1, (short) 1)
-                      .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes))))
-          .all()
-          .get();
-    }
   }
 
   private static String check(Path dir, FerryYaml yaml) throws Exception {

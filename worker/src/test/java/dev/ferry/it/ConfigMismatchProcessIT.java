@@ -12,12 +12,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,9 +94,7 @@ class ConfigMismatchProcessIT {
     }
 
     assertNoFerrySchema();
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+    try (Admin admin = KAFKA.admin()) {
       Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       assertThat(topics).contains(topic).doesNotContain(topic + ".dlt", misspelled);
     }

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.support.DeadLetters;
@@ -12,18 +11,16 @@ import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
 import dev.ferry.support.Hold;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaClusterExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,23 +59,23 @@ class DeadLetterBrokerUnreachableIT {
     String direct = KAFKA.directBootstrapServers(); // never cut: for the test's own reads
     Progress progress = new Progress(PG, "events");
 
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(group)
                 .deadLetter("send-timeout", "3s")
                 .worker("threads", 4)
                 .worker("batch-size", 20)
                 .load());
-    Scrape scrape = new Scrape(worker.httpPort());
-    try {
+    Scrape scrape = worker.scrape();
+    try (worker) {
       await("the worker joined")
           .atMost(Duration.ofSeconds(60))
           .until(() -> scrape.ready().statusCode() == 200);
       KAFKA.proxy(deadLetterBroker).cut();
       long reachableAgain = System.nanoTime() + UNREACHABLE.toNanos();
 
-      produce(direct, topic);
+      produce(topic);
       // The bad record's lane waits for the DLT; the other lanes go on past the bad record.
       await("records after the bad one land")
           .atMost(Duration.ofSeconds(60))
@@ -108,9 +105,6 @@ class DeadLetterBrokerUnreachableIT {
       await("ready again")
           .atMost(Duration.ofSeconds(30))
           .until(() -> scrape.ready().statusCode() == 200);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
 
     List<ConsumerRecord<byte[], byte[]>> letters = DeadLetters.readAll(direct, topic + ".dlt");
@@ -122,13 +116,12 @@ class DeadLetterBrokerUnreachableIT {
     assertThat(progress.distinctEvents()).isEqualTo(GOOD_BEFORE + GOOD_AFTER);
   }
 
-  /** Good events at offsets 0..299 and 301..600, an invalid JSON value at offset 300. */
-  private static void produce(String bootstrap, String topic) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+  /**
+   * Good events at offsets 0..299 and 301..600, an invalid JSON value at offset 300; sent past the
+   * proxies, so the cut broker does not hold them up.
+   */
+  private static void produce(String topic) throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < GOOD_BEFORE + 1 + GOOD_AFTER; i++) {
         String key = "user-" + (i % 37);
         String value =

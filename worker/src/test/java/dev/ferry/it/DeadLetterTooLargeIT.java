@@ -4,36 +4,28 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,7 +65,8 @@ class DeadLetterTooLargeIT {
   void aBadRecordJustUnderARaisedTopicLimitEndsWholeInTheDlt() throws Exception {
     String topic = KAFKA.uniqueTopic("raised-limit");
     int limit = 2 * 1024 * 1024;
-    createTopic(topic, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(limit)));
+    KAFKA.createTopic(
+        topic, 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(limit)));
     assertBadRecordDeadLetteredAndGoodOnesLand(topic, limit - 1_024);
     assertThat(maxMessageBytes(topic + ".dlt"))
         .as("the DLT Ferry created: its input's limit plus room for the headers")
@@ -87,21 +80,16 @@ class DeadLetterTooLargeIT {
     produce(topic, List.of(bad));
     produce(topic, goodEvents(topic, 0, GOOD_AFTER));
 
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(group)
                 .worker("threads", 2)
-                .load());
-    try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), group, topic) == 0);
-    } finally {
-      worker.requestStop();
-      assertThat(worker.awaitTermination(Duration.ofSeconds(60))).isTrue();
-    }
-    assertThat(worker.exitCode()).as("exit code of the graceful stop").isZero();
+                .load(),
+            KAFKA.bootstrapServers(),
+            group,
+            topic,
+            Duration.ofSeconds(60));
 
     List<ConsumerRecord<byte[], byte[]>> dlt =
         DeadLetters.readAll(KAFKA.bootstrapServers(), topic + ".dlt");
@@ -127,7 +115,7 @@ class DeadLetterTooLargeIT {
     KAFKA.createTopic(topic, 1);
     KAFKA.createTopic(other, 1);
     // An operator's DLT, made before Ferry ever ran, that takes far less than its input topic.
-    createTopic(topic + ".dlt", Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "65536"));
+    KAFKA.createTopic(topic + ".dlt", 1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "65536"));
     byte[] bad = badEvent(300_000);
     produce(topic, goodEvents(topic, 0, 3)); // offsets 0..2
     produce(topic, List.of(bad)); // offset 3
@@ -147,8 +135,7 @@ class DeadLetterTooLargeIT {
                     .formatted(other, PG.qualified("events")));
 
     // First run: the pipeline halts on the bad record and stops cleanly while halted.
-    FerryWorker first = FerryWorker.start(yaml.load());
-    try {
+    try (RunningWorker first = RunningWorker.start(yaml.load())) {
       awaitHaltedOnTheBadRecord(first, topic, group);
       await()
           .atMost(Duration.ofSeconds(30))
@@ -158,11 +145,7 @@ class DeadLetterTooLargeIT {
           .atMost(Duration.ofSeconds(30))
           .alias("the other pipeline, on the same lane, goes on")
           .until(() -> GroupLag.of(KAFKA.bootstrapServers(), group, other) == 0);
-    } finally {
-      first.requestStop();
-      assertThat(first.awaitTermination(Duration.ofSeconds(60))).isTrue();
-    }
-    assertThat(first.exitCode()).as("a halted pipeline does not hold up the drain").isZero();
+    } // closed cleanly, exit code 0: a halted pipeline does not hold up the drain
     assertThat(GroupLag.committed(KAFKA.bootstrapServers(), group, topic))
         .as("nothing committed past the record that was not dead-lettered")
         .isEqualTo(3);
@@ -171,31 +154,17 @@ class DeadLetterTooLargeIT {
         .isEqualTo(20);
 
     // Second run: the same again, until an operator raises the DLT's limit and resumes.
-    FerryWorker second = FerryWorker.start(yaml.load());
-    try {
+    try (RunningWorker second = RunningWorker.start(yaml.load())) {
       awaitHaltedOnTheBadRecord(second, topic, group);
       alterTopic(topic + ".dlt", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "2097152");
-      HttpResponse<String> resumed =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              "http://127.0.0.1:" + second.httpPort() + "/pipelines/events/resume"))
-                      .POST(HttpRequest.BodyPublishers.noBody())
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(resumed.statusCode()).isEqualTo(200);
+      Scrape scrape = second.scrape();
+      assertThat(scrape.post("/pipelines/events/resume").statusCode()).isEqualTo(200);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> GroupLag.of(KAFKA.bootstrapServers(), group, topic) == 0);
-      Scrape scrape = new Scrape(second.httpPort());
       await().atMost(Duration.ofSeconds(10)).until(() -> scrape.ready().statusCode() == 200);
       assertThat(scrape.sum("ferry_pipeline_dead_letter_too_large{pipeline=\"events\"}")).isZero();
-    } finally {
-      second.requestStop();
-      assertThat(second.awaitTermination(Duration.ofSeconds(60))).isTrue();
     }
-    assertThat(second.exitCode()).isZero();
     List<ConsumerRecord<byte[], byte[]>> dlt =
         DeadLetters.readAll(KAFKA.bootstrapServers(), topic + ".dlt");
     assertThat(dlt).hasSize(1);
@@ -205,9 +174,9 @@ class DeadLetterTooLargeIT {
         .isEqualTo(3 + GOOD_AFTER);
   }
 
-  private static void awaitHaltedOnTheBadRecord(FerryWorker worker, String topic, String group)
+  private static void awaitHaltedOnTheBadRecord(RunningWorker worker, String topic, String group)
       throws Exception {
-    Scrape scrape = new Scrape(worker.httpPort());
+    Scrape scrape = worker.scrape();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> scrape.ready().body().contains("dead-letter-too-large:events"));
@@ -247,11 +216,8 @@ class DeadLetterTooLargeIT {
 
   /** Sends the values in order, all with one key: one partition, one lane. */
   private static void produce(String topic, Collection<byte[]> values) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        KAFKA.producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024))) {
       for (byte[] value : values) {
         producer.send(new ProducerRecord<>(topic, KEY.getBytes(UTF_8), value));
       }
@@ -259,20 +225,8 @@ class DeadLetterTooLargeIT {
     }
   }
 
-  private static Admin admin() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    return Admin.create(p);
-  }
-
-  private static void createTopic(String name, Map<String, String> configs) throws Exception {
-    try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1).configs(configs))).all().get();
-    }
-  }
-
   private static int maxMessageBytes(String topic) throws Exception {
-    try (Admin admin = admin()) {
+    try (Admin admin = KAFKA.admin()) {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       return Integer.parseInt(
           admin
@@ -286,7 +240,7 @@ class DeadLetterTooLargeIT {
   }
 
   private static void alterTopic(String name, String key, String value) throws Exception {
-    try (Admin admin = admin()) {
+    try (Admin admin = KAFKA.admin()) {
       admin
           .incrementalAlterConfigs(
               Map.of(

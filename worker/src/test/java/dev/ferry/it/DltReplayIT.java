@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.app.FerryWorker;
 import dev.ferry.app.Main;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.DltRecords;
 import dev.ferry.support.FerryYaml;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.PrintWriter;
@@ -21,13 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -84,7 +81,7 @@ class DltReplayIT {
   void afterTheFixOnlyTheChosenReasonIsReplayedAndLandsOnce(@TempDir Path dir) throws Exception {
     String topic = KAFKA.uniqueTopic("fix");
     KAFKA.createTopic(topic, 3);
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < 200; i++) {
         send(producer, topic, event(i, "u" + i, "12.50"));
       }
@@ -96,13 +93,13 @@ class DltReplayIT {
       }
     }
     Path config = config(dir, topic, "ferry-fix");
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group("ferry-fix")
                 .table("replay_events")
                 .load());
-    try {
+    try (worker) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -167,9 +164,6 @@ class DltReplayIT {
         assertThat(o.get("headers").get(DeadLetterHeaders.ORIGINAL_TOPIC).asText())
             .isEqualTo(topic);
       }
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
     assertThat(worker.counters().deadLettered()).as("nothing failed again").isEqualTo(15);
     assertThat(DeadLetters.readAll(KAFKA.bootstrapServers(), topic + ".dlt"))
@@ -301,12 +295,6 @@ class DltReplayIT {
         {"event_id": "%s", "user_id": "%s", "type": "click", "amount": %s,
          "ts": "2026-11-25T10:00:00Z", "attrs": {}}"""
         .formatted(UUID.nameUUIDFromBytes(("e" + i).getBytes(UTF_8)), user, amount);
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String value)

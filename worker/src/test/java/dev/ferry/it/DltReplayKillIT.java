@@ -16,9 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -81,7 +79,7 @@ class DltReplayKillIT {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> endOffsets(target) >= selected / 2);
       first.sigkill();
-      first.awaitExit(Duration.ofSeconds(30));
+      assertThat(first.awaitExit(Duration.ofSeconds(30))).isEqualTo(137);
     }
     long afterKill = endOffsets(target);
     assertThat(afterKill).isLessThan(selected);
@@ -111,9 +109,7 @@ class DltReplayKillIT {
 
   /** All records written to the topic, committed or not (the sum of its end offsets). */
   private static long endOffsets(String topic) throws Exception {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = KAFKA.admin()) {
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (int i = 0; i < 3; i++) {
         latest.put(new TopicPartition(topic, i), OffsetSpec.latest());

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.app.FerryWorker;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.FerryYaml;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.Event;
 import dev.ferry.testkit.load.LoadGenerator;
@@ -62,15 +62,13 @@ class KafkaToPostgresIT {
             .run();
     assertThat(sent.good()).hasSize(10_000);
 
-    FerryWorker worker =
-        FerryWorker.start(FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).load());
-    try {
+    RunningWorker worker =
+        RunningWorker.start(FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).load());
+    try (worker) {
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> PG.queryLong("SELECT count(*) FROM events") >= 10_000);
-    } finally {
-      stop(worker);
     }
 
     assertThat(PG.queryLong("SELECT count(*) FROM events")).isEqualTo(10_000);
@@ -103,14 +101,14 @@ class KafkaToPostgresIT {
             .run();
     assertThat(sent.bad()).isGreaterThan(20);
 
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .table("events_bad_input")
                 .group("ferry-bad-input")
                 .load());
     List<ConsumerRecord<byte[], byte[]>> dead;
-    try {
+    try (worker) {
       await()
           .atMost(Duration.ofSeconds(90))
           .until(
@@ -118,8 +116,6 @@ class KafkaToPostgresIT {
                   PG.queryLong("SELECT count(*) FROM events_bad_input") >= sent.good().size()
                       && worker.counters().deadLettered() >= sent.bad());
       dead = readAll(topic + ".dlt", sent.bad());
-    } finally {
-      stop(worker);
     }
 
     assertThat(PG.queryLong("SELECT count(*) FROM events_bad_input")).isEqualTo(sent.good().size());
@@ -150,12 +146,6 @@ class KafkaToPostgresIT {
       }
     }
     assertThat(reasons).containsOnlyKeys("invalid-json", "not-an-object", "coercion-failed");
-  }
-
-  private static void stop(FerryWorker worker) throws InterruptedException {
-    worker.requestStop();
-    assertThat(worker.awaitTermination(Duration.ofSeconds(60))).isTrue();
-    assertThat(worker.exitCode()).isZero();
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.support.FerryProcess;
+import dev.ferry.support.Scrape;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaUnreachableProcessIT {
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  /** How long a probe waits for an answer. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
   @Test
   void runAnswersNotReadyWithTheReasonThenExitsNamingTheAddress(@TempDir Path dir)
@@ -41,7 +40,7 @@ class KafkaUnreachableProcessIT {
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
       awaitNotReadyForKafka(httpPort);
-      assertThat(get(httpPort, "/health/live").statusCode()).isEqualTo(200);
+      assertThat(Scrape.withTimeout(httpPort, PROBE_TIMEOUT).live().statusCode()).isEqualTo(200);
 
       int exit = ferry.awaitExit(Duration.ofSeconds(40));
       String output = ferry.output();
@@ -124,14 +123,15 @@ class KafkaUnreachableProcessIT {
     return config;
   }
 
-  private void awaitNotReadyForKafka(int httpPort) {
+  private static void awaitNotReadyForKafka(int httpPort) {
+    Scrape probe = Scrape.withTimeout(httpPort, PROBE_TIMEOUT);
     await("/health/ready 503 kafka-unreachable")
         .atMost(Duration.ofSeconds(9))
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()
         .until(
             () -> {
-              HttpResponse<String> r = get(httpPort, "/health/ready");
+              HttpResponse<String> r = probe.ready();
               return r.statusCode() == 503 && r.body().contains("\"kafka-unreachable\"");
             });
   }
@@ -141,13 +141,5 @@ class KafkaUnreachableProcessIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(2))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

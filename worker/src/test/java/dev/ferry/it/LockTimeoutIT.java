@@ -3,7 +3,6 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.pipeline.PipelineProcessor;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
@@ -11,6 +10,7 @@ import dev.ferry.support.GroupLag;
 import dev.ferry.support.Hold;
 import dev.ferry.support.LogCapture;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
@@ -57,9 +57,10 @@ class LockTimeoutIT {
             .worker("batch-size", 100);
 
     try (LogCapture log = LogCapture.attach()) {
-      FerryWorker worker = FerryWorker.start(yaml.load());
-      Scrape scrape = new Scrape(worker.httpPort());
-      try (Connection locker = PG.connect()) {
+      RunningWorker worker = RunningWorker.start(yaml.load());
+      Scrape scrape = worker.scrape();
+      try (worker;
+          Connection locker = PG.connect()) {
         // Produced while the worker runs, so that records keep arriving during the lock.
         Thread producer =
             LoadGenerator.builder(KAFKA.bootstrapServers())
@@ -110,9 +111,6 @@ class LockTimeoutIT {
             .atMost(Duration.ofSeconds(30))
             .until(() -> scrape.ready().statusCode() == 200);
         assertThat(scrape.sum("ferry_sink_available")).isEqualTo(1);
-      } finally {
-        worker.requestStop();
-        worker.awaitTermination(Duration.ofSeconds(60));
       }
 
       assertThat(worker.counters().deadLettered()).isZero();

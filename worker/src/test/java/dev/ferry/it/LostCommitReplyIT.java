@@ -3,10 +3,10 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.net.TcpProxy;
@@ -51,8 +51,8 @@ class LostCommitReplyIT {
     Progress progress = new Progress(PG, "events");
 
     try (TcpProxy proxy = TcpProxy.start("127.0.0.1", PG.port())) {
-      FerryWorker worker =
-          FerryWorker.start(
+      RunningWorker worker =
+          RunningWorker.start(
               FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                   .group(GROUP)
                   .viaPort(proxy.port())
@@ -62,7 +62,7 @@ class LostCommitReplyIT {
                   .worker("threads", 1)
                   .worker("batch-size", 200)
                   .load());
-      try {
+      try (worker) {
         await().atMost(Duration.ofSeconds(60)).until(() -> progress.rows() >= 1_000);
         proxy.loseRepliesAfter("COMMIT");
         assertThat(proxy.awaitRepliesLost(Duration.ofSeconds(30)))
@@ -79,9 +79,6 @@ class LostCommitReplyIT {
         await("caught up")
             .atMost(Duration.ofSeconds(90))
             .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
-      } finally {
-        worker.requestStop();
-        worker.awaitTermination(Duration.ofSeconds(60));
       }
 
       assertThat(worker.counters().commitsInDoubt()).isEqualTo(1);

@@ -4,18 +4,15 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.Workers;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,10 +37,7 @@ class MetadataColumnsIT {
   void keyMetadataAndHeadersLandInTheirColumns() throws Exception {
     String topic = KAFKA.uniqueTopic("sourced");
     KAFKA.createTopic(topic, 1);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < 10; i++) {
         ProducerRecord<byte[], byte[]> r =
             new ProducerRecord<>(
@@ -65,7 +59,7 @@ class MetadataColumnsIT {
     columns.put("trace", "@header:traceparent");
     columns.put("amount", "/amount");
 
-    Workers.runUntilCaughtUp(
+    RunningWorker.runUntilCaughtUp(
         FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
             .group(GROUP)
             .table("sourced")

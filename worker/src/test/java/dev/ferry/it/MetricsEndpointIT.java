@@ -3,16 +3,14 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.RunningWorker;
+import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,28 +47,19 @@ class MetricsEndpointIT {
             .seed(9)
             .build()
             .run();
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).group(GROUP).load());
     String metrics;
-    try {
+    try (worker) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
-      HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = worker.scrape().metrics();
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.headers().firstValue("Content-Type"))
           .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
       metrics = response.body();
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
 
     long rows = PG.queryLong("SELECT count(*) FROM events");
@@ -120,13 +109,7 @@ class MetricsEndpointIT {
   }
 
   /** The sum of every sample of a metric, across its labels. */
-  static long sum(String exposition, String metric) {
-    double total = 0;
-    for (String line : exposition.split("\n")) {
-      if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
-        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return Math.round(total);
+  private static long sum(String exposition, String metric) {
+    return Math.round(Scrape.sum(exposition, metric));
   }
 }

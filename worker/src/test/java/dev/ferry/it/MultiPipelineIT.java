@@ -1,22 +1,16 @@
 package dev.ferry.it;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,10 +49,10 @@ class MultiPipelineIT {
         .retainGood(false)
         .build()
         .run();
-    send(orders, "o-1", order("o-1", "placed", 10));
-    send(orders, "o-2", order("o-2", "placed", 20));
-    send(orders, "o-1", order("o-1", "paid", 11));
-    send(orders, "o-1", order("o-1", "shipped", 12));
+    KAFKA.produce(orders, "o-1", order("o-1", "placed", 10));
+    KAFKA.produce(orders, "o-2", order("o-2", "placed", 20));
+    KAFKA.produce(orders, "o-1", order("o-1", "paid", 11));
+    KAFKA.produce(orders, "o-1", order("o-1", "shipped", 12));
 
     FerryYaml yaml =
         FerryYaml.events(KAFKA.bootstrapServers(), PG, events)
@@ -81,8 +75,8 @@ class MultiPipelineIT {
                       tags: /tags
                 """
                     .formatted(orders, PG.qualified("orders")));
-    FerryWorker worker = FerryWorker.start(yaml.load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml.load());
+    try (worker) {
       awaitCaughtUp(events, orders);
       assertThat(PG.queryLong("SELECT count(*) FROM events")).isEqualTo(EVENTS);
       assertThat(
@@ -103,13 +97,10 @@ class MultiPipelineIT {
                   "city", "Lyon",
                   "tags", "gift,express"));
 
-      send(orders, "o-1", null);
+      KAFKA.produce(orders, "o-1", null);
       awaitCaughtUp(events, orders);
       assertThat(PG.queryRows("SELECT order_id FROM orders"))
           .containsExactly(Map.of("order_id", "o-2"));
-    } finally {
-      worker.requestStop();
-      assertThat(worker.awaitTermination(Duration.ofSeconds(60))).isTrue();
     }
     assertThat(worker.counters().deadLettered()).isZero();
     assertThat(worker.counters().applied()).isEqualTo(EVENTS + 4 + 1);
@@ -137,18 +128,5 @@ class MultiPipelineIT {
               }
               return true;
             });
-  }
-
-  private static void send(String topic, String key, String value) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topic, key.getBytes(UTF_8), value == null ? null : value.getBytes(UTF_8)))
-          .get();
-    }
   }
 }

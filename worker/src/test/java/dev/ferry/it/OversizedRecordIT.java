@@ -3,24 +3,18 @@ package dev.ferry.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,35 +40,21 @@ class OversizedRecordIT {
   @Test
   void aRecordLargerThanTheBudgetLandsAloneAndTheOthersFollow() throws Exception {
     String topic = KAFKA.uniqueTopic("oversized");
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-      admin
-          .createTopics(
-              List.of(
-                  new NewTopic(topic, 3, (short) 1)
-                      .configs(Map.of("max.message.bytes", Integer.toString(4 * HUGE_BYTES)))))
-          .all()
-          .get();
-    }
-    FerryWorker worker =
-        FerryWorker.start(
+    KAFKA.createTopic(topic, 3, Map.of("max.message.bytes", Integer.toString(4 * HUGE_BYTES)));
+    RunningWorker worker =
+        RunningWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .worker("memory-budget", "1MiB")
                 .load());
     Progress progress = new Progress(PG, "events");
-    try {
+    try (worker) {
       assertThat(worker.lanes().byteLimit()).isLessThan(4L * HUGE_BYTES);
       int sent = produce(topic);
       progress.awaitRows(sent, Duration.ofSeconds(90), "every record", () -> false);
       assertThat(worker.lanes().peakBytesInMemory())
           .as("the huge record was held, alone")
           .isGreaterThan(worker.lanes().byteLimit());
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
-    assertThat(worker.exitCode()).isZero();
     assertThat(progress.distinctEvents()).isEqualTo(progress.rows());
     assertThat(PG.queryLong("SELECT max(length(attrs->>'blob')) FROM events"))
         .isEqualTo(HUGE_BYTES);
@@ -83,13 +63,9 @@ class OversizedRecordIT {
 
   /** 60 records of 20 KB over three keys, with one of 1.5 MB in the middle; returns the count. */
   private static int produce(String topic) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * HUGE_BYTES);
     int count = 0;
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        KAFKA.producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * HUGE_BYTES))) {
       for (int i = 0; i < 61; i++) {
         String user = "user-" + (i % 3);
         int size = i == 30 ? HUGE_BYTES : 20_000;

@@ -3,20 +3,16 @@ package dev.ferry.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.Workers;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,8 +52,8 @@ class PerKeyOrderIT {
     columns.put("user_id", "/user_id");
     columns.put("seq", "/seq");
 
-    FerryWorker worker =
-        Workers.runUntilCaughtUp(
+    RunningWorker worker =
+        RunningWorker.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("ordered")
@@ -99,11 +95,7 @@ class PerKeyOrderIT {
   }
 
   private static void produce(String topic) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int seq = 0; seq < PER_KEY; seq++) {
         for (int k = 0; k < KEYS; k++) {
           String key = "user-" + k;

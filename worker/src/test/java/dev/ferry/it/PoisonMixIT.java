@@ -3,25 +3,21 @@ package dev.ferry.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.Workers;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,8 +73,8 @@ class PoisonMixIT {
     Map<String, Kind> badAt = new ConcurrentHashMap<>();
     int good = produce(topic, badAt);
 
-    FerryWorker worker =
-        Workers.runUntilCaughtUp(
+    RunningWorker worker =
+        RunningWorker.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("poison")
@@ -114,12 +110,8 @@ class PoisonMixIT {
 
   /** Produces the mix; returns the number of good records and fills {@code badAt}. */
   private static int produce(String topic, Map<String, Kind> badAt) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
     int good = 0;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < RECORDS; i++) {
         byte[] key = ("user-" + (i % 500)).getBytes(UTF_8);
         if (i % 50 == 7) {

@@ -3,17 +3,16 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.Hold;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
+import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.net.TcpProxy;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,7 +54,6 @@ class PostgresOutageIT {
         .build()
         .run();
     Progress progress = new Progress(PG, "events");
-    HttpClient http = HttpClient.newHttpClient();
 
     try (TcpProxy proxy = TcpProxy.start("127.0.0.1", PG.port())) {
       FerryYaml yaml =
@@ -64,26 +62,25 @@ class PostgresOutageIT {
               .viaPort(proxy.port())
               .worker("threads", 2)
               .worker("batch-size", 100);
-      FerryWorker worker = FerryWorker.start(yaml.load());
+      RunningWorker worker = RunningWorker.start(yaml.load());
+      Scrape scrape = worker.scrape();
       AtomicInteger notReadySamples = new AtomicInteger();
       AtomicBoolean readyBeforeOutage = new AtomicBoolean();
-      try {
+      try (worker) {
         await().atMost(Duration.ofSeconds(60)).until(() -> progress.rows() >= RECORDS / 10);
-        readyBeforeOutage.set(ready(http, worker).statusCode() == 200);
+        readyBeforeOutage.set(scrape.ready().statusCode() == 200);
 
         proxy.cut();
         long outageEnds = System.nanoTime() + OUTAGE.toNanos();
-        await("the outage")
-            .atMost(OUTAGE.plusSeconds(10))
-            .pollInterval(Duration.ofMillis(500))
-            .until(
-                () -> {
-                  HttpResponse<String> r = ready(http, worker);
-                  if (r.statusCode() == 503 && r.body().contains("sink-unavailable")) {
-                    notReadySamples.incrementAndGet();
-                  }
-                  return System.nanoTime() >= outageEnds;
-                });
+        Hold.until(
+            outageEnds,
+            "the outage",
+            () -> {
+              HttpResponse<String> r = scrape.ready();
+              if (r.statusCode() == 503 && r.body().contains("sink-unavailable")) {
+                notReadySamples.incrementAndGet();
+              }
+            });
         assertThat(worker.counters().deadLettered()).isZero();
         assertThat(worker.counters().retries()).isPositive();
         long rowsDuringOutage = progress.rows();
@@ -95,10 +92,7 @@ class PostgresOutageIT {
             .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
         await("ready again")
             .atMost(Duration.ofSeconds(30))
-            .until(() -> ready(http, worker).statusCode() == 200);
-      } finally {
-        worker.requestStop();
-        worker.awaitTermination(Duration.ofSeconds(60));
+            .until(() -> scrape.ready().statusCode() == 200);
       }
 
       assertThat(readyBeforeOutage).isTrue();
@@ -109,14 +103,5 @@ class PostgresOutageIT {
       assertThat(progress.rows()).isEqualTo(RECORDS);
       assertThat(progress.distinctEvents()).isEqualTo(RECORDS);
     }
-  }
-
-  private static HttpResponse<String> ready(HttpClient http, FerryWorker worker) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + worker.httpPort() + "/health/ready"))
-            .timeout(Duration.ofSeconds(5))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

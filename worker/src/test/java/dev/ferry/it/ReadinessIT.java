@@ -3,16 +3,14 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
+import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.net.TcpProxy;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +35,6 @@ class ReadinessIT {
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
 
   private static final String GROUP = "ferry-readiness";
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void tables() {
@@ -50,20 +47,21 @@ class ReadinessIT {
     KAFKA.createTopic(topic, 2);
     KafkaConsumer<byte[], byte[]> blocker = blockingMember(topic);
     try (TcpProxy proxy = TcpProxy.start("127.0.0.1", PG.port())) {
-      FerryWorker worker =
-          FerryWorker.start(
+      RunningWorker worker =
+          RunningWorker.start(
               FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                   .group(GROUP)
                   .viaPort(proxy.port())
                   .worker("drain-timeout", "8s")
                   .load());
-      try {
+      Scrape scrape = worker.scrape();
+      try (worker) {
         // A member that joined and then stopped polling holds the rebalance up: not joined yet.
-        awaitReady(worker, 503, "not-joined");
-        assertLive(worker);
+        awaitReady(scrape, 503, "not-joined");
+        assertLive(scrape);
         blocker.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         blocker = null;
-        awaitReady(worker, 200, "ready");
+        awaitReady(scrape, 200, "ready");
 
         LoadGenerator.builder(KAFKA.bootstrapServers())
             .topic(topic)
@@ -74,8 +72,8 @@ class ReadinessIT {
         new Progress(PG, "events").awaitRows(2_000, Duration.ofSeconds(60), "rows", () -> false);
 
         proxy.cut();
-        awaitReady(worker, 503, "postgres-unreachable");
-        assertLive(worker);
+        awaitReady(scrape, 503, "postgres-unreachable");
+        assertLive(scrape);
         LoadGenerator.builder(KAFKA.bootstrapServers())
             .topic(topic)
             .count(500)
@@ -85,14 +83,11 @@ class ReadinessIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.lanes().inMemory() > 0);
 
         worker.requestStop();
-        HttpResponse<String> draining = get(worker, "/health/ready");
+        HttpResponse<String> draining = scrape.ready();
         assertThat(draining.statusCode()).isEqualTo(503);
         assertThat(draining.body()).contains("draining");
-        assertLive(worker);
+        assertLive(scrape);
         proxy.restore();
-      } finally {
-        worker.requestStop();
-        worker.awaitTermination(Duration.ofSeconds(60));
       }
     } finally {
       if (blocker != null) {
@@ -122,27 +117,19 @@ class ReadinessIT {
     return c;
   }
 
-  private void awaitReady(FerryWorker worker, int status, String text) {
+  private static void awaitReady(Scrape scrape, int status, String text) {
     await("/health/ready " + status + " " + text)
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              HttpResponse<String> r = get(worker, "/health/ready");
+              HttpResponse<String> r = scrape.ready();
               return r.statusCode() == status && r.body().contains(text);
             });
   }
 
-  private void assertLive(FerryWorker worker) throws Exception {
-    HttpResponse<String> live = get(worker, "/health/live");
+  private static void assertLive(Scrape scrape) throws Exception {
+    HttpResponse<String> live = scrape.live();
     assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
-  }
-
-  private HttpResponse<String> get(FerryWorker worker, String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + worker.httpPort() + path))
-            .timeout(Duration.ofSeconds(5))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

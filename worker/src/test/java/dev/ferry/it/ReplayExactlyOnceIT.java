@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.app.Main;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.deadletter.FirstOrigin;
@@ -12,6 +11,7 @@ import dev.ferry.dlt.ReplayPlan;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.PrintWriter;
@@ -20,13 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,14 +73,14 @@ class ReplayExactlyOnceIT {
         FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).group(topic).table(table);
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(config, yaml.text());
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < 5; i++) {
         send(producer, topic, "good-" + i, event("good-" + i, "10.00"));
       }
       send(producer, topic, "bad", event("bad", "500.00"));
     }
-    FerryWorker worker = FerryWorker.start(yaml.load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml.load());
+    try (worker) {
       await()
           .atMost(LANDING)
           .until(() -> rows(table) == 5 && worker.counters().deadLettered() == 1);
@@ -186,9 +183,6 @@ class ReplayExactlyOnceIT {
           .contains("1 in " + topic + ".dlt: 1 already applied by a replay, 0 outstanding");
 
       awaitInputDone(topic, 6 + 3);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
     assertThat(badRows(table))
         .as("the original record, applied once, and once more on request")
@@ -211,23 +205,20 @@ class ReplayExactlyOnceIT {
         FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).group(topic).table(table);
     // Copies of one original record as three replays would send them, then a forced one: in one
     // batch (sent before the worker starts) and the last in a later one.
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < 3; i++) {
         producer.send(copy(topic, "r" + i, false)).get();
       }
     }
-    FerryWorker worker = FerryWorker.start(yaml.load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml.load());
+    try (worker) {
       await().atMost(LANDING).until(() -> GroupLag.of(KAFKA.bootstrapServers(), topic, topic) == 0);
       assertThat(badRows(table)).isEqualTo(1);
-      try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
         producer.send(copy(topic, "r3", false)).get();
         producer.send(copy(topic, "r4", true)).get();
       }
       await().atMost(LANDING).until(() -> GroupLag.of(KAFKA.bootstrapServers(), topic, topic) == 0);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
     assertThat(badRows(table)).as("once, and once more on request").isEqualTo(2);
     assertThat(
@@ -258,11 +249,11 @@ class ReplayExactlyOnceIT {
             .breaker("max-consecutive", 1);
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(config, yaml.text());
-    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       send(producer, topic, "bad", event("bad", "500.00"));
     }
-    FerryWorker worker = FerryWorker.start(yaml.load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml.load());
+    try (worker) {
       // The halt as the replay tool sees it: the worker's row, written just after the halt.
       await()
           .atMost(LANDING)
@@ -282,9 +273,6 @@ class ReplayExactlyOnceIT {
           .contains("warning: pipeline events is halted by the dead-letter breaker of worker ")
           .contains("max-consecutive 1")
           .contains("waits until an operator resumes it (POST /pipelines/events/resume");
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
     assertThat(
             PG.queryLong(
@@ -342,12 +330,6 @@ class ReplayExactlyOnceIT {
         {"event_id": "%s", "user_id": "%s", "type": "click", "amount": %s,
          "ts": "2026-11-25T10:00:00Z", "attrs": {}}"""
         .formatted(id(name), name, amount);
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   private static void send(

@@ -2,12 +2,12 @@ package dev.ferry.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.lifecycle.State;
 import dev.ferry.support.FerryProcess;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.kafka.ScramCredentials;
 import dev.ferry.testkit.load.LoadGenerator;
@@ -65,23 +65,19 @@ class SaslScramIT {
     LoadResult sent = load.build().run();
 
     String yaml = config(topic, passwordFromEnvironment()).text();
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             ConfigLoader.withEnvironment(Map.of("FERRY_KAFKA_PASSWORD", PASSWORD))
                 .parse(yaml, "test config"));
-    try {
+    try (worker) {
       new Progress(PG, "events")
           .awaitRows(
               sent.good().size(),
               Duration.ofSeconds(90),
               "rows",
               () -> worker.state() == State.FAILED);
-    } finally {
-      worker.requestStop();
-      assertThat(worker.awaitTermination(Duration.ofSeconds(60))).isTrue();
     }
 
-    assertThat(worker.exitCode()).isZero();
     assertThat(PG.queryLong("SELECT count(*) FROM events")).isEqualTo(sent.good().size());
     assertThat(worker.counters().applied()).isEqualTo(sent.good().size());
   }

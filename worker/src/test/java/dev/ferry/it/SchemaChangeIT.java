@@ -4,13 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.app.Main;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.LogCapture;
-import dev.ferry.support.Scrape;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.PrintWriter;
@@ -20,12 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,8 +58,8 @@ class SchemaChangeIT {
     FerryYaml yaml = yaml(topic, "replayed", "qty");
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(config, yaml.text());
-    FerryWorker worker = FerryWorker.start(yaml.load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml.load());
+    try (worker) {
       produce(topic, "{\"id\":\"good\",\"qty\":1}", "{\"id\":\"bad\",\"qty\":\"twelve\"}");
       await()
           .atMost(DEADLINE)
@@ -91,9 +87,6 @@ class SchemaChangeIT {
           .atMost(DEADLINE)
           .until(() -> PG.queryLong("SELECT count(*) FROM replayed WHERE qty = 'twelve'") == 1);
       assertThat(refreshes(worker, "coercion-failure", "changed")).isEqualTo(1);
-    } finally {
-      worker.requestStop();
-      assertThat(worker.awaitTermination(DEADLINE)).isTrue();
     }
     assertThat(worker.counters().deadLettered())
         .as("the replayed record did not fail again")
@@ -106,8 +99,9 @@ class SchemaChangeIT {
   void aRecordOfTheFixedShapeProducedAfterAlterTypeLands() throws Exception {
     String topic = KAFKA.uniqueTopic("widened");
     KAFKA.createTopic(topic, 1);
-    FerryWorker worker = FerryWorker.start(yaml(topic, "widened", "code").load());
-    try (LogCapture logs = LogCapture.attach()) {
+    RunningWorker worker = RunningWorker.start(yaml(topic, "widened", "code").load());
+    try (worker;
+        LogCapture logs = LogCapture.attach()) {
       produce(topic, "{\"id\":\"a\",\"code\":\"too-long\"}");
       await().atMost(DEADLINE).until(() -> worker.counters().deadLettered() == 1);
 
@@ -123,9 +117,6 @@ class SchemaChangeIT {
           .asString()
           .contains("character varying(5) → character varying(20)")
           .contains("coercion-failure");
-    } finally {
-      worker.requestStop();
-      assertThat(worker.awaitTermination(DEADLINE)).isTrue();
     }
   }
 
@@ -133,8 +124,8 @@ class SchemaChangeIT {
   void aStatementTheServerRefusesAfterAlterTypeIsWrittenAgainWithTheNewTypes() throws Exception {
     String topic = KAFKA.uniqueTopic("narrowed");
     KAFKA.createTopic(topic, 1);
-    FerryWorker worker = FerryWorker.start(yaml(topic, "narrowed", "qty").load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml(topic, "narrowed", "qty").load());
+    try (worker) {
       produce(topic, "{\"id\":\"a\",\"qty\":\"1\"}");
       await().atMost(DEADLINE).until(() -> PG.queryLong("SELECT count(*) FROM narrowed") == 1);
 
@@ -147,9 +138,6 @@ class SchemaChangeIT {
           .until(() -> PG.queryLong("SELECT count(*) FROM narrowed WHERE qty = 2") == 1);
       assertThat(worker.counters().deadLettered()).isZero();
       assertThat(refreshes(worker, "sink-error", "changed")).isEqualTo(1);
-    } finally {
-      worker.requestStop();
-      assertThat(worker.awaitTermination(DEADLINE)).isTrue();
     }
   }
 
@@ -157,10 +145,10 @@ class SchemaChangeIT {
   void theTimerNoticesAnAlterTypeBeforeAnyRecordFails() throws Exception {
     String topic = KAFKA.uniqueTopic("timed");
     KAFKA.createTopic(topic, 1);
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             yaml(topic, "timed", "qty").database("metadata-refresh-interval", "1s").load());
-    try {
+    try (worker) {
       PG.execute("ALTER TABLE timed ALTER COLUMN qty TYPE text");
       await().atMost(DEADLINE).until(() -> refreshes(worker, "timer", "changed") == 1);
 
@@ -171,9 +159,6 @@ class SchemaChangeIT {
           .until(() -> PG.queryLong("SELECT count(*) FROM timed WHERE qty = 'several'") == 1);
       assertThat(worker.counters().deadLettered()).isZero();
       assertThat(refreshes(worker, "coercion-failure", "changed")).isZero();
-    } finally {
-      worker.requestStop();
-      assertThat(worker.awaitTermination(DEADLINE)).isTrue();
     }
   }
 
@@ -188,9 +173,10 @@ class SchemaChangeIT {
         .columns(columns);
   }
 
-  private static double refreshes(FerryWorker worker, String trigger, String outcome)
+  private static double refreshes(RunningWorker worker, String trigger, String outcome)
       throws Exception {
-    return new Scrape(worker.httpPort())
+    return worker
+        .scrape()
         .sum(
             "ferry_table_metadata_refreshes_total{outcome=\""
                 + outcome
@@ -200,10 +186,7 @@ class SchemaChangeIT {
   }
 
   private static void produce(String topic, String... values) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (String value : values) {
         producer
             .send(new ProducerRecord<>(topic, "k".getBytes(UTF_8), value.getBytes(UTF_8)))

@@ -7,15 +7,12 @@ import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryProcess;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Progress;
+import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,13 +82,7 @@ class SecretsNeverLeakIT {
             config.toString())) {
       new Progress(PG, "events")
           .awaitRows(sent.good().size(), Duration.ofSeconds(60), "rows", () -> !ferry.isAlive());
-      metrics =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString())
-              .body();
+      metrics = new Scrape(port).metrics().body();
       ferry.sigterm();
       assertThat(ferry.awaitExit(Duration.ofSeconds(30))).isZero();
       assertThat(ferry.output()).contains("\"level\":\"DEBUG\"").doesNotContain(SECRET);

@@ -3,9 +3,10 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.health.http.HttpLimits;
 import dev.ferry.support.FerryYaml;
+import dev.ferry.support.RunningWorker;
+import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.IOException;
@@ -14,9 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,54 +48,56 @@ class SlowHttpClientsIT {
   void probesAndScrapesAnswerWhileSlowAndIdleClientsHoldConnections() throws Exception {
     String topic = KAFKA.uniqueTopic("slow-http");
     KAFKA.createTopic(topic, 1);
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic).group("ferry-slow-http").load());
     List<Socket> sockets = new ArrayList<>();
-    try {
-      int port = worker.httpPort();
-      await("ready")
-          .atMost(Duration.ofSeconds(30))
-          .pollInterval(Duration.ofMillis(100))
-          .until(() -> get(port, "/health/ready").statusCode() == 200);
+    try (worker) {
+      try {
+        int port = worker.httpPort();
+        Scrape probe = Scrape.asProbe(port, ONE_SECOND);
+        await("ready")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> probe.ready().statusCode() == 200);
 
-      List<Socket> slow = new ArrayList<>();
-      for (int i = 0; i < SLOW; i++) {
-        Socket s = connect(port);
-        s.getOutputStream()
-            .write(
-                "GET /health/live HTTP/1.1\r\nHost: ferry\r\n".getBytes(StandardCharsets.US_ASCII));
-        s.getOutputStream().flush();
-        slow.add(s);
-      }
-      long slowSentAt = System.nanoTime();
-      sockets.addAll(slow);
-      for (int i = 0; i < IDLE; i++) {
-        sockets.add(connect(port));
-      }
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < SLOW; i++) {
+          Socket s = connect(port);
+          s.getOutputStream()
+              .write(
+                  "GET /health/live HTTP/1.1\r\nHost: ferry\r\n"
+                      .getBytes(StandardCharsets.US_ASCII));
+          s.getOutputStream().flush();
+          slow.add(s);
+        }
+        long slowSentAt = System.nanoTime();
+        sockets.addAll(slow);
+        for (int i = 0; i < IDLE; i++) {
+          sockets.add(connect(port));
+        }
 
-      for (int round = 0; round < 5; round++) {
-        HttpResponse<String> live = get(port, "/health/live");
-        assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
-        HttpResponse<String> metrics = get(port, "/metrics");
-        assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("ferry_");
-      }
+        for (int round = 0; round < 5; round++) {
+          HttpResponse<String> live = probe.live();
+          assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+          HttpResponse<String> metrics = probe.metrics();
+          assertThat(metrics.statusCode()).isEqualTo(200);
+          assertThat(metrics.body()).contains("ferry_");
+        }
 
-      Duration deadline = HttpLimits.DEFAULTS.requestTimeout();
-      for (Socket s : slow) {
-        long waited = Duration.ofNanos(System.nanoTime() - slowSentAt).toMillis();
-        long left = deadline.toMillis() + 5_000 - waited;
-        assertThat(closedWithin(s, Math.max(1, left)))
-            .as("an incomplete request is cut within %s of its deadline", Duration.ofSeconds(5))
-            .isTrue();
+        Duration deadline = HttpLimits.DEFAULTS.requestTimeout();
+        for (Socket s : slow) {
+          long waited = Duration.ofNanos(System.nanoTime() - slowSentAt).toMillis();
+          long left = deadline.toMillis() + 5_000 - waited;
+          assertThat(closedWithin(s, Math.max(1, left)))
+              .as("an incomplete request is cut within %s of its deadline", Duration.ofSeconds(5))
+              .isTrue();
+        }
+      } finally {
+        for (Socket s : sockets) {
+          s.close();
+        }
       }
-    } finally {
-      for (Socket s : sockets) {
-        s.close();
-      }
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
   }
 
@@ -117,16 +117,5 @@ class SlowHttpClientsIT {
     } catch (SocketTimeoutException e) {
       return false;
     }
-  }
-
-  /** A GET as a probe makes it: a new connection, and a second for the whole answer. */
-  private static HttpResponse<String> get(int port, String path)
-      throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(ONE_SECOND).build();
-    return client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(ONE_SECOND)
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

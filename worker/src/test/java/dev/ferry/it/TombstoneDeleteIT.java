@@ -3,19 +3,15 @@ package dev.ferry.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
-import dev.ferry.support.Workers;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,10 +38,7 @@ class TombstoneDeleteIT {
   void tombstonesDeleteByKeyInRecordOrder() throws Exception {
     String topic = KAFKA.uniqueTopic("accounts");
     KAFKA.createTopic(topic, 3);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < 100; i++) {
         send(producer, topic, "acct-" + i, "{\"id\":\"acct-" + i + "\",\"balance\":" + i + "}");
       }
@@ -66,8 +59,8 @@ class TombstoneDeleteIT {
     columns.put("id", "/id");
     columns.put("balance", "/balance");
 
-    FerryWorker worker =
-        Workers.runUntilCaughtUp(
+    RunningWorker worker =
+        RunningWorker.runUntilCaughtUp(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(GROUP)
                 .table("accounts")

@@ -3,17 +3,15 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,9 +40,7 @@ class TopicRecreationIT {
     KAFKA.createTopic(topic, 2);
     run(yaml, topic, 1_000, 41, 1_000, progress);
 
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = KAFKA.admin()) {
       admin.deleteTopics(List.of(topic)).all().get();
       await()
           .atMost(Duration.ofSeconds(30))
@@ -66,12 +62,9 @@ class TopicRecreationIT {
         .seed(seed)
         .build()
         .run();
-    FerryWorker worker = FerryWorker.start(yaml.load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml.load());
+    try (worker) {
       await().atMost(Duration.ofSeconds(60)).until(() -> progress.rows() >= expectedRows);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
   }
 }

@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.app.FerryWorker;
 import dev.ferry.app.Main;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryProcess;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.MemorySpans;
+import dev.ferry.support.RunningWorker;
+import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import dev.ferry.tracing.TraceHeaders;
@@ -29,14 +30,11 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,10 +85,7 @@ class TracingIT {
   }
 
   private static void send(String topic, String value, SpanContext context) throws Exception {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       ProducerRecord<byte[], byte[]> record =
           new ProducerRecord<>(topic, "k".getBytes(UTF_8), value.getBytes(UTF_8));
       record
@@ -125,21 +120,18 @@ class TracingIT {
             io.opentelemetry.api.trace.TraceState.getDefault());
     send(topic, event("1.00"), unsampled);
 
-    FerryWorker worker =
-        FerryWorker.start(
+    RunningWorker worker =
+        RunningWorker.start(
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group(group)
                 .tracedTo(MemorySpans.NAME)
                 .worker("batch-linger", "200ms")
                 .load());
-    try {
+    try (worker) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> producers.keySet().stream().allMatch(trace -> !spansOfTrace(trace).isEmpty()));
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
 
     assertThat(PG.queryLong("SELECT count(*) FROM events WHERE amount = 1.00")).isEqualTo(21);
@@ -200,8 +192,8 @@ class TracingIT {
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(config, yaml.text());
 
-    FerryWorker worker = FerryWorker.start(yaml.load());
-    try {
+    RunningWorker worker = RunningWorker.start(yaml.load());
+    try (worker) {
       await().atMost(Duration.ofSeconds(60)).until(() -> worker.counters().deadLettered() == 1);
       List<ConsumerRecord<byte[], byte[]>> letters =
           DeadLetters.readAll(KAFKA.bootstrapServers(), topic + ".dlt");
@@ -233,9 +225,6 @@ class TracingIT {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> spansOfTrace(producer.getTraceId()).size() == 2);
-    } finally {
-      worker.requestStop();
-      worker.awaitTermination(Duration.ofSeconds(60));
     }
 
     SpanData replayed =
@@ -323,7 +312,7 @@ class TracingIT {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> PG.queryLong("SELECT count(*) FROM events WHERE amount = 2.00") == 50);
-      dev.ferry.support.Scrape scrape = new dev.ferry.support.Scrape(port);
+      Scrape scrape = new Scrape(port);
       await()
           .atMost(Duration.ofSeconds(30))
           .until(

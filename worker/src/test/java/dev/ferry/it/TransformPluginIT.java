@@ -3,13 +3,12 @@ package dev.ferry.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.deadletter.DeadLetterHeaders;
 import dev.ferry.support.DeadLetters;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.PluginJar;
-import dev.ferry.support.Workers;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.math.BigDecimal;
@@ -18,12 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,10 +53,7 @@ class TransformPluginIT {
     Files.move(dir.resolve("order-lines.jar"), plugins.resolve("order-lines.jar"));
     String topic = KAFKA.uniqueTopic("orders");
     KAFKA.createTopic(topic, 2);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       send(
           producer,
           topic,
@@ -78,8 +71,8 @@ class TransformPluginIT {
       producer.flush();
     }
 
-    FerryWorker worker =
-        Workers.runUntilCaughtUp(
+    RunningWorker worker =
+        RunningWorker.runUntilCaughtUp(
             ConfigLoader.withEnvironment(Map.of()).parse(yaml(topic, plugins), "test"),
             KAFKA.bootstrapServers(),
             GROUP,

@@ -3,10 +3,10 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.app.FerryWorker;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
@@ -62,14 +62,14 @@ class ZombieFencingIT {
         .run();
     Progress progress = new Progress(PG, "events");
 
-    FerryWorker zombie;
-    FerryWorker successor;
+    RunningWorker zombie;
+    RunningWorker successor;
     try (Connection holder = PG.connect();
         Statement lock = holder.createStatement()) {
       lock.execute("SELECT pg_advisory_lock(" + LOCK + ")");
       // One worker thread that lingers long enough to gather every partition into one batch.
       zombie =
-          FerryWorker.start(
+          RunningWorker.start(
               FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                   .group(GROUP)
                   .urlParameters("ApplicationName=ferry-zombie")
@@ -78,43 +78,45 @@ class ZombieFencingIT {
                   .worker("batch-size", 5_000)
                   .worker("batch-linger", "3s")
                   .load());
-      await("the zombie's transaction waits on the lock")
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  PG.queryLong(
-                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                              + " 'ferry-zombie' AND wait_event_type = 'Lock'")
-                      > 0);
-      assertThat(zombie.lanes().inMemory()).isEqualTo(RECORDS);
+      try (zombie) {
+        try {
+          await("the zombie's transaction waits on the lock")
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      PG.queryLong(
+                              "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                                  + " 'ferry-zombie' AND wait_event_type = 'Lock'")
+                          > 0);
+          assertThat(zombie.lanes().inMemory()).isEqualTo(RECORDS);
 
-      successor =
-          FerryWorker.start(
-              FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
-                  .group(GROUP)
-                  .urlParameters("ApplicationName=ferry-successor")
-                  .worker("threads", 2)
-                  .load());
-      await("the successor owns and applied some partitions")
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  successor.pollLoop().assignedPartitions() > 0
-                      && zombie.pollLoop().assignedPartitions() < 6
-                      && progress.rows() > 0
-                      && successor.lanes().inMemory() == 0);
-      assertThat(zombie.counters().applied()).isZero();
-      lock.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
-    }
+          successor =
+              RunningWorker.start(
+                  FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+                      .group(GROUP)
+                      .urlParameters("ApplicationName=ferry-successor")
+                      .worker("threads", 2)
+                      .load());
+          try (successor) {
+            await("the successor owns and applied some partitions")
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () ->
+                        successor.pollLoop().assignedPartitions() > 0
+                            && zombie.pollLoop().assignedPartitions() < 6
+                            && progress.rows() > 0
+                            && successor.lanes().inMemory() == 0);
+            assertThat(zombie.counters().applied()).isZero();
+            lock.execute("SELECT pg_advisory_unlock(" + LOCK + ")");
 
-    try {
-      await("everything applied and committed")
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
-    } finally {
-      for (FerryWorker w : new FerryWorker[] {zombie, successor}) {
-        w.requestStop();
-        assertThat(w.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            await("everything applied and committed")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, topic) == 0);
+          }
+        } finally {
+          // Should a wait above fail, the zombie must not drain against a lock still held.
+          lock.execute("SELECT pg_advisory_unlock_all()");
+        }
       }
     }
 

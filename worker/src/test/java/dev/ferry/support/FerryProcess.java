@@ -11,10 +11,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code java -jar worker/target/ferry.jar ARGS} as a child process, output captured to a file, for
  * tests that prove behaviour at the process boundary (exit codes, signals).
+ *
+ * <p>Every process's exit code is checked: by the test, through {@link #awaitExit}, or else by
+ * {@link #close()}, which stops a process still running with SIGTERM, as a container runtime does,
+ * and fails unless it exits 0 within {@link #STOP_DEADLINE}.
  */
 public final class FerryProcess implements AutoCloseable {
+  /**
+   * How long {@link #close()} waits for the exit after SIGTERM: the default {@code
+   * worker.drain-timeout} (30 s) and the bounded close steps after it.
+   */
+  public static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
+
   private final Process process;
   private final Path output;
+  private volatile boolean exitSeen;
 
   private FerryProcess(Process process, Path output) {
     this.process = process;
@@ -90,12 +101,16 @@ public final class FerryProcess implements AutoCloseable {
     process.destroyForcibly();
   }
 
-  /** Waits for the exit; returns the exit code, or empty-handed with an exception on timeout. */
+  /**
+   * Waits for the exit; returns the exit code, for the test to assert on, or fails with an {@link
+   * AssertionError} on timeout.
+   */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(
           "ferry did not exit within " + timeout + "; output so far:\n" + output());
     }
+    exitSeen = true;
     return process.exitValue();
   }
 
@@ -116,16 +131,43 @@ public final class FerryProcess implements AutoCloseable {
     }
   }
 
-  /** Kills the process if it still runs and waits for it to be gone. */
+  /**
+   * Checks the exit code the test did not read through {@link #awaitExit}: a process still running
+   * gets SIGTERM and must exit 0 within {@link #STOP_DEADLINE}; one that already exited must have
+   * exited 0. A process that does not exit in time is killed with SIGKILL.
+   *
+   * @throws AssertionError if the exit code was unread and not 0, or the process did not exit in
+   *     time after SIGTERM
+   * @throws IllegalStateException if the thread is interrupted while it waits (the process is
+   *     killed and the flag kept)
+   */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    if (exitSeen) {
+      return;
+    }
+    boolean running = process.isAlive();
+    sigterm();
+    try {
+      if (!process.waitFor(STOP_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError(
+            "ferry did not exit within " + STOP_DEADLINE + " of SIGTERM; output:\n" + output());
       }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while waiting for ferry " + pid() + " to exit", e);
+    }
+    exitSeen = true;
+    if (process.exitValue() != 0) {
+      throw new AssertionError(
+          "ferry exited with "
+              + process.exitValue()
+              + (running ? " after SIGTERM" : ", an exit code the test did not check")
+              + "; output:\n"
+              + output());
     }
   }
 }

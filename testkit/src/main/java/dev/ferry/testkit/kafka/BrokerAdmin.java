@@ -56,8 +56,16 @@ final class BrokerAdmin implements AutoCloseable {
 
   /** Creates the topic (replication factor 1) and waits until each partition has a leader. */
   void createTopic(String name, int partitions) {
+    createTopic(name, partitions, Map.of());
+  }
+
+  /**
+   * Creates the topic (replication factor 1) with topic-level {@code configs}, such as {@code
+   * max.message.bytes}, and waits until each partition has a leader.
+   */
+  void createTopic(String name, int partitions, Map<String, String> configs) {
     requirePartitions(partitions);
-    create(new NewTopic(name, partitions, (short) 1), partitions);
+    create(new NewTopic(name, partitions, (short) 1).configs(configs), partitions);
   }
 
   /**

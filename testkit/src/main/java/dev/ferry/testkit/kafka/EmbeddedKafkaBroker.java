@@ -270,6 +270,17 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
   }
 
   /**
+   * Like {@link #createTopic(String, int)}, with topic-level {@code configs} such as {@code
+   * max.message.bytes}.
+   *
+   * @throws IllegalStateException if the topic exists already, a config is refused, or the topic is
+   *     not ready within 30 s
+   */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
+    admin.createTopic(name, partitions, configs);
+  }
+
+  /**
    * Stops the broker and deletes its directory. Only the first call has an effect.
    *
    * @throws IllegalStateException if the broker reported an error while running or stopping

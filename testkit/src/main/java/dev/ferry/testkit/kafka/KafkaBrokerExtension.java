@@ -1,5 +1,9 @@
 package dev.ferry.testkit.kafka;
 
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -10,6 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code
  * @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
  * }</pre>
+ *
+ * <p>{@link #producer()}, {@link #admin()} and {@link #produce} give a test its own clients of the
+ * broker, on the plaintext listener.
  *
  * <p>{@link #withScram} adds a listener that requires SASL/SCRAM ({@link
  * EmbeddedKafkaBroker#startWithScram}).
@@ -93,6 +100,42 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   /** Creates a topic with replication factor 1 and waits until every partition has a leader. */
   public void createTopic(String name, int partitions) {
     broker().createTopic(name, partitions);
+  }
+
+  /**
+   * Like {@link #createTopic(String, int)}, with topic-level {@code configs} such as {@code
+   * max.message.bytes}.
+   */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
+    running().createTopic(name, partitions, configs);
+  }
+
+  /** A new producer of byte-array keys and values with {@code acks=all}; the caller closes it. */
+  public KafkaProducer<byte[], byte[]> producer() {
+    return producer(Map.of());
+  }
+
+  /**
+   * Like {@link #producer()}, with producer configs that win over its defaults, such as {@code
+   * max.request.size}.
+   */
+  public KafkaProducer<byte[], byte[]> producer(Map<String, ?> overrides) {
+    return KafkaClients.producer(bootstrapServers(), overrides);
+  }
+
+  /** A new admin client of the broker; the caller closes it. */
+  public Admin admin() {
+    return KafkaClients.admin(bootstrapServers());
+  }
+
+  /**
+   * Sends one record, key and value in UTF-8 ({@code null} stays null: no key, a tombstone), and
+   * returns once the broker acknowledged it.
+   *
+   * @throws IllegalStateException if the broker refuses it or does not acknowledge it within 30 s
+   */
+  public RecordMetadata produce(String topic, String key, String value) {
+    return KafkaClients.produce(bootstrapServers(), topic, key, value);
   }
 
   /**

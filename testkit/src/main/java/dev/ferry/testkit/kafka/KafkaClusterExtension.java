@@ -2,6 +2,10 @@ package dev.ferry.testkit.kafka;
 
 import dev.ferry.testkit.net.TcpProxy;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -20,6 +24,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * broker's proxy is restored, so a test that cuts or black-holes a broker and fails before it
  * restores it does not leave the next test without that broker. {@code @Nested} classes share the
  * outer class's cluster.
+ *
+ * <p>The clients {@link #producer()}, {@link #admin()} and {@link #produce} hand out connect past
+ * the proxies ({@link #directBootstrapServers()}): a test that cuts a broker off from the worker
+ * under test still reaches every broker itself.
  *
  * <p>Thread-safe: the accessors may be called from test threads and threads they start.
  */
@@ -100,6 +108,34 @@ public final class KafkaClusterExtension
   /** See {@link EmbeddedKafkaCluster#groupCoordinatedBy}. */
   public String groupCoordinatedBy(int brokerId, String prefix) {
     return cluster().groupCoordinatedBy(brokerId, prefix);
+  }
+
+  /**
+   * A new producer of byte-array keys and values with {@code acks=all}, past the proxies; the
+   * caller closes it.
+   */
+  public KafkaProducer<byte[], byte[]> producer() {
+    return producer(Map.of());
+  }
+
+  /** Like {@link #producer()}, with producer configs that win over its defaults. */
+  public KafkaProducer<byte[], byte[]> producer(Map<String, ?> overrides) {
+    return KafkaClients.producer(directBootstrapServers(), overrides);
+  }
+
+  /** A new admin client of the cluster, past the proxies; the caller closes it. */
+  public Admin admin() {
+    return KafkaClients.admin(directBootstrapServers());
+  }
+
+  /**
+   * Sends one record past the proxies, key and value in UTF-8 ({@code null} stays null), and
+   * returns once the cluster acknowledged it.
+   *
+   * @throws IllegalStateException if the cluster refuses it or does not acknowledge it within 30 s
+   */
+  public RecordMetadata produce(String topic, String key, String value) {
+    return KafkaClients.produce(directBootstrapServers(), topic, key, value);
   }
 
   /**
