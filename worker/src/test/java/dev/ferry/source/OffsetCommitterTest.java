@@ -2,11 +2,9 @@ package dev.ferry.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.ferry.support.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,29 +27,6 @@ class OffsetCommitterTest {
   private static final TopicPartition P0 = new TopicPartition("t", 0);
   private static final TopicPartition P1 = new TopicPartition("t", 1);
   private static final Duration INTERVAL = Duration.ofSeconds(5);
-
-  private static final class ManualClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   /** A consumer whose commits fail while {@link #failing} is set, as a broker that is away. */
   private static final class FlakyConsumer extends MockConsumer<byte[], byte[]> {
@@ -80,7 +55,7 @@ class OffsetCommitterTest {
     }
   }
 
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final FlakyConsumer consumer = new FlakyConsumer();
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private final OffsetCommitter commits =
