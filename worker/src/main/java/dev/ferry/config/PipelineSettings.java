@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param transform the name of a {@code RecordTransform} from a plugin, if any
  * @param transformOptions passed to the transform once at start
  * @param targets further tables a transform may write to
+ * @param cdc present when the values are Debezium change events ({@code envelope: debezium}): the
+ *     pipeline applies each event's operation to its table, newer changes winning
  */
 public record PipelineSettings(
     String name,
@@ -25,7 +27,8 @@ public record PipelineSettings(
     Tombstones tombstones,
     Optional<String> transform,
     Map<String, String> transformOptions,
-    List<TargetSettings> targets) {
+    List<TargetSettings> targets,
+    Optional<CdcSettings> cdc) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -47,6 +50,28 @@ public record PipelineSettings(
     topics = List.copyOf(topics);
     transformOptions = Map.copyOf(transformOptions);
     targets = List.copyOf(targets);
+  }
+
+  /** A pipeline of plain values (no change-event envelope). */
+  public PipelineSettings(
+      String name,
+      List<String> topics,
+      Optional<String> schema,
+      TargetSettings primary,
+      Tombstones tombstones,
+      Optional<String> transform,
+      Map<String, String> transformOptions,
+      List<TargetSettings> targets) {
+    this(
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        Optional.empty());
   }
 
   /** A pipeline without a transform: every record becomes one row of {@code table}. */
@@ -98,6 +123,7 @@ public record PipelineSettings(
         + columns().keySet()
         + ", tombstones="
         + tombstones.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        + cdc.map(c -> ", envelope=debezium, truncate=" + c.truncate().label()).orElse("")
         + transform.map(t -> ", transform=" + t).orElse("")
         + (targets.isEmpty()
             ? ""

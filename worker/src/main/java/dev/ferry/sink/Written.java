@@ -12,12 +12,21 @@ import java.util.Set;
  * @param alreadyApplied the records not applied because they are replayed copies of an original
  *     record that was applied before (by an earlier copy, or by an earlier record of the same
  *     batch); they are complete, with an offset marker
+ * @param stale the records whose rows were not applied because the table already reflects a newer
+ *     change of the same key (newer wins: {@link Row#position()}, or a target's version column);
+ *     they are complete, with an offset marker, and counted, not dead-lettered
  */
-public record Written(Map<Integer, SQLException> rejected, Set<Origin> alreadyApplied) {
-  public static final Written ALL = new Written(Map.of(), Set.of());
+public record Written(
+    Map<Integer, SQLException> rejected, Set<Origin> alreadyApplied, Set<Origin> stale) {
+  public static final Written ALL = new Written(Map.of(), Set.of(), Set.of());
 
   public Written {
     rejected = Map.copyOf(rejected);
     alreadyApplied = Set.copyOf(alreadyApplied);
+    stale = Set.copyOf(stale);
+  }
+
+  public Written(Map<Integer, SQLException> rejected, Set<Origin> alreadyApplied) {
+    this(rejected, alreadyApplied, Set.of());
   }
 }
