@@ -38,6 +38,11 @@ public final class RowCoercer {
     return columns;
   }
 
+  /** The key columns (conflict target of an upsert, what a delete matches), in key order. */
+  public List<Column> keyColumns() {
+    return keyColumns;
+  }
+
   public List<String> columnNames() {
     List<String> names = new ArrayList<>(columns.size());
     columns.forEach(c -> names.add(c.name()));

@@ -44,6 +44,21 @@ public sealed interface ColumnSource {
     }
   }
 
+  /**
+   * The field of this name in a change event's row image ({@code after}, or {@code before} for a
+   * delete): the source of a column mapped by name, never written in the config.
+   */
+  record Field(String text, String name) implements ColumnSource {
+    public static Field of(String column) {
+      return new Field("(by name) " + column, column);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   /** The UTF-8 text of the record's last header of this name. */
   record Header(String text, String name) implements ColumnSource {
     @Override

@@ -22,6 +22,14 @@ public enum Reason {
   MISSING_KEY("missing-key", Stage.DECODE),
   /** The key does not give the key columns, or is not the JSON object a column reads from. */
   INVALID_KEY("invalid-key", Stage.DECODE),
+  /** A change-event pipeline's value is not a Debezium change event it can read. */
+  INVALID_ENVELOPE("invalid-envelope", Stage.DECODE),
+  /** A change event whose {@code op} Ferry does not apply (not r, c, u, d or t). */
+  UNKNOWN_OP("unknown-op", Stage.DECODE),
+  /** A truncate event, under the pipeline's {@code truncate: dead-letter} setting. */
+  TRUNCATE("truncate", Stage.DECODE),
+  /** A change event's row has a field the table has no column for ({@code unknown-fields}). */
+  UNKNOWN_FIELD("unknown-field", Stage.TRANSFORM),
   /** A value its column's type cannot hold, found before any write. */
   COERCION_FAILED("coercion-failed", Stage.TRANSFORM),
   /** A string holds a NUL character, which Postgres cannot store in text or jsonb. */

@@ -11,7 +11,14 @@ public enum SkipReason {
   /** The pipeline's transform turned the record into no rows. */
   NO_ROWS("no-rows"),
   /** A replayed copy of an original record a replay applied before. */
-  ALREADY_APPLIED("already-applied");
+  ALREADY_APPLIED("already-applied"),
+  /**
+   * A change (or a versioned upsert) older than what its row already reflects: newer wins, the
+   * record is complete without a write.
+   */
+  STALE("stale"),
+  /** A change event's truncate under the pipeline's {@code truncate: skip} setting. */
+  TRUNCATE("truncate");
 
   private final String label;
 

@@ -58,6 +58,9 @@ public final class RowMapper {
     if (source instanceof ColumnSource.Key k) {
       return k.pointer().isPresent() ? key.at(k.pointer().get()) : text(record.key());
     }
+    if (source instanceof ColumnSource.Field f) {
+      return value.path(f.name());
+    }
     if (source instanceof ColumnSource.Header h) {
       Header header = record.headers().lastHeader(h.name());
       return header == null ? NullNode.instance : text(header.value());
