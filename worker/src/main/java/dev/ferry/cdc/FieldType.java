@@ -1,0 +1,4 @@
+package dev.ferry.cdc;
+
+/** STUB. */
+public record FieldType(String type, String name) {}
