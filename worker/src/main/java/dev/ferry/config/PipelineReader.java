@@ -65,6 +65,24 @@ final class PipelineReader {
       s.problem(s.key("name"), "may hold letters, digits, '_' and '-' only, was '" + name + "'");
     }
     List<String> topics = topics(s);
+    Optional<CdcSettings> cdc = CdcReader.read(s);
+    if (cdc.isPresent()) {
+      TableName table = table(s).orElse(UNKNOWN_TABLE);
+      TargetSettings primary = CdcReader.target(s, table);
+      if (!moreTargets(s, table).isEmpty()) {
+        s.problem(s.key("targets"), "is not allowed with envelope: debezium");
+      }
+      return new PipelineSettings(
+          name,
+          topics,
+          Optional.empty(),
+          primary,
+          PipelineSettings.Tombstones.SKIP,
+          Optional.empty(),
+          s.stringMap("transform-options"),
+          List.of(),
+          cdc);
+    }
     Optional<String> schema = schema(s);
     TableName table = table(s).orElse(UNKNOWN_TABLE);
     TargetSettings primary = target(s, table);
@@ -139,10 +157,10 @@ final class PipelineReader {
     return targets;
   }
 
-  /** A table's mode, key columns and column map, read from {@code s}. */
+  /** A table's mode, key columns, column map and version column, read from {@code s}. */
   private static TargetSettings target(Section s, TableName table) {
     PipelineSettings.Mode mode = mode(s);
-    Map<String, ColumnSource> columns = columns(s);
+    Map<String, ColumnSource> columns = columns(s, true);
     List<String> keyColumns = s.stringList("key-columns");
     if (mode == PipelineSettings.Mode.UPSERT && keyColumns.isEmpty()) {
       s.problem(s.key("key-columns"), "is required when mode is upsert");
@@ -152,7 +170,18 @@ final class PipelineReader {
         s.problem(s.key("key-columns"), "'" + key + "' is not one of the mapped columns");
       }
     }
-    return new TargetSettings(table, mode, keyColumns, columns);
+    Optional<String> version = s.optionalString("version-column").map(String::trim);
+    version.ifPresent(
+        v -> {
+          if (mode != PipelineSettings.Mode.UPSERT) {
+            s.problem(s.key("version-column"), "needs mode: upsert (it guards the update)");
+          } else if (!columns.containsKey(v)) {
+            s.problem(s.key("version-column"), "'" + v + "' is not one of the mapped columns");
+          } else if (keyColumns.contains(v)) {
+            s.problem(s.key("version-column"), "'" + v + "' is a key column");
+          }
+        });
+    return new TargetSettings(table, mode, keyColumns, columns, false, version);
   }
 
   private static PipelineSettings.Mode mode(Section s) {
@@ -176,9 +205,14 @@ final class PipelineReader {
     }
   }
 
-  private static Map<String, ColumnSource> columns(Section s) {
+  /**
+   * The {@code columns} map of {@code s}.
+   *
+   * @param required whether it must map at least one column
+   */
+  static Map<String, ColumnSource> columns(Section s, boolean required) {
     Map<String, String> raw = s.stringMap("columns");
-    if (raw.isEmpty()) {
+    if (required && raw.isEmpty()) {
       s.problem(s.key("columns"), "must map at least one column to a JSON Pointer or @source");
     }
     Map<String, ColumnSource> columns = new LinkedHashMap<>();

@@ -36,6 +36,8 @@ final class BatchWork {
   final Map<ConsumerRecord<byte[], byte[]>, Span> spans = new IdentityHashMap<>();
   // Replayed copies the sink skipped: their original record was applied before.
   Set<Origin> alreadyApplied = Set.of();
+  // Changes the sink skipped: their row already reflects a newer change (newer wins).
+  Set<Origin> stale = Set.of();
   boolean completed;
 
   Span span(ConsumerRecord<byte[], byte[]> record) {

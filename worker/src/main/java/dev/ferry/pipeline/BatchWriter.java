@@ -168,7 +168,9 @@ final class BatchWriter {
     long started = System.nanoTime();
     Span transaction = tracer.transaction(work.spansToWrite(), work.rows.size(), false);
     try {
-      work.alreadyApplied = sink.write(work.rows, work.otherOrigins).alreadyApplied();
+      Written written = sink.write(work.rows, work.otherOrigins);
+      work.alreadyApplied = written.alreadyApplied();
+      work.stale = written.stale();
       transaction.end();
       counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
       readiness.set(PipelineProcessor.SINK_UNAVAILABLE, false);
@@ -197,6 +199,7 @@ final class BatchWriter {
       Written written = sink.writeIsolating(work.rows, work.otherOrigins);
       bad = written.rejected();
       work.alreadyApplied = written.alreadyApplied();
+      work.stale = written.stale();
       isolating.end();
     } catch (SQLException | FencedException e) {
       failed(isolating, e);

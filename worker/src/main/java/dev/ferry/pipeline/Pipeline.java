@@ -9,6 +9,7 @@ import dev.ferry.config.TableName;
 import dev.ferry.config.TargetSettings;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
+import dev.ferry.metrics.SkipReason;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.Row;
@@ -40,9 +41,14 @@ public final class Pipeline {
   private final Target primary;
   private final Map<TableName, Target> targets = new LinkedHashMap<>();
   private final RowCoercions coercions;
+  private final Optional<ChangeEventRows> changeEvents;
 
-  /** One table of the pipeline: its writer key and column mapping. */
-  private record Target(String key, RowMapper mapper) {}
+  /**
+   * One table of the pipeline: its writer key, column mapping, and the indexes of its key columns
+   * among the mapped ones (for a transform's deletes).
+   */
+  private record Target(
+      String key, RowMapper mapper, TableName table, List<String> keyNames, int[] keyIndexes) {}
 
   /**
    * @param coercers by {@link PostgresSink#targetKey}, for every table of the pipeline
@@ -71,9 +77,20 @@ public final class Pipeline {
       if (!coercions.has(key)) {
         throw new IllegalArgumentException("no column types for " + key);
       }
-      targets.put(t.table(), new Target(key, new RowMapper(List.copyOf(t.columns().values()))));
+      List<String> names = List.copyOf(t.columns().keySet());
+      int[] keyIndexes = t.keyColumns().stream().mapToInt(names::indexOf).toArray();
+      targets.put(
+          t.table(),
+          new Target(
+              key,
+              new RowMapper(List.copyOf(t.columns().values())),
+              t.table(),
+              t.keyColumns(),
+              keyIndexes));
     }
     this.primary = targets.get(settings.table());
+    this.changeEvents =
+        settings.cdc().map(cdc -> new ChangeEventRows(settings, primary.key(), coercions));
   }
 
   public String name() {
@@ -92,6 +109,9 @@ public final class Pipeline {
    */
   public List<Row> rows(ObjectNode value, ConsumerRecord<byte[], byte[]> record, Origin origin)
       throws RecordFailure {
+    if (changeEvents.isPresent()) {
+      return changeEvents.get().rows(value, record, origin);
+    }
     if (schema.isPresent()) {
       schema.get().validate(value);
     }
@@ -116,9 +136,18 @@ public final class Pipeline {
                 + targets.keySet()
                 + ")");
       }
-      rows.add(row(target, r.value(), record, origin));
+      rows.add(
+          r.op() == TransformedRow.Op.DELETE
+              ? delete(target, r, record, origin)
+              : row(target, r.value(), record, origin));
     }
     return rows;
+  }
+
+  /** Why a record with a value that gave no row was skipped, for the skipped-records counter. */
+  public SkipReason emptyReason() {
+    // A change event gives no row only as a truncate under truncate: skip.
+    return changeEvents.isPresent() ? SkipReason.TRUNCATE : SkipReason.NO_ROWS;
   }
 
   /** The row that deletes by the record key from the pipeline's own table (a tombstone). */
@@ -132,6 +161,48 @@ public final class Pipeline {
       key = newer(primary, coercer, f).key(values);
     }
     return Row.delete(name(), primary.key(), key, origin);
+  }
+
+  /**
+   * The delete a transform asked for: the key columns' values read from its value like a row's.
+   *
+   * @throws RecordFailure when the table has no key columns to delete by
+   */
+  private Row delete(
+      Target target, TransformedRow r, ConsumerRecord<byte[], byte[]> record, Origin origin)
+      throws RecordFailure {
+    if (target.keyIndexes().length == 0) {
+      throw new RecordFailure(
+          Reason.TRANSFORM_FAILED,
+          "transform "
+              + transform.orElseThrow().name()
+              + " deleted from table "
+              + target.table()
+              + ", which has no key-columns to delete by");
+    }
+    JsonNode[] mapped = target.mapper().map(r.value(), record);
+    JsonNode[] values = new JsonNode[target.keyIndexes().length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = mapped[target.keyIndexes()[i]];
+      if (values[i] == null || values[i].isMissingNode() || values[i].isNull()) {
+        throw new RecordFailure(
+            Reason.TRANSFORM_FAILED,
+            "transform "
+                + transform.orElseThrow().name()
+                + " deleted from table "
+                + target.table()
+                + " without a value for key column "
+                + target.keyNames().get(i));
+      }
+    }
+    RowCoercer coercer = coercions.current(target.key());
+    String[] key;
+    try {
+      key = coercer.key(values);
+    } catch (RecordFailure f) {
+      key = newer(target, coercer, f).key(values);
+    }
+    return Row.delete(name(), target.key(), key, origin);
   }
 
   private List<TransformedRow> transform(ObjectNode value, ConsumerRecord<byte[], byte[]> record)

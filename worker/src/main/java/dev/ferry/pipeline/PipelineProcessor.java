@@ -124,10 +124,7 @@ public final class PipelineProcessor implements BatchProcessor {
         .forEach(i -> failedRecords.putIfAbsent(work.rowItems.get(i), i));
     List<WorkItem> appliedRecords = new ArrayList<>(work.rowItems.size());
     Map<String, Integer> appliedByPipeline = new HashMap<>();
-    Map<WorkItem, Integer> notApplied =
-        work.alreadyApplied.isEmpty()
-            ? failedRecords
-            : ReplayCopies.withAlreadyApplied(work, failedRecords, counters);
+    Map<WorkItem, Integer> notApplied = NotApplied.with(work, failedRecords, counters);
     collectApplied(work.rows, work.rowItems, notApplied, appliedRecords, appliedByPipeline);
     collectApplied(
         work.appliedRows, work.appliedRowItems, Map.of(), appliedRecords, appliedByPipeline);
@@ -244,7 +241,7 @@ public final class PipelineProcessor implements BatchProcessor {
                 : pipeline.rows(decoder.decode(item.record().value()), item.record(), origin);
         if (rows.isEmpty()) {
           if (item.record().value() != null) {
-            counters.addSkipped(name, SkipReason.NO_ROWS);
+            counters.addSkipped(name, pipeline.emptyReason());
           }
           work.otherItems.add(item);
           work.otherOrigins.add(origin);
