@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.bookkeeping.Migrations;
+import dev.ferry.config.CdcSettings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TargetSettings;
@@ -88,8 +89,14 @@ final class CheckCommand implements Callable<Integer> {
       for (PipelineSettings p : settings.pipelines()) {
         for (TargetSettings target : p.allTargets()) {
           try {
-            TableWriter.describe(c, p, target);
-            out.println("table      ok: " + target.table() + " (pipeline " + p.name() + ")");
+            TableWriter writer = TableWriter.describe(c, p, target);
+            out.println(
+                "table      ok: "
+                    + target.table()
+                    + " (pipeline "
+                    + p.name()
+                    + ")"
+                    + (p.cdc().isPresent() ? changeEvents(writer, target) : ""));
           } catch (SinkSetupException e) {
             out.println("table      PROBLEM: " + e.getMessage());
             problems.add(e.getMessage());
@@ -186,6 +193,17 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  /** What a change-event pipeline's table gets: its key and its columns, listed or by name. */
+  private static String changeEvents(TableWriter writer, TargetSettings target) {
+    List<String> byName = new java.util.ArrayList<>(writer.coercer().columnNames());
+    byName.removeAll(target.columns().keySet());
+    return ": change events upserted by "
+        + writer.coercer().keyColumns().stream().map(k -> k.name()).toList()
+        + ", columns by name "
+        + byName
+        + (target.columns().isEmpty() ? "" : ", listed " + target.columns().keySet());
+  }
+
   private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
     KafkaClients clients = new KafkaClients(settings.kafka(), settings.deadLetter().sendTimeout());
     KafkaConnectionWarnings quiet = KafkaConnectionWarnings.heldBack();
@@ -207,6 +225,18 @@ final class CheckCommand implements Callable<Integer> {
         }
         int partitions = described.get(topic).partitions().size();
         out.println("topic      ok: " + topic + " (" + partitions + " partitions)");
+        PipelineSettings pipeline = settings.pipelineFor(topic);
+        if (partitions > 1
+            && pipeline.cdc().map(c -> c.truncate() == CdcSettings.Truncate.APPLY).orElse(false)) {
+          out.println(
+              "truncate   WARNING: "
+                  + topic
+                  + " has "
+                  + partitions
+                  + " partitions: a truncate event is ordered only against the changes of its own"
+                  + " partition, so truncate: apply may delete rows changed after it (see"
+                  + " docs/cdc.md)");
+        }
         out.println(
             "dlt        "
                 + (existing.contains(dlt)
