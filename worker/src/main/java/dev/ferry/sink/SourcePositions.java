@@ -1,5 +1,6 @@
 package dev.ferry.sink;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,6 +79,27 @@ final class SourcePositions {
       state.load(c);
     }
     return new SourcePositions(targets, stateOf, keyOf);
+  }
+
+  /**
+   * Key values as text that names them unambiguously: a JSON array of strings ({@code
+   * ["42","eu"]}), null as JSON null; never empty, unlike {@link #FLOOR}.
+   */
+  static String keyText(String[] values) {
+    StringBuilder text = new StringBuilder("[");
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        text.append(',');
+      }
+      if (values[i] == null) {
+        text.append("null");
+      } else {
+        text.append('"')
+            .append(JsonStringEncoder.getInstance().quoteAsString(values[i]))
+            .append('"');
+      }
+    }
+    return text.append(']').toString();
   }
 
   /** Whether row {@code i} is older than what its key (or its whole target) already reflects. */
@@ -159,11 +181,7 @@ final class SourcePositions {
         ps.setArray(2, c.createArrayOf("text", asked));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            if (rs.getString(1).equals(FLOOR)) {
-              floor = rs.getLong(2);
-            } else {
-              stored.put(rs.getString(1), rs.getLong(2));
-            }
+            remember(rs.getString(1), rs.getLong(2));
           }
         }
       }
@@ -176,11 +194,20 @@ final class SourcePositions {
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
             long max = rs.getLong(1);
-            highest = rs.wasNull() ? NONE : max;
+            highest = rs.wasNull() ? highest : Math.max(highest, max);
           }
         }
       }
-      stored.values().forEach(p -> highest = Math.max(highest, p));
+    }
+
+    /** A stored position, as read: of a key, or the floor. */
+    void remember(String key, long position) {
+      if (key.equals(FLOOR)) {
+        floor = position;
+      } else {
+        stored.put(key, position);
+      }
+      highest = Math.max(highest, position);
     }
 
     private void save(Connection c) throws SQLException {

@@ -1,6 +1,5 @@
 package dev.ferry.sink;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.ferry.coerce.ColumnType;
 import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.ColumnSource;
@@ -214,26 +213,9 @@ public final class TableWriter {
     return unchanged;
   }
 
-  /**
-   * The row's key as text that names it unambiguously: a JSON array of its key values ({@code
-   * ["42","eu"]}, null as JSON null); "[]" for a truncate.
-   */
+  /** The row's key as {@code ferry.source_positions} names it ({@link SourcePositions#keyText}). */
   String keyText(Row row) {
-    String[] values = row.values();
-    StringBuilder text = new StringBuilder("[");
-    int n = row.kind() == Row.Kind.TRUNCATE ? 0 : keyIndexes.length;
-    for (int i = 0; i < n; i++) {
-      String value = row.delete() ? values[i] : values[keyIndexes[i]];
-      if (i > 0) {
-        text.append(',');
-      }
-      if (value == null) {
-        text.append("null");
-      } else {
-        text.append('"').append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
-      }
-    }
-    return text.append(']').toString();
+    return SourcePositions.keyText(row.kind() == Row.Kind.TRUNCATE ? row.values() : keyValues(row));
   }
 
   /** The row's key values, in key order (what a delete row holds). */

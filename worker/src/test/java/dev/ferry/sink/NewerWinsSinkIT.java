@@ -161,6 +161,55 @@ class NewerWinsSinkIT {
     }
   }
 
+  @Test
+  void aDeleteEarlierInTheBatchStartsTheKeyAfreshForItsVersion() throws Exception {
+    PG.execute("CREATE TABLE items_" + table + " (id integer PRIMARY KEY, v bigint, name text)");
+    PipelineSettings itemsPipeline =
+        SinkFixture.pipeline(
+            "items",
+            fixture.versioned("items_" + table, List.of("id"), List.of("id", "v", "name"), "v"));
+    String items = PostgresSink.targetKey("items", fixture.table("items_" + table));
+    try (TableDefinitions definitions = fixture.tables(itemsPipeline)) {
+      PostgresSink sink = fixture.sink(definitions);
+      sink.write(List.of(item(items, "1", "5", "five")), List.of());
+
+      Written written =
+          sink.write(
+              List.of(
+                  Row.delete("items", items, new String[] {"1"}, fixture.next()),
+                  item(items, "1", "2", "two")),
+              List.of());
+
+      assertThat(written).isSameAs(Written.ALL);
+      assertThat(PG.queryLong("SELECT v FROM items_" + table + " WHERE id = 1")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aVersionColumnMustBeAMappedOrderableNonKeyColumnOfAnUpsert() {
+    PG.execute(
+        "CREATE TABLE checked_"
+            + table
+            + " (id integer PRIMARY KEY, v bigint, doc jsonb, unmapped bigint)");
+    String checked = "checked_" + table;
+    List<String> columns = List.of("id", "v", "doc");
+
+    assertThat(setupError(fixture.versioned(checked, List.of("id"), columns, "id")))
+        .contains("version-column id is a key column");
+    assertThat(setupError(fixture.versioned(checked, List.of("id"), columns, "unmapped")))
+        .contains("version-column unmapped is not one of the mapped columns");
+    assertThat(setupError(fixture.versioned(checked, List.of("id"), columns, "doc")))
+        .contains("version-column doc has type jsonb, which Ferry does not compare");
+  }
+
+  private String setupError(dev.ferry.config.TargetSettings target) {
+    try (TableDefinitions definitions = fixture.tables(SinkFixture.pipeline("checked", target))) {
+      throw new AssertionError("accepted " + target + " " + definitions.generation());
+    } catch (SinkSetupException e) {
+      return e.getMessage();
+    }
+  }
+
   private Row item(String items, String id, String v, String name) {
     return Row.insert("items", items, new String[] {id, v, name}, fixture.next());
   }
