@@ -94,11 +94,12 @@ final class TargetChecks {
   static List<String> keyColumns(
       Connection connection, TargetSettings target, List<String> problems) throws SQLException {
     boolean upsert = target.mode() == PipelineSettings.Mode.UPSERT;
-    if (!upsert && !(target.columnsByName() && target.keyColumns().isEmpty())) {
-      return target.keyColumns();
+    boolean primaryByDefault = target.columnsByName() && target.keyColumns().isEmpty();
+    if (!primaryByDefault && (!upsert || target.keyColumns().isEmpty())) {
+      return target.keyColumns(); // the config's validation speaks for these
     }
     List<TableCatalog.UniqueKey> unique = TableCatalog.uniqueKeys(connection, target.table());
-    if (target.keyColumns().isEmpty()) {
+    if (primaryByDefault) {
       Optional<List<String>> primary = TableCatalog.primaryKey(unique);
       if (primary.isEmpty()) {
         problems.add(
@@ -108,7 +109,7 @@ final class TargetChecks {
       }
       return primary.get();
     }
-    if (upsert && !TableCatalog.covers(unique, target.keyColumns())) {
+    if (!TableCatalog.covers(unique, target.keyColumns())) {
       problems.add(
           "key-columns "
               + target.keyColumns()

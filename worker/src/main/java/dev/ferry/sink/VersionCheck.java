@@ -38,9 +38,13 @@ final class VersionCheck {
       throws SQLException {
     Map<String, List<Integer>> byTarget = null;
     Map<String, TableWriter> writerOf = null;
+    TableWriter writer = null;
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
-      TableWriter writer = writers.apply(row);
+      // Rows of one table come in runs: one look-up per run.
+      if (writer == null || !row.target().equals(rows.get(i - 1).target())) {
+        writer = writers.apply(row);
+      }
       if (writer.version().isEmpty()) {
         continue;
       }
