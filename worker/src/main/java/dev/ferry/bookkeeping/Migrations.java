@@ -32,7 +32,8 @@ public final class Migrations {
           "V1__exactly_once_bookkeeping.sql",
           "V2__topic_ids.sql",
           "V3__replay_audit.sql",
-          "V4__replayed_origins.sql");
+          "V4__replayed_origins.sql",
+          "V5__source_positions.sql");
 
   private Migrations() {}
 

@@ -5,11 +5,11 @@ import dev.ferry.config.TableName;
 import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +27,7 @@ import javax.sql.DataSource;
 public final class PostgresSink implements RowSink {
   private final DataSource dataSource;
   private final TableDefinitions tables;
+  private final RowWrites rowWrites;
   private final Optional<OffsetMarkers> markers;
   private final Optional<ReplayedOrigins> replays;
   private final TransactionWatchdog watchdog;
@@ -39,6 +40,7 @@ public final class PostgresSink implements RowSink {
       TransactionWatchdog watchdog) {
     this.dataSource = dataSource;
     this.tables = tables;
+    this.rowWrites = new RowWrites(tables);
     this.markers = markers;
     this.replays = replays;
     this.watchdog = watchdog;
@@ -88,7 +90,9 @@ public final class PostgresSink implements RowSink {
    * Writes all rows in one transaction: all or nothing. With exactly-once bookkeeping the same
    * transaction records the offsets of the rows and of {@code alsoCompleted} (records finished
    * without a row, such as tombstones) and is fenced by the partitions' epochs, and it skips the
-   * rows of replayed copies whose original record was applied before (see {@link Written}).
+   * rows of replayed copies whose original record was applied before (see {@link Written}). Newer
+   * wins: rows older than what their key already reflects (by source position, or by the target's
+   * version column) are not applied, and the records all of whose rows are stale are reported.
    *
    * @throws SQLException the transaction was rolled back; nothing of the batch is in the table
    * @throws FencedException rolled back because another worker owns some of the partitions now
@@ -105,30 +109,12 @@ public final class PostgresSink implements RowSink {
             alreadyApplied.isEmpty()
                 ? all
                 : all.stream().filter(r -> !alreadyApplied.contains(r.origin())).toList();
-        // Consecutive writes of one kind to one table go in one JDBC batch; the record order is
-        // kept, so an insert and a later delete of the same key apply in that order.
-        int start = 0;
-        while (start < rows.size()) {
-          Row first = rows.get(start);
-          TableWriter writer = writer(first.target());
-          int end = start;
-          while (end < rows.size()
-              && rows.get(end).target().equals(first.target())
-              && rows.get(end).delete() == first.delete()) {
-            end++;
-          }
-          try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(first))) {
-            for (Row row : writer.lastPerKey(rows.subList(start, end))) {
-              writer.bind(ps, row);
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
-          start = end;
-        }
+        Set<Origin> stale = rowWrites.writeBatch(c, rows);
         commit(c, all, Map.of(), alsoCompleted);
         watch.committed();
-        return alreadyApplied.isEmpty() ? Written.ALL : new Written(Map.of(), alreadyApplied);
+        return alreadyApplied.isEmpty() && stale.isEmpty()
+            ? Written.ALL
+            : new Written(Map.of(), alreadyApplied, stale);
       } catch (SQLException | FencedException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
@@ -162,8 +148,9 @@ public final class PostgresSink implements RowSink {
    * not complete until the dead-letter topic has them.
    *
    * @return the failure of each rejected row, by its index in {@code rows} (every row of a rejected
-   *     record is listed, with the record's failure), and the replayed copies skipped because their
-   *     original record was applied before
+   *     record is listed, with the record's failure), the replayed copies skipped because their
+   *     original record was applied before, and the stale records (newer wins); a rejected record
+   *     advances no source position
    * @throws SQLException a transient failure (connection, deadlock) or a failed commit: nothing was
    *     written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
@@ -172,11 +159,13 @@ public final class PostgresSink implements RowSink {
   public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     Map<Integer, SQLException> rejected = new LinkedHashMap<>();
-    Set<Origin> alreadyApplied = new java.util.HashSet<>();
+    Set<Origin> alreadyApplied = new HashSet<>();
+    Set<Origin> stale = new HashSet<>();
     try (Connection c = dataSource.getConnection();
         TransactionWatchdog.Watch watch = watchdog.watch(c, () -> describe(rows, alsoCompleted))) {
       c.setAutoCommit(false);
       try {
+        SourcePositions positions = rowWrites.positions(c, rows);
         int start = 0;
         while (start < rows.size()) {
           int end = start + 1;
@@ -192,14 +181,11 @@ public final class PostgresSink implements RowSink {
               start = end;
               continue;
             }
-            for (Row row : rows.subList(start, end)) {
-              TableWriter writer = writer(row.target());
-              try (PreparedStatement ps = c.prepareStatement(writer.sqlFor(row))) {
-                writer.bind(ps, row);
-                ps.executeUpdate();
-              }
-            }
+            boolean applied = rowWrites.writeRecord(c, rows, start, end, positions);
             c.releaseSavepoint(savepoint);
+            if (!applied) {
+              stale.add(rows.get(start).origin());
+            }
           } catch (SQLException e) {
             if (FailureClassifier.classify(e) == FailureClass.TRANSIENT) {
               throw e;
@@ -211,6 +197,9 @@ public final class PostgresSink implements RowSink {
           }
           start = end;
         }
+        if (positions != null) {
+          positions.save(c);
+        }
         commit(c, rows, rejected, alsoCompleted);
         watch.committed();
       } catch (SQLException | FencedException | RuntimeException e) {
@@ -218,7 +207,7 @@ public final class PostgresSink implements RowSink {
         throw e;
       }
     }
-    return new Written(rejected, alreadyApplied);
+    return new Written(rejected, alreadyApplied, stale);
   }
 
   private void commit(
@@ -291,10 +280,6 @@ public final class PostgresSink implements RowSink {
     Set<String> partitions = new TreeSet<>();
     origins.forEach(o -> partitions.add(o.partition().toString()));
     return partitions;
-  }
-
-  private TableWriter writer(String target) {
-    return tables.writer(target);
   }
 
   private static void rollbackQuietly(Connection c, Exception cause) {

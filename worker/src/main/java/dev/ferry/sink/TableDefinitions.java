@@ -71,6 +71,7 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
       PipelineSettings pipeline,
       TargetSettings target,
       AtomicReference<TableWriter> writer,
+      AtomicReference<TableWriter> previous,
       RefreshLimiter limiter) {}
 
   private final DataSource dataSource;
@@ -107,6 +108,7 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
                     p,
                     target,
                     new AtomicReference<>(TableWriter.describe(c, p, target)),
+                    new AtomicReference<>(),
                     new RefreshLimiter(clock)));
           } catch (SinkSetupException e) {
             problems.add(e.getMessage());
@@ -142,9 +144,26 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
     }
   }
 
-  /** The current snapshot of {@code target} ({@link PostgresSink#targetKey}). */
-  TableWriter writer(String target) {
+  /**
+   * The current snapshot of {@code target} ({@link PostgresSink#targetKey}): its columns ({@link
+   * TableWriter#columns()}, where a pipeline takes each value from) and its coercer, which agree.
+   */
+  public TableWriter writer(String target) {
     return entry(target).writer().get();
+  }
+
+  /**
+   * The snapshot to write {@code row} with: the current one, or the one before it for a row built
+   * before a column was added to (or dropped from) a table mapped by name.
+   */
+  TableWriter writerFor(Row row) {
+    Entry entry = entry(row.target());
+    TableWriter current = entry.writer().get();
+    if (current.fits(row)) {
+      return current;
+    }
+    TableWriter previous = entry.previous().get();
+    return previous != null && previous.fits(row) ? previous : current;
   }
 
   /** How many times a new snapshot was swapped in, over all tables. */
@@ -229,6 +248,7 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
     if (changes.isEmpty()) {
       return Outcome.UNCHANGED;
     }
+    entry.previous().set(old);
     entry.writer().set(fresh);
     generation.incrementAndGet();
     for (String change : changes) {
@@ -243,18 +263,24 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
     return Outcome.CHANGED;
   }
 
-  /** Each mapped column whose type differs, as {@code "amount" integer → text}. */
-  private static List<String> changes(RowCoercer old, RowCoercer fresh) {
+  /**
+   * Each mapped column whose type differs, as {@code "amount" integer → text}, and each column
+   * mapped now or no longer (a column added to or dropped from a table mapped by name).
+   */
+  static List<String> changes(RowCoercer old, RowCoercer fresh) {
     Map<String, RowCoercer.Column> before = new LinkedHashMap<>();
     old.columns().forEach(c -> before.put(c.name(), c));
     List<String> changes = new ArrayList<>();
     for (RowCoercer.Column now : fresh.columns()) {
-      RowCoercer.Column was = before.get(now.name());
-      if (was != null && !was.type().equals(now.type())) {
+      RowCoercer.Column was = before.remove(now.name());
+      if (was == null) {
+        changes.add("\"" + now.name() + "\" added (" + now.type().display() + ")");
+      } else if (!was.type().equals(now.type())) {
         changes.add(
             "\"" + now.name() + "\" " + was.type().display() + " → " + now.type().display());
       }
     }
+    before.keySet().forEach(name -> changes.add("\"" + name + "\" no longer mapped"));
     return changes;
   }
 
