@@ -80,6 +80,7 @@ record SourceColumns(List<String> names, List<String> types, List<String> key) {
     return switch (typname) {
       case "timetz" -> "(" + c + " AT TIME ZONE 'UTC')::text";
       case "interval" -> "justify_hours(" + c + ")::text";
+      case "json" -> c + "::jsonb::text";
       default -> c + "::text";
     };
   }

@@ -15,8 +15,8 @@ import java.util.Set;
  * Compares a source table with a target table, in two databases, column by column: for each row,
  * ordered by the source table's primary key, the text of every column. Equal values compare equal
  * whatever produced them, because both sessions print values the same way ({@link #prepare}) and
- * two types are printed in a canonical form, since Debezium's encoding keeps the value but not its
- * spelling:
+ * three types are printed in a canonical form, since Debezium's encoding (or a JSON parser on the
+ * way) keeps the value but not its spelling:
  *
  * <ul>
  *   <li>{@code timetz}: as the UTC time ({@code AT TIME ZONE 'UTC'}); Debezium's {@code ZonedTime}
@@ -25,6 +25,8 @@ import java.util.Set;
  *   <li>{@code interval}: {@code justify_hours}, so {@code 26:00:00} and {@code 1 day 02:00:00}
  *       (equal intervals; Debezium's {@code MicroDuration} is a count of microseconds) compare
  *       equal.
+ *   <li>{@code json}: as {@code jsonb} text, the document without its whitespace and key order
+ *       (Debezium sends the JSON text, which a consumer may parse and write back compact).
  * </ul>
  *
  * <p>Each side is first reduced to a row count and an MD5 of all rows, so a poll on a large table
