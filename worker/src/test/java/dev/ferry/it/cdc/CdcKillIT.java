@@ -90,22 +90,12 @@ class CdcKillIT {
 
       CompletableFuture<Void> changes =
           CompletableFuture.runAsync(() -> script.transactions().forEach(source.db()::transaction));
-      List<Double> staleSeen = new ArrayList<>();
-      for (double fraction : KILL_AT) {
-        long killAt = (long) (records * fraction);
-        try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
-          await("group committed " + killAt + " of " + records + " records (seed " + seed + ")")
-              .atMost(Duration.ofSeconds(90))
-              .pollInterval(Duration.ofMillis(50))
-              .failFast("ferry exited", () -> !ferry.isAlive())
-              .until(
-                  () ->
-                      GroupLag.committed(KAFKA.bootstrapServers(), pipeline.group(), topic)
-                          >= killAt);
-          staleSeen.add(Scrape.withTimeout(httpPort, Duration.ofSeconds(2)).sum(STALE));
-          ferry.sigkill();
-          assertThat(ferry.awaitExit(Duration.ofSeconds(30))).isEqualTo(137);
-        }
+      List<Double> staleSeen;
+      try {
+        staleSeen = killPartWay(new Worker(config, pipeline, topic, httpPort, seed), records);
+      } finally {
+        // The source connection is the script's until it ends, also when a kill fails the test.
+        changes.handle((done, failure) -> done).get(120, TimeUnit.SECONDS);
       }
       changes.get(120, TimeUnit.SECONDS);
       source.awaitStreamed();
@@ -131,5 +121,38 @@ class CdcKillIT {
       assertThat(pipeline.deadLetters()).as("dead letters").isEmpty();
       comparison.assertEqual();
     }
+  }
+
+  /** How the test runs a worker process. */
+  private record Worker(Path config, CdcPipeline pipeline, String topic, int httpPort, long seed) {}
+
+  /**
+   * Runs a worker until its group has committed each fraction of {@link #KILL_AT} of the {@code
+   * records}, then SIGKILLs it, three times.
+   *
+   * @return what each worker counted stale just before its kill
+   */
+  private static List<Double> killPartWay(Worker worker, long records) throws Exception {
+    List<Double> staleSeen = new ArrayList<>();
+    for (double fraction : KILL_AT) {
+      long killAt = (long) (records * fraction);
+      try (FerryProcess ferry =
+          FerryProcess.start(
+              worker.config().getParent(), "run", "--config", worker.config().toString())) {
+        await("group committed " + killAt + " of " + records + " (seed " + worker.seed() + ")")
+            .atMost(Duration.ofSeconds(90))
+            .pollInterval(Duration.ofMillis(50))
+            .failFast("ferry exited", () -> !ferry.isAlive())
+            .until(
+                () ->
+                    GroupLag.committed(
+                            KAFKA.bootstrapServers(), worker.pipeline().group(), worker.topic())
+                        >= killAt);
+        staleSeen.add(Scrape.withTimeout(worker.httpPort(), Duration.ofSeconds(2)).sum(STALE));
+        ferry.sigkill();
+        assertThat(ferry.awaitExit(Duration.ofSeconds(30))).isEqualTo(137);
+      }
+    }
+    return staleSeen;
   }
 }
