@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,20 +34,56 @@ public final class DebeziumConnect implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final AtomicLong SOURCES = new AtomicLong();
 
-  /** What to capture and how to write it. */
+  /**
+   * What to capture and how to write it.
+   *
+   * @param tables the captured tables, {@code schema.table}
+   * @param connectorProperties more connector settings, which override the defaults (e.g. {@code
+   *     decimal.handling.mode}); none by default
+   */
   public record Source(
-      PrivatePostgres database, String dbname, String topicPrefix, List<String> tables) {}
+      PrivatePostgres database,
+      String dbname,
+      String topicPrefix,
+      List<String> tables,
+      Map<String, String> connectorProperties) {
+    public Source {
+      tables = List.copyOf(tables);
+      connectorProperties = Map.copyOf(connectorProperties);
+    }
+
+    /** A source with Debezium's default settings. */
+    public Source(
+        PrivatePostgres database, String dbname, String topicPrefix, List<String> tables) {
+      this(database, dbname, topicPrefix, tables, Map.of());
+    }
+
+    /** The topic of one captured table ({@code schema.table}): {@code PREFIX.schema.table}. */
+    public String topic(String table) {
+      return topicPrefix + "." + table;
+    }
+  }
 
   private final Process process;
   private final Path workDir;
   private final int restPort;
   private final String name;
+  private final String bootstrapServers;
+  private final Source source;
 
-  private DebeziumConnect(Process process, Path workDir, int restPort, String name) {
+  private DebeziumConnect(
+      Process process,
+      Path workDir,
+      int restPort,
+      String name,
+      String bootstrapServers,
+      Source source) {
     this.process = process;
     this.workDir = workDir;
     this.restPort = restPort;
     this.name = name;
+    this.bootstrapServers = bootstrapServers;
+    this.source = source;
   }
 
   /**
@@ -77,26 +115,7 @@ public final class DebeziumConnect implements AutoCloseable {
                   ""));
       Path connector =
           Files.writeString(
-              workDir.resolve("connector.properties"),
-              String.join(
-                  "\n",
-                  "name=" + name,
-                  "connector.class=io.debezium.connector.postgresql.PostgresConnector",
-                  "database.hostname=127.0.0.1",
-                  "database.port=" + source.database().port(),
-                  "database.user=postgres",
-                  "database.password=",
-                  "database.dbname=" + source.dbname(),
-                  "topic.prefix=" + source.topicPrefix(),
-                  "plugin.name=pgoutput",
-                  "slot.name=" + name.replace('-', '_'),
-                  "publication.name=" + name.replace('-', '_'),
-                  "publication.autocreate.mode=filtered",
-                  "table.include.list=" + String.join(",", source.tables()),
-                  "snapshot.mode=initial",
-                  // The default drops TRUNCATE events silently.
-                  "skipped.operations=none",
-                  ""));
+              workDir.resolve("connector.properties"), connectorProperties(name, source));
       Path log4j =
           Files.writeString(
               workDir.resolve("log4j2.properties"),
@@ -123,7 +142,8 @@ public final class DebeziumConnect implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(workDir.resolve("connect.log").toFile())
               .start();
-      DebeziumConnect connect = new DebeziumConnect(process, workDir, restPort, name);
+      DebeziumConnect connect =
+          new DebeziumConnect(process, workDir, restPort, name, bootstrapServers, source);
       try {
         connect.awaitRunning();
       } catch (RuntimeException e) {
@@ -134,6 +154,37 @@ public final class DebeziumConnect implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start Kafka Connect with Debezium", e);
     }
+  }
+
+  /** The connector's settings: ours, then the source's own, which override ours. */
+  private static String connectorProperties(String name, Source source) {
+    return String.join(
+        "\n",
+        "name=" + name,
+        "connector.class=io.debezium.connector.postgresql.PostgresConnector",
+        "database.hostname=127.0.0.1",
+        "database.port=" + source.database().port(),
+        "database.user=postgres",
+        "database.password=",
+        "database.dbname=" + source.dbname(),
+        "topic.prefix=" + source.topicPrefix(),
+        "plugin.name=pgoutput",
+        "slot.name=" + name.replace('-', '_'),
+        "publication.name=" + name.replace('-', '_'),
+        "publication.autocreate.mode=filtered",
+        "table.include.list=" + String.join(",", source.tables()),
+        "snapshot.mode=initial",
+        // The default drops TRUNCATE events silently.
+        "skipped.operations=none",
+        more(source.connectorProperties()),
+        "");
+  }
+
+  /** Connector settings as properties lines; a later line overrides an earlier one. */
+  private static String more(Map<String, String> properties) {
+    StringBuilder lines = new StringBuilder();
+    new TreeMap<>(properties).forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+    return lines.toString().stripTrailing();
   }
 
   private static String classpath() throws IOException {
@@ -197,6 +248,33 @@ public final class DebeziumConnect implements AutoCloseable {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** The topic of one captured table ({@code schema.table}). */
+  public String topic(String table) {
+    return source.topic(table);
+  }
+
+  /**
+   * Waits until the topic of {@code table} holds at least {@code count} records (tombstones
+   * included); see {@link ChangeTopics#awaitCount}.
+   */
+  public long awaitRecords(String table, long count, Duration timeout) {
+    return ChangeTopics.awaitCount(bootstrapServers, topic(table), count, timeout);
+  }
+
+  /**
+   * Waits until the marker {@code id} ({@link SourceDatabase#mark}) is on the marker table's topic:
+   * then every change committed before the marker has been streamed. The source must capture {@link
+   * SourceDatabase#MARKER_TABLE}.
+   */
+  public void awaitMarker(long id, Duration timeout) {
+    ChangeTopics.awaitEvent(
+        bootstrapServers,
+        topic(SourceDatabase.MARKER_TABLE),
+        event -> event.path("after").path("id").asLong(-1) == id,
+        "for marker " + id,
+        timeout);
   }
 
   /** The replication slot (and publication) this source uses. */
