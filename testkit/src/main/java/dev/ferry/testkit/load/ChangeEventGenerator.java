@@ -51,8 +51,8 @@ public final class ChangeEventGenerator {
    *
    * @throws IllegalStateException if an event could not be sent
    */
-  public Result run(ChangeEventSequence sequence, long count, int keys) {
-    long[] lastSeq = new long[keys + 1];
+  public Result run(ChangeEventSequence sequence, long count) {
+    long[] lastSeq = new long[sequence.keys() + 1];
     long creates = 0;
     AtomicLong acknowledged = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
@@ -113,7 +113,7 @@ public final class ChangeEventGenerator {
     try {
       Result result =
           new ChangeEventGenerator(args.bootstrap(), args.topic())
-              .run(args.sequence(), args.count(), args.keys());
+              .run(args.sequence(), args.count());
       System.out.printf(
           "produced %d change events to %s in %.2f s: keys=%d creates=%d updates=%d seq_sum=%d%n",
           result.sent(),

@@ -91,6 +91,11 @@ public final class ChangeEventSequence {
     this.schemaAndTable = "\"schema\":\"" + schema + "\",\"table\":\"" + table + "\"";
   }
 
+  /** The size of the key space: ids are {@code 1..keys}. */
+  public int keys() {
+    return keys;
+  }
+
   /** The next event. */
   public ChangeEvent next() {
     long i = index++;
