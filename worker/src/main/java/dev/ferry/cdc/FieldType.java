@@ -1,4 +1,0 @@
-package dev.ferry.cdc;
-
-/** STUB. */
-public record FieldType(String type, String name) {}
