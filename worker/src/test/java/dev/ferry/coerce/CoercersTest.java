@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
 import java.util.List;
@@ -45,6 +46,7 @@ class CoercersTest {
   private static final ColumnType DATE = type("date", "date", 'D', -1);
   private static final ColumnType JSONB = type("jsonb", "jsonb", 'U', -1);
   private static final ColumnType JSON_TYPE = type("json", "json", 'U', -1);
+  private static final ColumnType BYTEA = type("bytea", "bytea", 'U', -1);
   private static final ColumnType INT_ARRAY = ColumnType.arrayOf("integer[]", "integer[]", INTEGER);
   private static final ColumnType TEXT_ARRAY = ColumnType.arrayOf("text[]", "text[]", TEXT);
 
@@ -235,8 +237,20 @@ class CoercersTest {
   }
 
   @Test
+  void byteaTakesBinaryOnlyAsHex() throws Exception {
+    Coercer bytea = Coercers.of(BYTEA).orElseThrow();
+    assertThat(bytea.apply(new BinaryNode(new byte[] {(byte) 0xde, (byte) 0xad, 0, 0x0f})))
+        .isEqualTo("\\xdead000f");
+    assertThat(bytea.apply(new BinaryNode(new byte[0]))).isEqualTo("\\x");
+    assertThat(refusal(BYTEA, "\"3q2+7w==\""))
+        .isEqualTo(
+            "bytea takes binary values only (from a change event's bytes), got a string"
+                + " \"3q2+7w==\": the encoding of a JSON string (base64, hex, text) is unknown");
+    assertThat(refusal(BYTEA, "[1,2]")).contains("got an array");
+  }
+
+  @Test
   void typesWithoutACoercerAreNamed() {
-    assertThat(Coercers.of(type("bytea", "bytea", 'U', -1))).isEmpty();
     assertThat(Coercers.of(type("point", "point", 'G', -1))).isEmpty();
     assertThat(Coercers.of(type("mood", "mood", 'E', -1))).isPresent();
     assertThat(Coercers.of(type("interval", "interval", 'T', -1))).isPresent();
