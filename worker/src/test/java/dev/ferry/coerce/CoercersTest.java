@@ -250,6 +250,18 @@ class CoercersTest {
   }
 
   @Test
+  void typeModifiersGiveLengthPrecisionAndScale() {
+    assertThat(VARCHAR_5.length()).isEqualTo(5);
+    assertThat(MONEY_LIKE.precision()).isEqualTo(12);
+    assertThat(MONEY_LIKE.scale()).isEqualTo(2);
+    assertThat(NUMERIC.precision()).isEqualTo(-1);
+    assertThat(type("time(3) without time zone", "time", 'D', 3).precision()).isEqualTo(3);
+    assertThat(type("timestamp(0) with time zone", "timestamptz", 'D', 0).precision()).isZero();
+    assertThat(TIMESTAMP.precision()).isEqualTo(-1);
+    assertThat(TEXT.precision()).isEqualTo(-1);
+  }
+
+  @Test
   void typesWithoutACoercerAreNamed() {
     assertThat(Coercers.of(type("point", "point", 'G', -1))).isEmpty();
     assertThat(Coercers.of(type("mood", "mood", 'E', -1))).isPresent();
