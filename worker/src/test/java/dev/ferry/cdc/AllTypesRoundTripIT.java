@@ -2,10 +2,7 @@ package dev.ferry.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.cdc.Fixtures.Form;
-import dev.ferry.coerce.Coercers;
-import dev.ferry.coerce.ColumnType;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,19 +85,11 @@ class AllTypesRoundTripIT {
       for (String label : SNAPSHOT) {
         ChangeEvent event = Fixtures.event(form, label);
         for (int i = 0; i < columns.size(); i++) {
-          ps.setString(i + 1, sqlText(event, columns.get(i)));
+          ps.setString(i + 1, Fixtures.sqlText(event, columns.get(i)));
         }
         ps.executeUpdate();
       }
     }
-  }
-
-  private static String sqlText(ChangeEvent event, String column) throws Exception {
-    ColumnType type = Fixtures.COLUMNS.get(column);
-    JsonNode value =
-        SemanticValues.normalize(
-            event.row().get(column), Optional.ofNullable(event.rowTypes().get(column)), type);
-    return value == null || value.isNull() ? null : Coercers.of(type).orElseThrow().apply(value);
   }
 
   /** Each column of each row that differs, as "id column: source vs written". */

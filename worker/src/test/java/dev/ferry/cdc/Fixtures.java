@@ -1,12 +1,16 @@
 package dev.ferry.cdc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.coerce.Coercers;
+import dev.ferry.coerce.CoercionException;
 import dev.ferry.coerce.ColumnType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The real Debezium change events under {@code src/test/resources/cdc/fixtures/} (see its README)
@@ -99,6 +103,18 @@ final class Fixtures {
     } catch (dev.ferry.errors.RecordFailure e) {
       throw new AssertionError(form + " " + label + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The SQL text of {@code column} in {@code event}, as the sink would bind it: normalized by
+   * {@link SemanticValues} with the event's field type, then coerced; null for SQL NULL.
+   */
+  static String sqlText(ChangeEvent event, String column) throws CoercionException {
+    ColumnType type = COLUMNS.get(column);
+    JsonNode value =
+        SemanticValues.normalize(
+            event.row().get(column), Optional.ofNullable(event.rowTypes().get(column)), type);
+    return value == null || value.isNull() ? null : Coercers.of(type).orElseThrow().apply(value);
   }
 
   private static byte[] bytes(Form form, String file) {

@@ -2,15 +2,9 @@ package dev.ferry.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.cdc.Fixtures.Form;
-import dev.ferry.coerce.Coercers;
-import dev.ferry.coerce.CoercionException;
-import dev.ferry.coerce.ColumnType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -71,7 +65,7 @@ class SemanticValuesTest {
       for (int i = 0; i < ROWS.size(); i++) {
         ChangeEvent event = Fixtures.event(form, ROWS.get(i));
         String expected = cells[i + 1].strip();
-        String actual = coerced(event, column);
+        String actual = Fixtures.sqlText(event, column);
         boolean same =
             switch (expected) {
               case "<any>" -> actual != null;
@@ -93,21 +87,8 @@ class SemanticValuesTest {
     ChangeEvent nulls = Fixtures.event(form, "r-nulls");
     for (String column : Fixtures.COLUMNS.keySet()) {
       if (!column.equals("id")) {
-        assertThat(coerced(nulls, column)).as(column).isNull();
+        assertThat(Fixtures.sqlText(nulls, column)).as(column).isNull();
       }
     }
-  }
-
-  /** The SQL text of {@code column} in {@code event}: normalized, then coerced; null for NULL. */
-  static String coerced(ChangeEvent event, String column) throws CoercionException {
-    ObjectNode row = event.row();
-    ColumnType type = Fixtures.COLUMNS.get(column);
-    JsonNode value =
-        SemanticValues.normalize(
-            row.get(column), Optional.ofNullable(event.rowTypes().get(column)), type);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    return Coercers.of(type).orElseThrow().apply(value);
   }
 }
