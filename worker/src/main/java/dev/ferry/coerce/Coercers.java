@@ -29,13 +29,16 @@ import java.util.Optional;
  *   <li>{@code json}, {@code jsonb}: any JSON value as JSON (a string stays a JSON string); for
  *       {@code jsonb} refused when a string or a field name holds a NUL character, which jsonb
  *       cannot store ({@code json} keeps the escape as written, so it takes it).
+ *   <li>{@code bytea}: binary only (a Jackson {@code BinaryNode}, as change events decode base64
+ *       into), written as Postgres hex text ({@code \x…}); a JSON string is refused, since its
+ *       encoding (base64? hex? text?) is unknown.
  *   <li>arrays of any of these: a JSON array, element by element.
  *   <li>enums, {@code time}, {@code timetz}, {@code interval}, {@code inet}, {@code cidr}, {@code
  *       macaddr}: a string, which Postgres parses (its refusal is an {@code invalid-value}).
  * </ul>
  *
- * Other types ({@code bytea}, geometric types, ranges, composite types …) have no coercer: a
- * pipeline that maps a column of such a type is refused at start and by {@code ferry check}.
+ * Other types (geometric types, ranges, composite types …) have no coercer: a pipeline that maps a
+ * column of such a type is refused at start and by {@code ferry check}.
  *
  * <p>This class picks the coercer of a type and holds the shapes that belong to no family
  * (booleans, arrays); the families are {@link NumberCoercers}, {@link TextCoercers} and {@link
@@ -45,11 +48,13 @@ public final class Coercers {
   /** The types Ferry can write, for the message that refuses a column of any other type. */
   public static final String SUPPORTED =
       "smallint, integer, bigint, numeric, real, double precision, boolean, text, varchar, char,"
-          + " uuid, timestamptz, timestamp, date, json, jsonb, enums, time, timetz, interval,"
-          + " inet, cidr, macaddr, and arrays of these";
+          + " uuid, timestamptz, timestamp, date, json, jsonb, bytea (from change events), enums,"
+          + " time, timetz, interval, inet, cidr, macaddr, and arrays of these";
 
   private static final List<String> PARSED_BY_POSTGRES =
       List.of("time", "timetz", "interval", "inet", "cidr", "macaddr", "macaddr8");
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Coercers() {}
 
@@ -77,6 +82,7 @@ public final class Coercers {
           case "date" -> TimeCoercers::date;
           case "json" -> JsonNode::toString;
           case "jsonb" -> TextCoercers::jsonb;
+          case "bytea" -> Coercers::bytea;
           default ->
               type.category() == 'E' || PARSED_BY_POSTGRES.contains(type.typname())
                   ? TextCoercers::string
@@ -96,6 +102,29 @@ public final class Coercers {
       }
     }
     throw new CoercionException("expected true or false, got " + kind(v) + " " + show(v));
+  }
+
+  /** Binary as Postgres' hex text; anything else is refused, its encoding being unknown. */
+  private static String bytea(JsonNode v) throws CoercionException {
+    if (!v.isBinary()) {
+      throw new CoercionException(
+          "bytea takes binary values only (from a change event's bytes), got "
+              + kind(v)
+              + " "
+              + show(v)
+              + ": the encoding of a JSON string (base64, hex, text) is unknown");
+    }
+    byte[] bytes;
+    try {
+      bytes = v.binaryValue();
+    } catch (java.io.IOException e) {
+      throw new CoercionException("the binary value cannot be read: " + e.getMessage());
+    }
+    StringBuilder hex = new StringBuilder(2 + 2 * bytes.length).append("\\x");
+    for (byte b : bytes) {
+      hex.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+    }
+    return hex.toString();
   }
 
   private static Coercer array(Coercer element) {
@@ -142,6 +171,7 @@ public final class Coercers {
       case STRING -> "a string";
       case NUMBER -> "a number";
       case BOOLEAN -> "a boolean";
+      case BINARY -> "binary";
       default -> v.getNodeType().name().toLowerCase(Locale.ROOT);
     };
   }

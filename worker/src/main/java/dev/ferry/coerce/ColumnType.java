@@ -1,6 +1,7 @@
 package dev.ferry.coerce;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A table column's type as Postgres reports it, reduced to what coercion needs.
@@ -14,7 +15,9 @@ import java.util.Optional;
  * @param category Postgres' {@code typcategory}: {@code A} array, {@code E} enum, {@code N} numeric
  *     …
  * @param length the maximum length of a {@code varchar(n)} or {@code char(n)}; -1 without one
- * @param precision the precision of a {@code numeric(p,s)}; -1 for an unconstrained numeric
+ * @param precision the precision of a {@code numeric(p,s)}, -1 for an unconstrained numeric; the
+ *     fractional-second digits of a {@code time(p)}, {@code timetz(p)}, {@code timestamp(p)} or
+ *     {@code timestamptz(p)}, -1 without them (Postgres then keeps 6)
  * @param scale the scale of a {@code numeric(p,s)}; 0 without one
  * @param element the element type of an array
  */
@@ -27,10 +30,12 @@ public record ColumnType(
     int precision,
     int scale,
     Optional<ColumnType> element) {
+  private static final Set<String> TIMES = Set.of("time", "timetz", "timestamp", "timestamptz");
 
   /**
    * Builds a type from the catalog's fields, decoding the type modifier as Postgres encodes it
-   * ({@code varchar(n)}: n + 4; {@code numeric(p,s)}: ((p << 16) | s) + 4).
+   * ({@code varchar(n)}: n + 4; {@code numeric(p,s)}: ((p << 16) | s) + 4; {@code time(p)}, {@code
+   * timestamp(p)} and their zoned kin: p).
    */
   public static ColumnType of(
       String display, String castType, String typname, char category, int typmod) {
@@ -42,6 +47,8 @@ public record ColumnType(
     } else if (typmod >= 4 && typname.equals("numeric")) {
       precision = ((typmod - 4) >> 16) & 0xffff;
       scale = (short) ((typmod - 4) & 0xffff);
+    } else if (typmod >= 0 && TIMES.contains(typname)) {
+      precision = typmod;
     }
     return new ColumnType(
         display, castType, typname, category, length, precision, scale, Optional.empty());

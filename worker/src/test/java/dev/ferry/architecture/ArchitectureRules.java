@@ -43,6 +43,8 @@ final class ArchitectureRules {
           .definedBy("dev.ferry.bookkeeping..")
           .layer("source")
           .definedBy("dev.ferry.source..")
+          .layer("cdc")
+          .definedBy("dev.ferry.cdc..")
           .layer("coerce")
           .definedBy("dev.ferry.coerce..")
           .layer("metrics")
@@ -71,6 +73,7 @@ final class ArchitectureRules {
                   "sink",
                   "deadletter",
                   "source",
+                  "cdc",
                   "coerce",
                   "metrics",
                   "health",
@@ -88,6 +91,8 @@ final class ArchitectureRules {
           .mayOnlyAccessLayers(foundationAnd("source"))
           .whereLayer("source")
           .mayOnlyAccessLayers(FOUNDATION)
+          .whereLayer("cdc")
+          .mayOnlyAccessLayers(foundationAnd("coerce"))
           .whereLayer("coerce")
           .mayOnlyAccessLayers(FOUNDATION)
           .whereLayer("metrics")

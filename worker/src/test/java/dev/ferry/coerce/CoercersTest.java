@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.BinaryNode;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
 import java.util.List;
@@ -45,6 +46,7 @@ class CoercersTest {
   private static final ColumnType DATE = type("date", "date", 'D', -1);
   private static final ColumnType JSONB = type("jsonb", "jsonb", 'U', -1);
   private static final ColumnType JSON_TYPE = type("json", "json", 'U', -1);
+  private static final ColumnType BYTEA = type("bytea", "bytea", 'U', -1);
   private static final ColumnType INT_ARRAY = ColumnType.arrayOf("integer[]", "integer[]", INTEGER);
   private static final ColumnType TEXT_ARRAY = ColumnType.arrayOf("text[]", "text[]", TEXT);
 
@@ -235,8 +237,32 @@ class CoercersTest {
   }
 
   @Test
+  void byteaTakesBinaryOnlyAsHex() throws Exception {
+    Coercer bytea = Coercers.of(BYTEA).orElseThrow();
+    assertThat(bytea.apply(new BinaryNode(new byte[] {(byte) 0xde, (byte) 0xad, 0, 0x0f})))
+        .isEqualTo("\\xdead000f");
+    assertThat(bytea.apply(new BinaryNode(new byte[0]))).isEqualTo("\\x");
+    assertThat(refusal(BYTEA, "\"3q2+7w==\""))
+        .isEqualTo(
+            "bytea takes binary values only (from a change event's bytes), got a string"
+                + " \"3q2+7w==\": the encoding of a JSON string (base64, hex, text) is unknown");
+    assertThat(refusal(BYTEA, "[1,2]")).contains("got an array");
+  }
+
+  @Test
+  void typeModifiersGiveLengthPrecisionAndScale() {
+    assertThat(VARCHAR_5.length()).isEqualTo(5);
+    assertThat(MONEY_LIKE.precision()).isEqualTo(12);
+    assertThat(MONEY_LIKE.scale()).isEqualTo(2);
+    assertThat(NUMERIC.precision()).isEqualTo(-1);
+    assertThat(type("time(3) without time zone", "time", 'D', 3).precision()).isEqualTo(3);
+    assertThat(type("timestamp(0) with time zone", "timestamptz", 'D', 0).precision()).isZero();
+    assertThat(TIMESTAMP.precision()).isEqualTo(-1);
+    assertThat(TEXT.precision()).isEqualTo(-1);
+  }
+
+  @Test
   void typesWithoutACoercerAreNamed() {
-    assertThat(Coercers.of(type("bytea", "bytea", 'U', -1))).isEmpty();
     assertThat(Coercers.of(type("point", "point", 'G', -1))).isEmpty();
     assertThat(Coercers.of(type("mood", "mood", 'E', -1))).isPresent();
     assertThat(Coercers.of(type("interval", "interval", 'T', -1))).isPresent();
