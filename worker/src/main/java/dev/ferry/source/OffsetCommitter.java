@@ -118,6 +118,7 @@ final class OffsetCommitter {
     for (TopicPartition tp : which) {
       PartitionState state = partitions.get(tp);
       if (state != null) {
+        followPosition(tp, state);
         state
             .offsets()
             .toCommit()
@@ -125,6 +126,22 @@ final class OffsetCommitter {
       }
     }
     return offsets;
+  }
+
+  /**
+   * Moves an idle partition's watermark to the consumer's position (past commit markers); nothing
+   * while records are pending, before the partition is claimed, or when the consumer does not know
+   * its position yet (never waits for it).
+   */
+  private void followPosition(TopicPartition tp, PartitionState state) {
+    if (!state.isClaimed() || state.isRetired() || state.offsets().pendingCount() > 0) {
+      return;
+    }
+    try {
+      state.offsets().positionAt(consumer.position(tp, Duration.ZERO));
+    } catch (org.apache.kafka.common.errors.TimeoutException | IllegalStateException e) {
+      // Not known yet (or no longer assigned): the next commit tries again.
+    }
   }
 
   private void recordCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {

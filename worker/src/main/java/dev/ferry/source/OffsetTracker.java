@@ -37,6 +37,18 @@ public final class OffsetTracker {
     pending.remove(offset);
   }
 
+  /**
+   * The consumer's position: when every dispatched record is complete and the consumer has moved
+   * past offsets that carry no record for Ferry (the commit markers of a transactional producer,
+   * such as {@code ferry dlt replay}'s, or offsets compacted away), the watermark moves with it, so
+   * that the committed offset reaches the end of the partition and the group shows no lag.
+   */
+  public synchronized void positionAt(long position) {
+    if (pending.isEmpty() && position > nextOffset) {
+      nextOffset = position;
+    }
+  }
+
   /** The watermark, or empty when nothing was dispatched yet. */
   public synchronized OptionalLong watermark() {
     if (nextOffset < 0) {

@@ -34,6 +34,22 @@ class OffsetTrackerTest {
   }
 
   @Test
+  void anIdlePartitionsWatermarkFollowsTheConsumerPastCommitMarkers() {
+    tracker.dispatched(4);
+    tracker.positionAt(6); // 5 is a transaction's commit marker; 4 is still pending
+    assertThat(tracker.watermark()).isEqualTo(OptionalLong.of(4));
+
+    tracker.completed(4);
+    assertThat(tracker.watermark()).isEqualTo(OptionalLong.of(5));
+    tracker.positionAt(6);
+    assertThat(tracker.watermark()).isEqualTo(OptionalLong.of(6));
+    tracker.positionAt(3); // a position behind the watermark never moves it back
+    assertThat(tracker.watermark()).isEqualTo(OptionalLong.of(6));
+    tracker.dispatched(7);
+    assertThat(tracker.watermark()).isEqualTo(OptionalLong.of(7));
+  }
+
+  @Test
   void gapsInOffsetsDoNotHoldTheWatermark() {
     tracker.dispatched(3);
     tracker.dispatched(7);

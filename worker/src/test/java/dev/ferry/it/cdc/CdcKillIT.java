@@ -54,6 +54,7 @@ class CdcKillIT {
   private static final int CHANGES = 3_000;
   private static final double[] KILL_AT = {0.20, 0.45, 0.70};
   private static final String STALE = "ferry_records_skipped_total{reason=\"stale\"}";
+  private static final String APPLIED = "ferry_records_applied_total";
 
   @Test
   void threeSigkillsPartWayLeaveTheTargetEqualToTheSource(@TempDir Path dir) throws Exception {
@@ -139,15 +140,19 @@ class CdcKillIT {
       try (FerryProcess ferry =
           FerryProcess.start(
               worker.config().getParent(), "run", "--config", worker.config().toString())) {
+        // Killed only once it has applied something itself: an earlier worker may have got past
+        // this fraction already.
         await("group committed " + killAt + " of " + records + " (seed " + worker.seed() + ")")
             .atMost(Duration.ofSeconds(90))
             .pollInterval(Duration.ofMillis(50))
             .failFast("ferry exited", () -> !ferry.isAlive())
+            .ignoreExceptions()
             .until(
                 () ->
-                    GroupLag.committed(
-                            KAFKA.bootstrapServers(), worker.pipeline().group(), worker.topic())
-                        >= killAt);
+                    Scrape.withTimeout(worker.httpPort(), Duration.ofSeconds(2)).sum(APPLIED) > 0
+                        && GroupLag.committed(
+                                KAFKA.bootstrapServers(), worker.pipeline().group(), worker.topic())
+                            >= killAt);
         staleSeen.add(Scrape.withTimeout(worker.httpPort(), Duration.ofSeconds(2)).sum(STALE));
         ferry.sigkill();
         assertThat(ferry.awaitExit(Duration.ofSeconds(30))).isEqualTo(137);
