@@ -113,6 +113,45 @@ class CheckCommandIT {
   }
 
   @Test
+  void aChangeEventPipelineIsCheckedAgainstItsTable(@TempDir Path dir) throws Exception {
+    String replicated = KAFKA.uniqueTopic("shop.public.customers");
+    String keyless = KAFKA.uniqueTopic("shop.public.visits");
+    KAFKA.createTopic(replicated, 3);
+    KAFKA.createTopic(keyless, 1);
+    PG.execute("CREATE TABLE customers (id int PRIMARY KEY, name text, source_db text)");
+    PG.execute("CREATE TABLE visits (at timestamptz, page text)");
+    String pipelines =
+        "  - {name: customers, topics: ["
+            + replicated
+            + "], table: "
+            + PG.qualified("customers")
+            + ", envelope: debezium, truncate: apply, columns: {source_db: /source/db}}\n"
+            + "  - {name: visits, topics: ["
+            + keyless
+            + "], table: "
+            + PG.qualified("visits")
+            + ", envelope: debezium}\n";
+
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, replicated)
+                .withoutEventsPipeline()
+                .morePipelines(pipelines),
+            1);
+
+    assertThat(output)
+        .contains(
+            "table      ok: "
+                + PG.qualified("customers")
+                + " (pipeline customers): change events upserted by [id], columns by name [id,"
+                + " name], listed [source_db]")
+        .contains("table      PROBLEM: pipeline visits: table " + PG.qualified("visits"))
+        .contains("truncate   WARNING: " + replicated + " has 3 partitions")
+        .contains("result     1 problem(s):");
+  }
+
+  @Test
   void theUrlsSslParametersReachTheDriver(@TempDir Path dir) throws Exception {
     // The Postgres of these machines has ssl off: requiring it must fail, and say so.
     String topic = KAFKA.uniqueTopic("check-ssl");
