@@ -152,15 +152,19 @@ public final class Pipeline {
 
   /** The row that deletes by the record key from the pipeline's own table (a tombstone). */
   public Row delete(ConsumerRecord<byte[], byte[]> record, Origin origin) throws RecordFailure {
-    JsonNode[] values = KeyValues.extract(record.key(), settings.keyColumns());
-    RowCoercer coercer = coercions.current(primary.key());
+    return deleteRow(primary, KeyValues.extract(record.key(), settings.keyColumns()), origin);
+  }
+
+  /** The delete of {@code target}'s rows whose key columns equal {@code values}, coerced. */
+  private Row deleteRow(Target target, JsonNode[] values, Origin origin) throws RecordFailure {
+    RowCoercer coercer = coercions.current(target.key());
     String[] key;
     try {
       key = coercer.key(values);
     } catch (RecordFailure f) {
-      key = newer(primary, coercer, f).key(values);
+      key = newer(target, coercer, f).key(values);
     }
-    return Row.delete(name(), primary.key(), key, origin);
+    return Row.delete(name(), target.key(), key, origin);
   }
 
   /**
@@ -195,14 +199,7 @@ public final class Pipeline {
                 + target.keyNames().get(i));
       }
     }
-    RowCoercer coercer = coercions.current(target.key());
-    String[] key;
-    try {
-      key = coercer.key(values);
-    } catch (RecordFailure f) {
-      key = newer(target, coercer, f).key(values);
-    }
-    return Row.delete(name(), target.key(), key, origin);
+    return deleteRow(target, values, origin);
   }
 
   private List<TransformedRow> transform(ObjectNode value, ConsumerRecord<byte[], byte[]> record)

@@ -63,17 +63,18 @@ class TransformDeletesTest {
                   - {table: audit, columns: {note: /note}}
           """);
 
-  private final Pipeline pipeline =
-      new Pipeline(
-          settings,
-          Map.of(
-              PostgresSink.targetKey("p", settings.table()),
-              coercer(List.of("id", "note"), List.of("id")),
-              PostgresSink.targetKey("p", settings.targets().get(0).table()),
-              coercer(List.of("order_id", "line_no", "sku"), List.of("order_id", "line_no")),
-              PostgresSink.targetKey("p", settings.targets().get(1).table()),
-              coercer(List.of("note"), List.of())),
-          Optional.of(ORDERS));
+  private final Pipeline pipeline = new Pipeline(settings, coercers(), Optional.of(ORDERS));
+
+  /** The column types of the pipeline's three tables. */
+  private Map<String, RowCoercer> coercers() {
+    return Map.of(
+        PostgresSink.targetKey("p", settings.table()),
+        coercer(List.of("id", "note"), List.of("id")),
+        PostgresSink.targetKey("p", settings.targets().get(0).table()),
+        coercer(List.of("order_id", "line_no", "sku"), List.of("order_id", "line_no")),
+        PostgresSink.targetKey("p", settings.targets().get(1).table()),
+        coercer(List.of("note"), List.of()));
+  }
 
   private static RowCoercer coercer(List<String> columns, List<String> keys) {
     List<RowCoercer.Column> all =
@@ -146,17 +147,7 @@ class TransformDeletesTest {
             return List.of(TransformedRow.delete("audit", record.value()));
           }
         };
-    Pipeline auditing =
-        new Pipeline(
-            settings,
-            Map.of(
-                PostgresSink.targetKey("p", settings.table()),
-                coercer(List.of("id", "note"), List.of("id")),
-                PostgresSink.targetKey("p", settings.targets().get(0).table()),
-                coercer(List.of("order_id", "line_no", "sku"), List.of("order_id", "line_no")),
-                PostgresSink.targetKey("p", settings.targets().get(1).table()),
-                coercer(List.of("note"), List.of())),
-            Optional.of(deletesAudit));
+    Pipeline auditing = new Pipeline(settings, coercers(), Optional.of(deletesAudit));
     RecordFailure noKeys =
         catchThrowableOfType(RecordFailure.class, () -> rows(auditing, "{\"note\": \"x\"}"));
     assertThat(noKeys.getMessage())
