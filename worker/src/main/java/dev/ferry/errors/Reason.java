@@ -14,6 +14,14 @@ public enum Reason {
   INVALID_UTF8("invalid-utf8", Stage.DECODE),
   /** The value is JSON but not an object. */
   NOT_AN_OBJECT("not-an-object", Stage.DECODE),
+  /** A registry-framed value is too short or does not start with magic byte 0. */
+  INVALID_FRAMING("invalid-framing", Stage.DECODE),
+  /** The registry does not know the schema id of a registry-framed value. */
+  UNKNOWN_SCHEMA("unknown-schema", Stage.DECODE),
+  /** An Avro body its writer's schema cannot read (truncated, corrupt, trailing bytes). */
+  INVALID_AVRO("invalid-avro", Stage.DECODE),
+  /** A Protobuf body (or its message indexes) its schema cannot read. */
+  INVALID_PROTOBUF("invalid-protobuf", Stage.DECODE),
   /** The value breaks the pipeline's JSON Schema. */
   SCHEMA_VIOLATION("schema-violation", Stage.VALIDATE),
   /** The value is null and the pipeline's tombstone policy is {@code dead-letter}. */

@@ -45,6 +45,8 @@ final class ArchitectureRules {
           .definedBy("dev.ferry.source..")
           .layer("cdc")
           .definedBy("dev.ferry.cdc..")
+          .layer("format")
+          .definedBy("dev.ferry.format..")
           .layer("coerce")
           .definedBy("dev.ferry.coerce..")
           .layer("metrics")
@@ -65,7 +67,7 @@ final class ArchitectureRules {
           .whereLayer("app")
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("dlt")
-          .mayOnlyAccessLayers(foundationAnd("deadletter", "bookkeeping", "tracing"))
+          .mayOnlyAccessLayers(foundationAnd("deadletter", "bookkeeping", "tracing", "format"))
           .whereLayer("pipeline")
           .mayOnlyAccessLayers(
               foundationAnd(
@@ -74,6 +76,7 @@ final class ArchitectureRules {
                   "deadletter",
                   "source",
                   "cdc",
+                  "format",
                   "coerce",
                   "metrics",
                   "health",
@@ -93,6 +96,8 @@ final class ArchitectureRules {
           .mayOnlyAccessLayers(FOUNDATION)
           .whereLayer("cdc")
           .mayOnlyAccessLayers(foundationAnd("coerce"))
+          .whereLayer("format")
+          .mayOnlyAccessLayers(FOUNDATION)
           .whereLayer("coerce")
           .mayOnlyAccessLayers(FOUNDATION)
           .whereLayer("metrics")
