@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,8 +18,9 @@ import java.util.Set;
  *
  * <p>Each top-level section has its reader ({@link KafkaReader}, {@link DatabaseReader}, {@link
  * WorkerReader}, {@link RetryReader}, {@link DeadLetterReader}, {@link HttpReader}, {@link
- * TracingReader}, {@link PipelineReader}), which reads its keys through a {@link Section} and adds
- * a problem for each bad value; this class runs them in order and checks what crosses sections.
+ * TracingReader}, {@link RegistryReader}, {@link PipelineReader}), which reads its keys through a
+ * {@link Section} and adds a problem for each bad value; this class runs them in order and checks
+ * what crosses sections.
  */
 public final class ConfigLoader {
   private final EnvSubstitution env;
@@ -98,9 +100,12 @@ public final class ConfigLoader {
     DeadLetterSettings deadLetter = DeadLetterReader.read(top.section("dead-letter"));
     HttpSettings http = HttpReader.read(top.section("http"));
     TracingSettings tracing = TracingReader.read(top.section("tracing"));
+    Optional<RegistrySettings> registry = RegistryReader.read(top.section("registry"));
     List<PipelineSettings> pipelines = PipelineReader.readAll(top);
     DeadLetterReader.checkNotAnInput(deadLetter, pipelines, problems);
-    return new FerryConfig(kafka, database, worker, retry, deadLetter, http, tracing, pipelines);
+    RegistryReader.checkNeeded(registry, pipelines, problems);
+    return new FerryConfig(
+        kafka, database, worker, retry, deadLetter, http, tracing, registry, pipelines);
   }
 
   /**

@@ -97,7 +97,7 @@ final class DatabaseReader {
    * The content of a secret file (a Kubernetes or Docker secret), without the trailing line break
    * editors and {@code echo} add; a problem when it cannot be read or is empty.
    */
-  private static String secretFile(Section s, String name, Path file) {
+  static String secretFile(Section s, String name, Path file) {
     try {
       String text = Files.readString(file).replaceFirst("\\r?\\n$", "");
       if (text.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole, validated configuration of one Ferry process. Instances are immutable and only come
@@ -15,6 +16,7 @@ public record FerryConfig(
     DeadLetterSettings deadLetter,
     HttpSettings http,
     TracingSettings tracing,
+    Optional<RegistrySettings> registry,
     List<PipelineSettings> pipelines) {
 
   public FerryConfig {
@@ -74,6 +76,7 @@ public record FerryConfig(
         + http
         + ", "
         + tracing
+        + registry.map(r -> ", " + r).orElse("")
         + ", pipelines="
         + pipelines;
   }

@@ -65,6 +65,8 @@ final class PipelineReader {
       s.problem(s.key("name"), "may hold letters, digits, '_' and '-' only, was '" + name + "'");
     }
     List<String> topics = topics(s);
+    RecordFormat format = format(s, "format", RecordFormat.JSON);
+    RecordFormat keyFormat = format(s, "key-format", RecordFormat.TEXT);
     Optional<CdcSettings> cdc = CdcReader.read(s);
     if (cdc.isPresent()) {
       TableName table = table(s).orElse(UNKNOWN_TABLE);
@@ -81,7 +83,9 @@ final class PipelineReader {
           Optional.empty(),
           s.stringMap("transform-options"),
           List.of(),
-          cdc);
+          cdc,
+          format,
+          keyFormat);
     }
     Optional<String> schema = schema(s);
     TableName table = table(s).orElse(UNKNOWN_TABLE);
@@ -100,7 +104,17 @@ final class PipelineReader {
       s.problem(s.key("targets"), "needs a transform: only a transform writes rows to more tables");
     }
     return new PipelineSettings(
-        name, topics, schema, primary, tombstones, transform, transformOptions, targets);
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        Optional.empty(),
+        format,
+        keyFormat);
   }
 
   private static List<String> topics(Section s) {
@@ -192,6 +206,23 @@ final class PipelineReader {
       s.problem(s.key("mode"), "must be insert or upsert, was '" + text + "'");
       return PipelineSettings.Mode.INSERT;
     }
+  }
+
+  /** {@code format} (json, avro, protobuf) or {@code key-format} (text, avro, protobuf). */
+  private static RecordFormat format(Section s, String name, RecordFormat fallback) {
+    RecordFormat other = fallback == RecordFormat.JSON ? RecordFormat.TEXT : RecordFormat.JSON;
+    String text = s.string(name, fallback.label());
+    try {
+      RecordFormat format = RecordFormat.valueOf(text.trim().toUpperCase(Locale.ROOT));
+      if (format != other) {
+        return format;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    s.problem(
+        s.key(name), "must be " + fallback.label() + ", avro or protobuf, was '" + text + "'");
+    return fallback;
   }
 
   private static PipelineSettings.Tombstones tombstones(Section s) {

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param targets further tables a transform may write to
  * @param cdc present when the values are Debezium change events ({@code envelope: debezium}): the
  *     pipeline applies each event's operation to its table, newer changes winning
+ * @param format how values are read: {@code json}, {@code avro} or {@code protobuf}
+ * @param keyFormat how keys are read (key columns, {@code @key}, deletes): {@code text}, {@code
+ *     avro} or {@code protobuf}
  */
 public record PipelineSettings(
     String name,
@@ -28,7 +31,9 @@ public record PipelineSettings(
     Optional<String> transform,
     Map<String, String> transformOptions,
     List<TargetSettings> targets,
-    Optional<CdcSettings> cdc) {
+    Optional<CdcSettings> cdc,
+    RecordFormat format,
+    RecordFormat keyFormat) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -52,7 +57,32 @@ public record PipelineSettings(
     targets = List.copyOf(targets);
   }
 
-  /** A pipeline of plain values (no change-event envelope). */
+  /** A pipeline of JSON values and text keys. */
+  public PipelineSettings(
+      String name,
+      List<String> topics,
+      Optional<String> schema,
+      TargetSettings primary,
+      Tombstones tombstones,
+      Optional<String> transform,
+      Map<String, String> transformOptions,
+      List<TargetSettings> targets,
+      Optional<CdcSettings> cdc) {
+    this(
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        cdc,
+        RecordFormat.JSON,
+        RecordFormat.TEXT);
+  }
+
+  /** A pipeline of plain JSON values (no change-event envelope). */
   public PipelineSettings(
       String name,
       List<String> topics,
@@ -123,6 +153,8 @@ public record PipelineSettings(
         + columns().keySet()
         + ", tombstones="
         + tombstones.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+        + (format == RecordFormat.JSON ? "" : ", format=" + format.label())
+        + (keyFormat == RecordFormat.TEXT ? "" : ", key-format=" + keyFormat.label())
         + cdc.map(c -> ", envelope=debezium, truncate=" + c.truncate().label()).orElse("")
         + transform.map(t -> ", transform=" + t).orElse("")
         + (targets.isEmpty()

@@ -59,6 +59,11 @@ final class Section {
     }
   }
 
+  /** Whether the section is in the file at all (an absent optional section is not an error). */
+  boolean isPresent() {
+    return !node.isMissingNode() && !node.isNull();
+  }
+
   String key(String name) {
     return path.isEmpty() ? name : path + "." + name;
   }

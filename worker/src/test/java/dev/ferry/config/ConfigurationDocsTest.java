@@ -19,7 +19,15 @@ class ConfigurationDocsTest {
   private static final Path DOC = Path.of("..", "docs", "configuration.md");
   private static final List<String> SECTIONS =
       List.of(
-          "kafka", "database", "worker", "retry", "dead-letter", "http", "tracing", "pipelines");
+          "kafka",
+          "database",
+          "worker",
+          "retry",
+          "dead-letter",
+          "http",
+          "tracing",
+          "registry",
+          "pipelines");
   private static final Pattern ROW = Pattern.compile("^\\| `([a-z.-]+)` \\|");
 
   @Test
