@@ -7,8 +7,8 @@ import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.errors.RecordFailure;
+import dev.ferry.format.JsonFormat;
 import dev.ferry.pipeline.Pipeline;
-import dev.ferry.pipeline.RecordDecoder;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.Row;
@@ -49,7 +49,7 @@ public class RecordPathBenchmark {
   @Param({"false", "true"})
   public boolean schema;
 
-  private final RecordDecoder decoder = new RecordDecoder();
+  private final JsonFormat decoder = new JsonFormat();
   private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
   private Pipeline pipeline;
   private int next;

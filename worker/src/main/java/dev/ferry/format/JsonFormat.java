@@ -1,21 +1,37 @@
-package dev.ferry.pipeline;
+package dev.ferry.format;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
 import java.io.IOException;
 
 /**
- * Turns a record value into a JSON object. Numbers keep their exact decimal value (no detour
- * through {@code double}), so {@code numeric} columns receive what the producer wrote. Stateless
- * and thread-safe.
+ * The {@code json} format: a record value that is a JSON object. Numbers keep their exact decimal
+ * value (no detour through {@code double}), so {@code numeric} columns receive what the producer
+ * wrote. Stateless and thread-safe.
  */
-public final class RecordDecoder {
-  private final ObjectMapper mapper = Json.MAPPER;
+public final class JsonFormat implements ValueFormat {
+  /**
+   * The one JSON reader for record values and keys: numbers with a fraction or exponent are read as
+   * exact decimals, digits as written (never through {@code double}, never stripped of trailing
+   * zeros); trailing tokens after the value are an error. Thread-safe.
+   */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
 
+  private final ObjectMapper mapper = MAPPER;
+
+  @Override
   public ObjectNode decode(byte[] value) throws RecordFailure {
     JsonNode node;
     try {

@@ -163,7 +163,7 @@ class FailureClassifierTest {
 
     RecordFailure failure =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            RecordFailure.class, () -> new dev.ferry.pipeline.RecordDecoder().decode(bytes));
+            RecordFailure.class, () -> new dev.ferry.format.JsonFormat().decode(bytes));
 
     assertThat(failure.reason().code()).isEqualTo(reason);
     assertThat(failure.stage()).isEqualTo(Stage.DECODE);

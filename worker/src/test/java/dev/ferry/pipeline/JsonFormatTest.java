@@ -13,6 +13,7 @@ import dev.ferry.coerce.RowCoercer;
 import dev.ferry.config.ColumnSource;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.errors.Stage;
+import dev.ferry.format.JsonFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +22,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
-class RecordDecoderTest {
-  private final RecordDecoder decoder = new RecordDecoder();
+class JsonFormatTest {
+  private final JsonFormat decoder = new JsonFormat();
 
   private RecordFailure failure(byte[] value) {
     return catchThrowableOfType(RecordFailure.class, () -> decoder.decode(value));
