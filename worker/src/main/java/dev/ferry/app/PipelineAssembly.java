@@ -9,6 +9,9 @@ import dev.ferry.dispatch.Lanes;
 import dev.ferry.dispatch.MemoryPlan;
 import dev.ferry.dispatch.WorkerPool;
 import dev.ferry.errors.Backoff;
+import dev.ferry.format.Formats;
+import dev.ferry.format.RegistryClient;
+import dev.ferry.format.SchemaSource;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.WorkerCounters;
@@ -46,6 +49,7 @@ final class PipelineAssembly {
   private final Clock clock;
   private final Backoff backoff;
   private final StopSignal workersStop = new StopSignal();
+  private final Optional<RegistryClient> schemaRegistry;
 
   PipelineAssembly(FerryConfig config, Readiness readiness, Clock clock) {
     this.config = config;
@@ -56,6 +60,12 @@ final class PipelineAssembly {
             config.retry().initialBackoff(),
             config.retry().maxBackoff(),
             ThreadLocalRandom.current());
+    this.schemaRegistry = config.registry().map(RegistryClient::new);
+  }
+
+  /** The schema registry client the pipelines' registry formats share, with a registry section. */
+  Optional<RegistryClient> schemaRegistry() {
+    return schemaRegistry;
   }
 
   /**
@@ -138,7 +148,8 @@ final class PipelineAssembly {
     try {
       List<Pipeline> pipelines = new ArrayList<>();
       for (PipelineSettings p : config.pipelines()) {
-        pipelines.add(new Pipeline(p, tables, transforms.get(p.name())));
+        Optional<SchemaSource> source = schemaRegistry.map(r -> r);
+        pipelines.add(new Pipeline(p, tables, transforms.get(p.name()), Formats.of(p, source)));
       }
       return new PipelineProcessor(
           pipelines,

@@ -45,6 +45,14 @@ public record DebeziumKey(ObjectNode fields, Map<String, FieldType> types) {
     } catch (java.io.IOException e) {
       throw new RecordFailure(Reason.INVALID_KEY, "the record key cannot be read", e);
     }
+    return of(json);
+  }
+
+  /**
+   * The key from its JSON: a key struct, with or without the Connect wrapper, or null (no key).
+   * Also for a key a registry format decoded.
+   */
+  public static DebeziumKey of(JsonNode json) throws RecordFailure {
     if (json == null || json.isNull() || json.isMissingNode()) {
       return EMPTY;
     }

@@ -56,12 +56,13 @@ final class ChangeEventRows {
    *
    * @throws RecordFailure when the record must be dead-lettered
    */
-  List<Row> rows(ObjectNode value, ConsumerRecord<byte[], byte[]> record, Origin origin)
+  List<Row> rows(
+      ObjectNode value, JsonNode decodedKey, ConsumerRecord<byte[], byte[]> record, Origin origin)
       throws RecordFailure {
     ChangeEvent event = DebeziumEnvelope.read(value);
     return switch (event.op()) {
-      case READ, CREATE, UPDATE -> List.of(upsert(event, record, origin));
-      case DELETE -> List.of(delete(event, record, origin));
+      case READ, CREATE, UPDATE -> List.of(upsert(event, key(record, decodedKey), origin));
+      case DELETE -> List.of(delete(event, key(record, decodedKey), origin));
       case TRUNCATE -> truncate(event, origin);
     };
   }
@@ -81,8 +82,16 @@ final class ChangeEventRows {
     };
   }
 
-  private Row upsert(ChangeEvent event, ConsumerRecord<byte[], byte[]> record, Origin origin)
+  /**
+   * The record key as a Debezium key: the object a registry key format decoded, else the key's JSON
+   * bytes in either form.
+   */
+  private static DebeziumKey key(ConsumerRecord<byte[], byte[]> record, JsonNode decodedKey)
       throws RecordFailure {
+    return decodedKey != null ? DebeziumKey.of(decodedKey) : DebeziumKey.read(record.key());
+  }
+
+  private Row upsert(ChangeEvent event, DebeziumKey key, Origin origin) throws RecordFailure {
     RowCoercer coercer = coercions.current(target);
     if (cdc.unknownFields() == CdcSettings.UnknownFields.DEAD_LETTER
         && !unknownFields(event.after(), coercer).isEmpty()) {
@@ -101,7 +110,6 @@ final class ChangeEventRows {
                 + "); add the column(s), or set unknown-fields: ignore");
       }
     }
-    DebeziumKey key = DebeziumKey.read(record.key());
     try {
       return Row.insert(settings.name(), target, values(event, key, coercer), origin)
           .at(event.position());
@@ -115,10 +123,8 @@ final class ChangeEventRows {
     }
   }
 
-  private Row delete(ChangeEvent event, ConsumerRecord<byte[], byte[]> record, Origin origin)
-      throws RecordFailure {
+  private Row delete(ChangeEvent event, DebeziumKey key, Origin origin) throws RecordFailure {
     RowCoercer coercer = coercions.current(target);
-    DebeziumKey key = DebeziumKey.read(record.key());
     List<RowCoercer.Column> keys = coercer.keyColumns();
     JsonNode[] values = new JsonNode[keys.size()];
     List<String> failures = new ArrayList<>(0);

@@ -13,18 +13,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The key column values of a record key, for deletes by key. A key that is a JSON object gives one
- * value per key column by field name; any other key fills a single key column with its UTF-8 text.
- * The values are coerced into the key columns' types like any other column value. Thread-safe.
+ * The key column values of a record key, for deletes by key. A key that is a JSON object (or that a
+ * registry key format decoded) gives one value per key column by field name; any other key fills a
+ * single key column with its UTF-8 text. The values are coerced into the key columns' types like
+ * any other column value. Thread-safe.
  */
 final class KeyValues {
   private static final ObjectMapper JSON = Json.MAPPER;
 
   private KeyValues() {}
 
-  static JsonNode[] extract(byte[] key, List<String> keyColumns) throws RecordFailure {
+  /**
+   * @param decodedKey the key a registry key format decoded, or null when keys are text
+   */
+  static JsonNode[] extract(byte[] key, JsonNode decodedKey, List<String> keyColumns)
+      throws RecordFailure {
     if (key == null) {
       throw new RecordFailure(Reason.MISSING_KEY, "the record has no key to delete by");
+    }
+    if (decodedKey != null) {
+      return fields(decodedKey, keyColumns);
     }
     String text;
     try {
@@ -52,6 +60,10 @@ final class KeyValues {
     } catch (IOException e) {
       throw new RecordFailure(Reason.INVALID_KEY, "the key is not valid JSON", e);
     }
+    return fields(node, keyColumns);
+  }
+
+  private static JsonNode[] fields(JsonNode node, List<String> keyColumns) throws RecordFailure {
     JsonNode[] values = new JsonNode[keyColumns.size()];
     for (int i = 0; i < values.length; i++) {
       JsonNode field = node.get(keyColumns.get(i));

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.coerce.RowCoercer;
 import dev.ferry.coerce.RowCoercions;
+import dev.ferry.config.ColumnSource;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.config.TargetSettings;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
+import dev.ferry.format.Formats;
+import dev.ferry.format.RegistryUnavailableException;
 import dev.ferry.metrics.SkipReason;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
@@ -42,6 +45,8 @@ public final class Pipeline {
   private final Map<TableName, Target> targets = new LinkedHashMap<>();
   private final RowCoercions coercions;
   private final Optional<ChangeEventRows> changeEvents;
+  private final Formats formats;
+  private final boolean readsKey;
 
   /**
    * One table of the pipeline: its writer key, column mapping, and the indexes of its key columns
@@ -68,7 +73,22 @@ public final class Pipeline {
    */
   public Pipeline(
       PipelineSettings settings, RowCoercions coercions, Optional<RecordTransform> transform) {
+    this(settings, coercions, transform, Formats.JSON);
+  }
+
+  /**
+   * @param coercions by {@link PostgresSink#targetKey}, for every table of the pipeline; the
+   *     current ones are used for each record
+   * @param transform the configured transform the pipeline names, if it names one
+   * @param formats how the pipeline reads values and keys
+   */
+  public Pipeline(
+      PipelineSettings settings,
+      RowCoercions coercions,
+      Optional<RecordTransform> transform,
+      Formats formats) {
     this.settings = settings;
+    this.formats = formats;
     this.coercions = coercions;
     this.schema = settings.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file)));
     this.transform = transform;
@@ -91,6 +111,36 @@ public final class Pipeline {
     this.primary = targets.get(settings.table());
     this.changeEvents =
         settings.cdc().map(cdc -> new ChangeEventRows(settings, primary.key(), coercions));
+    this.readsKey =
+        settings.cdc().isPresent()
+            || settings.tombstones() == PipelineSettings.Tombstones.DELETE
+            || settings.allTargets().stream()
+                .flatMap(t -> t.columns().values().stream())
+                .anyMatch(source -> source instanceof ColumnSource.Key);
+  }
+
+  /**
+   * The record value as the pipeline's format reads it.
+   *
+   * @throws RecordFailure the value's own fault: it is dead-lettered
+   * @throws RegistryUnavailableException the registry could not be asked: transient
+   */
+  public ObjectNode decode(byte[] value) throws RecordFailure, RegistryUnavailableException {
+    return formats.value().decode(value);
+  }
+
+  /**
+   * The record key as a registry key format reads it, when the pipeline reads keys at all.
+   *
+   * @return null when keys are text (read from their bytes where needed), the pipeline reads no
+   *     key, or the record has none
+   */
+  public JsonNode decodeKey(ConsumerRecord<byte[], byte[]> record)
+      throws RecordFailure, RegistryUnavailableException {
+    if (formats.key().isEmpty() || !readsKey || record.key() == null) {
+      return null;
+    }
+    return formats.key().get().decode(record.key());
   }
 
   public String name() {
@@ -109,14 +159,27 @@ public final class Pipeline {
    */
   public List<Row> rows(ObjectNode value, ConsumerRecord<byte[], byte[]> record, Origin origin)
       throws RecordFailure {
+    return rows(value, null, record, origin);
+  }
+
+  /**
+   * The rows of one record with a value, in the order to write them; empty when the transform gave
+   * none.
+   *
+   * @param key the key {@link #decodeKey} gave, or null
+   * @throws RecordFailure when the record must be dead-lettered
+   */
+  public List<Row> rows(
+      ObjectNode value, JsonNode key, ConsumerRecord<byte[], byte[]> record, Origin origin)
+      throws RecordFailure {
     if (changeEvents.isPresent()) {
-      return changeEvents.get().rows(value, record, origin);
+      return changeEvents.get().rows(value, key, record, origin);
     }
     if (schema.isPresent()) {
       schema.get().validate(value);
     }
     if (transform.isEmpty()) {
-      return List.of(row(primary, value, record, origin));
+      return List.of(row(primary, value, key, record, origin));
     }
     List<TransformedRow> out = transform(value, record);
     List<Row> rows = new ArrayList<>(out.size());
@@ -138,8 +201,8 @@ public final class Pipeline {
       }
       rows.add(
           r.op() == TransformedRow.Op.DELETE
-              ? delete(target, r, record, origin)
-              : row(target, r.value(), record, origin));
+              ? delete(target, r, key, record, origin)
+              : row(target, r.value(), key, record, origin));
     }
     return rows;
   }
@@ -152,7 +215,17 @@ public final class Pipeline {
 
   /** The row that deletes by the record key from the pipeline's own table (a tombstone). */
   public Row delete(ConsumerRecord<byte[], byte[]> record, Origin origin) throws RecordFailure {
-    return deleteRow(primary, KeyValues.extract(record.key(), settings.keyColumns()), origin);
+    return delete(record, null, origin);
+  }
+
+  /**
+   * The row that deletes by the record key from the pipeline's own table (a tombstone).
+   *
+   * @param key the key {@link #decodeKey} gave, or null
+   */
+  public Row delete(ConsumerRecord<byte[], byte[]> record, JsonNode key, Origin origin)
+      throws RecordFailure {
+    return deleteRow(primary, KeyValues.extract(record.key(), key, settings.keyColumns()), origin);
   }
 
   /** The delete of {@code target}'s rows whose key columns equal {@code values}, coerced. */
@@ -173,7 +246,11 @@ public final class Pipeline {
    * @throws RecordFailure when the table has no key columns to delete by
    */
   private Row delete(
-      Target target, TransformedRow r, ConsumerRecord<byte[], byte[]> record, Origin origin)
+      Target target,
+      TransformedRow r,
+      JsonNode key,
+      ConsumerRecord<byte[], byte[]> record,
+      Origin origin)
       throws RecordFailure {
     if (target.keyIndexes().length == 0) {
       throw new RecordFailure(
@@ -184,7 +261,7 @@ public final class Pipeline {
               + target.table()
               + ", which has no key-columns to delete by");
     }
-    JsonNode[] mapped = target.mapper().map(r.value(), record);
+    JsonNode[] mapped = target.mapper().map(r.value(), record, key);
     JsonNode[] values = new JsonNode[target.keyIndexes().length];
     for (int i = 0; i < values.length; i++) {
       values[i] = mapped[target.keyIndexes()[i]];
@@ -233,9 +310,13 @@ public final class Pipeline {
   }
 
   private Row row(
-      Target target, JsonNode value, ConsumerRecord<byte[], byte[]> record, Origin origin)
+      Target target,
+      JsonNode value,
+      JsonNode key,
+      ConsumerRecord<byte[], byte[]> record,
+      Origin origin)
       throws RecordFailure {
-    JsonNode[] values = target.mapper().map(value, record);
+    JsonNode[] values = target.mapper().map(value, record, key);
     RowCoercer coercer = coercions.current(target.key());
     String[] row;
     try {

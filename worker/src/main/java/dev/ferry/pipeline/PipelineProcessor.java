@@ -1,5 +1,6 @@
 package dev.ferry.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.RetrySettings;
 import dev.ferry.deadletter.DeadLetter;
 import dev.ferry.deadletter.DeadLetterBreaker;
@@ -10,6 +11,7 @@ import dev.ferry.errors.Backoff;
 import dev.ferry.errors.FailureClassifier;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
+import dev.ferry.format.RegistryUnavailableException;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.SkipReason;
@@ -27,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Applies a batch: decodes and maps every record, writes the rows in one transaction, and
@@ -49,14 +52,17 @@ public final class PipelineProcessor implements BatchProcessor {
   /** The readiness reason while writes fail transiently (Postgres down, overloaded …). */
   public static final String SINK_UNAVAILABLE = "sink-unavailable";
 
+  /** The readiness reason while the schema registry cannot be asked for a schema a batch needs. */
+  public static final String REGISTRY_UNAVAILABLE = RegistryOutage.REGISTRY_UNAVAILABLE;
+
   private final Map<String, Pipeline> byTopic = new HashMap<>();
-  private final RecordDecoder decoder = new RecordDecoder();
   private final BatchWriter writer;
   private final DeadLetterStep deadLetters;
   private final WorkerCounters counters;
   private final DeadLetterBreaker breaker;
   private final Clock clock;
   private final RecordTracer tracer;
+  private final RegistryOutage registryOutage;
 
   /**
    * @param pipelines the configured pipelines, each ready to turn records into rows
@@ -84,15 +90,41 @@ public final class PipelineProcessor implements BatchProcessor {
     this.breaker = breaker;
     this.clock = clock;
     this.tracer = tracer;
+    this.registryOutage = new RegistryOutage(backoff, backoffWait, readiness);
   }
 
   @Override
   public void process(List<WorkItem> batch) throws InterruptedException {
-    BatchWork work = prepare(batch);
+    BatchWork work = prepareWaitingForRegistry(batch);
+    if (work == null) {
+      return; // stopping while the registry was down: the batch is read again
+    }
     try {
       process(work);
     } finally {
       work.endSpans();
+    }
+  }
+
+  /**
+   * Prepares the batch, again and again after backoff while the schema registry cannot be asked: an
+   * outage dead-letters nothing.
+   *
+   * @return the prepared work; null if the worker stopped first, leaving the batch incomplete
+   */
+  private BatchWork prepareWaitingForRegistry(List<WorkItem> batch) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      BatchWork work = new BatchWork();
+      try {
+        prepare(batch, work);
+        registryOutage.prepared();
+        return work;
+      } catch (RegistryUnavailableException e) {
+        work.endSpans();
+        if (registryOutage.waitAfter(e, attempt)) {
+          return null;
+        }
+      }
     }
   }
 
@@ -217,8 +249,13 @@ public final class PipelineProcessor implements BatchProcessor {
     }
   }
 
-  private BatchWork prepare(List<WorkItem> batch) {
-    BatchWork work = new BatchWork();
+  /**
+   * Decodes and maps each record of the batch into {@code work}.
+   *
+   * @throws RegistryUnavailableException when the registry could not be asked for a schema: the
+   *     work is incomplete and must be thrown away
+   */
+  private void prepare(List<WorkItem> batch, BatchWork work) throws RegistryUnavailableException {
     for (WorkItem item : batch) {
       Pipeline pipeline = byTopic.get(item.record().topic());
       String name = pipeline.name();
@@ -235,10 +272,7 @@ public final class PipelineProcessor implements BatchProcessor {
               item.record().offset(),
               ReplayCopies.replayOf(item.record()));
       try {
-        List<Row> rows =
-            item.record().value() == null
-                ? tombstone(pipeline, item, origin)
-                : pipeline.rows(decoder.decode(item.record().value()), item.record(), origin);
+        List<Row> rows = rows(pipeline, item, origin);
         if (rows.isEmpty()) {
           if (item.record().value() != null) {
             counters.addSkipped(name, pipeline.emptyReason());
@@ -256,7 +290,16 @@ public final class PipelineProcessor implements BatchProcessor {
         work.otherOrigins.add(origin);
       }
     }
-    return work;
+  }
+
+  private List<Row> rows(Pipeline pipeline, WorkItem item, Origin origin)
+      throws RecordFailure, RegistryUnavailableException {
+    ConsumerRecord<byte[], byte[]> record = item.record();
+    if (record.value() == null) {
+      return tombstone(pipeline, item, origin);
+    }
+    ObjectNode value = pipeline.decode(record.value());
+    return pipeline.rows(value, pipeline.decodeKey(record), record, origin);
   }
 
   /**
@@ -266,9 +309,10 @@ public final class PipelineProcessor implements BatchProcessor {
    * @throws RecordFailure when the record must be dead-lettered
    */
   private List<Row> tombstone(Pipeline pipeline, WorkItem item, Origin origin)
-      throws RecordFailure {
+      throws RecordFailure, RegistryUnavailableException {
     return switch (pipeline.settings().tombstones()) {
-      case DELETE -> List.of(pipeline.delete(item.record(), origin));
+      case DELETE ->
+          List.of(pipeline.delete(item.record(), pipeline.decodeKey(item.record()), origin));
       case DEAD_LETTER ->
           throw new RecordFailure(
               Reason.TOMBSTONE,

@@ -42,21 +42,43 @@ public final class RowMapper {
    */
   public JsonNode[] map(JsonNode value, ConsumerRecord<byte[], byte[]> record)
       throws RecordFailure {
-    JsonNode key = keyIsJson ? jsonKey(record.key()) : null;
+    return map(value, record, null);
+  }
+
+  /**
+   * The column values of one record whose key a registry key format decoded.
+   *
+   * @param decodedKey the decoded key, or null when keys are text: then {@code @key/…} reads the
+   *     key bytes as a JSON object; with it, {@code @key} is the decoded key's JSON text
+   * @throws RecordFailure when a source needs a JSON key and the key is not JSON
+   */
+  public JsonNode[] map(JsonNode value, ConsumerRecord<byte[], byte[]> record, JsonNode decodedKey)
+      throws RecordFailure {
+    JsonNode key = decodedKey;
+    if (key == null && keyIsJson) {
+      key = jsonKey(record.key());
+    }
     JsonNode[] out = new JsonNode[sources.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = value(sources.get(i), value, record, key);
+      out[i] = value(sources.get(i), value, record, key, decodedKey != null);
     }
     return out;
   }
 
   private static JsonNode value(
-      ColumnSource source, JsonNode value, ConsumerRecord<byte[], byte[]> record, JsonNode key) {
+      ColumnSource source,
+      JsonNode value,
+      ConsumerRecord<byte[], byte[]> record,
+      JsonNode key,
+      boolean keyDecoded) {
     if (source instanceof ColumnSource.ValuePointer p) {
       return value.at(p.pointer());
     }
     if (source instanceof ColumnSource.Key k) {
-      return k.pointer().isPresent() ? key.at(k.pointer().get()) : text(record.key());
+      if (k.pointer().isPresent()) {
+        return key.at(k.pointer().get());
+      }
+      return keyDecoded ? TextNode.valueOf(key.toString()) : text(record.key());
     }
     if (source instanceof ColumnSource.Field f) {
       return value.path(f.name());
