@@ -266,6 +266,7 @@ public final class FerryWorker {
                 MetricViews.deadLetters(deadLetters),
                 MetricViews.tableRefreshes(tables),
                 Optional.ofNullable(tracing).map(MetricViews::spanDrops),
+                this.pipelines.schemaRegistry().map(MetricViews::registry),
                 () -> lifecycle.state().code(),
                 () -> readinessReasons().isEmpty(),
                 () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));

@@ -4,10 +4,12 @@ import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.deadletter.DeadLetterRefused;
 import dev.ferry.dispatch.Lanes;
+import dev.ferry.format.RegistryClient;
 import dev.ferry.metrics.ConsumerView;
 import dev.ferry.metrics.DeadLetterView;
 import dev.ferry.metrics.PipelineStatusView;
 import dev.ferry.metrics.QueueView;
+import dev.ferry.metrics.RegistryView;
 import dev.ferry.metrics.SpanDropView;
 import dev.ferry.metrics.TableRefreshView;
 import dev.ferry.metrics.TransactionView;
@@ -216,5 +218,29 @@ final class MetricViews {
     Map<String, E> out = new LinkedHashMap<>();
     Arrays.stream(values).forEach(v -> out.put(label.apply(v), v));
     return out;
+  }
+
+  static RegistryView registry(RegistryClient client) {
+    return new RegistryView() {
+      @Override
+      public long requestsOk() {
+        return client.requests(RegistryClient.Outcome.OK);
+      }
+
+      @Override
+      public long requestsUnknownId() {
+        return client.requests(RegistryClient.Outcome.UNKNOWN_ID);
+      }
+
+      @Override
+      public long requestsUnavailable() {
+        return client.requests(RegistryClient.Outcome.UNAVAILABLE);
+      }
+
+      @Override
+      public int cachedSchemas() {
+        return client.cachedSchemas();
+      }
+    };
   }
 }

@@ -47,6 +47,7 @@ public final class MetricsCatalog {
    *
    * @param pipelines the names of the configured pipelines
    * @param tracing present when tracing is on
+   * @param schemaRegistry present when a {@code registry} is configured
    * @param lifecycleState the code of the worker's lifecycle state (0 starting … 4 failed)
    * @param ready whether {@code /health/ready} answers 200
    * @param sinkAvailable false while writes to Postgres fail transiently
@@ -60,6 +61,7 @@ public final class MetricsCatalog {
       DeadLetterView deadLetters,
       TableRefreshView tableRefreshes,
       Optional<SpanDropView> tracing,
+      Optional<RegistryView> schemaRegistry,
       IntSupplier lifecycleState,
       BooleanSupplier ready,
       BooleanSupplier sinkAvailable) {}
@@ -82,6 +84,7 @@ public final class MetricsCatalog {
     registerDeadLetters(registry, s.deadLetters());
     registerTableRefreshes(registry, s.tableRefreshes());
     s.tracing().ifPresent(tracing -> registerTracing(registry, tracing));
+    s.schemaRegistry().ifPresent(view -> registerSchemaRegistry(registry, view));
     MultiGauge lag =
         MultiGauge.builder("ferry.consumer.lag")
             .description("Records in the partition after this worker's position")
@@ -271,6 +274,25 @@ public final class MetricsCatalog {
             "ferry.tracing.spans.dropped", tracing, SpanDropView::droppedExportFailed)
         .description("Spans dropped instead of waiting for the exporter, by reason")
         .tag("reason", "export-failed")
+        .register(registry);
+  }
+
+  private static void registerSchemaRegistry(MeterRegistry registry, RegistryView view) {
+    String description = "Requests to the schema registry, by outcome";
+    FunctionCounter.builder("ferry.registry.requests", view, RegistryView::requestsOk)
+        .description(description)
+        .tag("outcome", "ok")
+        .register(registry);
+    FunctionCounter.builder("ferry.registry.requests", view, RegistryView::requestsUnknownId)
+        .description(description)
+        .tag("outcome", "unknown-id")
+        .register(registry);
+    FunctionCounter.builder("ferry.registry.requests", view, RegistryView::requestsUnavailable)
+        .description(description)
+        .tag("outcome", "unavailable")
+        .register(registry);
+    Gauge.builder("ferry.registry.schemas.cached", view, RegistryView::cachedSchemas)
+        .description("Schemas from the schema registry held in memory")
         .register(registry);
   }
 }

@@ -50,6 +50,7 @@ class MetricsCatalogTest {
                 views,
                 views,
                 Optional.of(views),
+                Optional.of(views),
                 () -> 1,
                 () -> true,
                 () -> true));
@@ -167,7 +168,8 @@ class MetricsCatalogTest {
 
   /** Every view over a worker that did nothing yet, with a few values a test may set. */
   private static final class Views
-      implements QueueView,
+      implements RegistryView,
+          QueueView,
           ConsumerView,
           PipelineStatusView,
           TransactionView,
@@ -327,6 +329,26 @@ class MetricsCatalogTest {
 
     @Override
     public long droppedExportFailed() {
+      return 0;
+    }
+
+    @Override
+    public long requestsOk() {
+      return 0;
+    }
+
+    @Override
+    public long requestsUnknownId() {
+      return 0;
+    }
+
+    @Override
+    public long requestsUnavailable() {
+      return 0;
+    }
+
+    @Override
+    public int cachedSchemas() {
       return 0;
     }
   }
