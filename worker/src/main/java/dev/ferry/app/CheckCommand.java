@@ -33,11 +33,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry check}: validates the config, reaches Kafka and Postgres, and checks that every
- * input topic, target table and column exists; reports the dead-letter topics and Ferry's schema.
- * Changes nothing. Exit 0 when everything is in place, 1 when something is not, 2 for a bad config.
- * Each call to Kafka waits at most {@code kafka.api-timeout}, as {@code run} does at start;
- * Postgres is bounded by the {@code database.*-timeout} settings of the pool.
+ * {@code ferry check}: validates the config, reaches Kafka and Postgres (and the schema registry,
+ * for the subjects of registry-format pipelines), and checks that every input topic, target table
+ * and column exists; reports the dead-letter topics and Ferry's schema. Changes nothing. Exit 0
+ * when everything is in place, 1 when something is not, 2 for a bad config. Each call to Kafka
+ * waits at most {@code kafka.api-timeout}, as {@code run} does at start; Postgres is bounded by the
+ * {@code database.*-timeout} settings of the pool.
  */
 @Command(
     name = "check",
@@ -61,6 +62,7 @@ final class CheckCommand implements Callable<Integer> {
     checkPostgres(settings, out, problems);
     checkKafka(settings, out, problems);
     checkTracing(settings, out, problems);
+    RegistryCheck.check(settings, out, problems);
     if (problems.isEmpty()) {
       out.println("result     ok");
       return ExitCodes.OK;

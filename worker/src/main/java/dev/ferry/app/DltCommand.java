@@ -13,6 +13,7 @@ import dev.ferry.dlt.DltOptions;
 import dev.ferry.dlt.DltOptionsException;
 import dev.ferry.dlt.DltReader;
 import dev.ferry.dlt.DltStats;
+import dev.ferry.dlt.RegistryValues;
 import dev.ferry.dlt.ReplayRequest;
 import dev.ferry.dlt.ReplayRun;
 import java.io.PrintWriter;
@@ -276,7 +277,7 @@ final class DltCommand implements Runnable {
 
     @Override
     void run(FerryConfig config, KafkaClients clients) throws Exception {
-      DltListing listing = new DltListing(filter, limit, format, out());
+      DltListing listing = new DltListing(filter, limit, format, out(), RegistryValues.of(config));
       boolean any = reader(config, clients).readAll(topics.resolve(config), out(), listing);
       listing.finish(any, err());
     }

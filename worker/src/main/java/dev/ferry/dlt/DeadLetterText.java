@@ -23,6 +23,16 @@ public final class DeadLetterText {
 
   /** One table line: where in the DLT, when, why, from where, the key and a value preview. */
   public static String line(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info) {
+    return line(r, info, Optional.empty());
+  }
+
+  /**
+   * One table line, the value shown decoded (with its schema id) when {@code decoded} is present.
+   */
+  static String line(
+      ConsumerRecord<byte[], byte[]> r,
+      DeadLetterInfo info,
+      Optional<RegistryValues.Decoded> decoded) {
     // Headers, key and value come from records: nothing of them reaches the terminal unescaped.
     return Printable.escape(
         String.format(
@@ -34,7 +44,19 @@ public final class DeadLetterText {
             info.reason() + (info.replayCount() > 0 ? " (replay " + info.replayCount() + ")" : ""),
             info.origin() + firstIfOther(info),
             r.key() == null ? "null" : preview(r.key(), 40),
-            r.value() == null ? "(tombstone)" : preview(r.value(), 80)));
+            r.value() == null
+                ? "(tombstone)"
+                : decoded.map(DeadLetterText::preview).orElseGet(() -> preview(r.value(), 80))));
+  }
+
+  /** A decoded value's preview: its schema id, then its JSON, or why it could not be decoded. */
+  private static String preview(RegistryValues.Decoded decoded) {
+    String shown =
+        decoded
+            .json()
+            .map(Object::toString)
+            .orElseGet(() -> "(not decoded: " + decoded.why().orElse("") + ")");
+    return preview(("schema-id=" + decoded.schemaId() + " " + shown).getBytes(UTF_8), 100);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +66,18 @@ public final class DeadLetterText {
   }
 
   public static String json(ConsumerRecord<byte[], byte[]> r, DeadLetterInfo info)
+      throws JsonProcessingException {
+    return json(r, info, Optional.empty());
+  }
+
+  /**
+   * The JSON object, with {@code schema_id} and {@code value_decoded} (or {@code not_decoded}, the
+   * reason) when {@code decoded} is present; the raw value is there either way.
+   */
+  static String json(
+      ConsumerRecord<byte[], byte[]> r,
+      DeadLetterInfo info,
+      Optional<RegistryValues.Decoded> decoded)
       throws JsonProcessingException {
     ObjectNode o = JSON.createObjectNode();
     o.put("dlt", r.topic());
@@ -74,6 +108,12 @@ public final class DeadLetterText {
         o.put("value_base64", base64(r.value()));
       }
     }
+    decoded.ifPresent(
+        d -> {
+          o.put("schema_id", d.schemaId());
+          d.json().ifPresent(value -> o.set("value_decoded", value));
+          d.why().ifPresent(why -> o.put("not_decoded", why));
+        });
     return JSON.writeValueAsString(o);
   }
 

@@ -1,6 +1,7 @@
 package dev.ferry.dlt;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -13,12 +14,23 @@ public final class DltListing implements DltScanner.Visitor {
   private final int limit;
   private final boolean json;
   private final PrintWriter out;
+  private final RegistryValues values;
   private long matching;
 
   /**
    * @param format {@code table} or {@code json}, as {@link DltOptions#list} checked
    */
   public DltListing(DltFilter filter, int limit, String format, PrintWriter out) {
+    this(filter, limit, format, out, RegistryValues.NONE);
+  }
+
+  /**
+   * @param format {@code table} or {@code json}, as {@link DltOptions#list} checked
+   * @param values decodes registry-framed values of registry-format pipelines
+   */
+  public DltListing(
+      DltFilter filter, int limit, String format, PrintWriter out, RegistryValues values) {
+    this.values = values;
     this.filter = filter;
     this.limit = limit;
     this.json = format.equals("json");
@@ -29,7 +41,11 @@ public final class DltListing implements DltScanner.Visitor {
   public boolean record(ConsumerRecord<byte[], byte[]> record) throws Exception {
     DeadLetterInfo info = DeadLetterInfo.of(record);
     if (filter.matches(record, info) && ++matching <= limit) {
-      out.println(json ? DeadLetterText.json(record, info) : DeadLetterText.line(record, info));
+      Optional<RegistryValues.Decoded> decoded = values.decode(info.pipeline(), record.value());
+      out.println(
+          json
+              ? DeadLetterText.json(record, info, decoded)
+              : DeadLetterText.line(record, info, decoded));
     }
     return true;
   }
