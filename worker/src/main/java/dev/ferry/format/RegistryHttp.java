@@ -1,5 +1,6 @@
 package dev.ferry.format;
 
+import dev.ferry.config.Durations;
 import dev.ferry.config.RegistrySettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,8 +85,8 @@ final class RegistryHttp {
               + " did not answer GET "
               + path
               + " within registry.request-timeout ("
-              + settings.requestTimeout().toMillis()
-              + " ms)",
+              + Durations.format(settings.requestTimeout())
+              + ")",
           e);
     } catch (ConnectException e) {
       throw new RegistryUnavailableException(

@@ -159,7 +159,7 @@ class RegistryClientTest {
     RegistryUnavailableException e =
         catchThrowableOfType(RegistryUnavailableException.class, () -> client.byId(7));
 
-    assertThat(e).hasMessageContaining("registry.request-timeout (200 ms)");
+    assertThat(e).hasMessageContaining("registry.request-timeout (200ms)");
   }
 
   @Test
