@@ -49,7 +49,7 @@ final class PipelineAssembly {
   private final Clock clock;
   private final Backoff backoff;
   private final StopSignal workersStop = new StopSignal();
-  private final Optional<RegistryClient> schemaRegistry;
+  private Optional<RegistryClient> schemaRegistry = Optional.empty();
 
   PipelineAssembly(FerryConfig config, Readiness readiness, Clock clock) {
     this.config = config;
@@ -60,10 +60,12 @@ final class PipelineAssembly {
             config.retry().initialBackoff(),
             config.retry().maxBackoff(),
             ThreadLocalRandom.current());
-    this.schemaRegistry = config.registry().map(RegistryClient::new);
   }
 
-  /** The schema registry client the pipelines' registry formats share, with a registry section. */
+  /**
+   * The schema registry client the pipelines' registry formats share, with a registry section;
+   * built by {@link #processor}.
+   */
   Optional<RegistryClient> schemaRegistry() {
     return schemaRegistry;
   }
@@ -146,6 +148,7 @@ final class PipelineAssembly {
       RecordTracer tracer)
       throws StartupException {
     try {
+      schemaRegistry = config.registry().map(RegistryClient::new);
       List<Pipeline> pipelines = new ArrayList<>();
       for (PipelineSettings p : config.pipelines()) {
         Optional<SchemaSource> source = schemaRegistry.map(r -> r);
@@ -165,6 +168,8 @@ final class PipelineAssembly {
           tracer);
     } catch (IllegalArgumentException e) {
       throw new StartupException(e.getMessage(), e); // an unusable JSON Schema
+    } catch (IllegalStateException e) {
+      throw new StartupException(e.getMessage(), e); // an unusable registry.ca-file
     }
   }
 
