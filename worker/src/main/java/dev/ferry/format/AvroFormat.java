@@ -1,0 +1,134 @@
+package dev.ferry.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.errors.Reason;
+import dev.ferry.errors.RecordFailure;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+
+/**
+ * Avro bodies in the registry's framing, read with the writer's schema fetched by the framing's id
+ * and nothing else (no reader schema): records of several versions of a schema in one topic each
+ * come out as they were written, and a field one version lacks is simply absent. Types as {@link
+ * AvroReaders} and {@link AvroLogicalReaders} say.
+ *
+ * <p>Each id's schema is fetched, parsed and compiled into a reader once, on its first record; the
+ * readers are immutable and shared. A schema that is not Avro or does not parse is remembered as
+ * such too. Each decode uses its own {@link BinaryDecoder} over the record's bytes (a few small
+ * objects, no copy), so threads share nothing mutable. Thread-safe.
+ */
+public final class AvroFormat implements ValueFormat {
+  private final SchemaSource source;
+  private final ConcurrentMap<Integer, Compiled> byId = new ConcurrentHashMap<>();
+
+  public AvroFormat(SchemaSource source) {
+    this.source = source;
+  }
+
+  /**
+   * The record the body holds.
+   *
+   * @throws RecordFailure {@code invalid-framing}, {@code unknown-schema} (from the source), or
+   *     {@code invalid-avro}: not an Avro schema, a body that is truncated, corrupt, longer than
+   *     its datum, or not a record
+   */
+  @Override
+  public ObjectNode decode(byte[] bytes) throws RecordFailure, RegistryUnavailableException {
+    Framing framing = Framing.read(bytes);
+    JsonNode value = decodeValue(bytes, framing);
+    if (!value.isObject()) {
+      throw new RecordFailure(
+          Reason.INVALID_AVRO,
+          "schema id "
+              + framing.schemaId()
+              + " is not a record (it holds "
+              + value.getNodeType().name().toLowerCase(Locale.ROOT)
+              + " values), and a value must be a record to map columns from");
+    }
+    return (ObjectNode) value;
+  }
+
+  /**
+   * The value the body holds, of any Avro type: for keys, which are often a plain string or long.
+   *
+   * @throws RecordFailure as {@link #decode}, but any type is taken
+   */
+  public JsonNode decodeAny(byte[] bytes) throws RecordFailure, RegistryUnavailableException {
+    return decodeValue(bytes, Framing.read(bytes));
+  }
+
+  private JsonNode decodeValue(byte[] bytes, Framing framing)
+      throws RecordFailure, RegistryUnavailableException {
+    AvroValueReader reader = reader(framing.schemaId());
+    int offset = framing.bodyOffset();
+    BinaryDecoder in =
+        DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, null);
+    try {
+      JsonNode value = reader.read(in);
+      if (!in.isEnd()) {
+        throw invalid(
+            framing,
+            in.remainingBytes()
+                + " byte(s) are left after the datum (a different schema than the framing's id"
+                + " says?)",
+            null);
+      }
+      return value;
+    } catch (EOFException e) {
+      throw invalid(framing, "the body ends early (truncated)", e);
+    } catch (IOException | AvroRuntimeException e) {
+      // AvroDataException, Avro's malformed varints and lengths, its system limits
+      throw invalid(framing, e.getMessage(), e);
+    }
+  }
+
+  private AvroValueReader reader(int id) throws RecordFailure, RegistryUnavailableException {
+    Compiled compiled = byId.get(id);
+    if (compiled == null) {
+      compiled = compile(id);
+      Compiled raced = byId.putIfAbsent(id, compiled);
+      compiled = raced == null ? compiled : raced;
+    }
+    if (compiled.failure() != null) {
+      throw new RecordFailure(Reason.INVALID_AVRO, compiled.failure());
+    }
+    return compiled.reader();
+  }
+
+  /**
+   * Fetches, parses and compiles {@code id}'s schema. A schema of the wrong type or one that does
+   * not parse is remembered (the same answer every time); an unknown id or an unreachable registry
+   * is not, being the source's to answer.
+   */
+  private Compiled compile(int id) throws RecordFailure, RegistryUnavailableException {
+    RegistrySchema schema = source.byId(id);
+    Schema parsed;
+    try {
+      parsed = AvroSchemas.parse(schema, source);
+    } catch (RecordFailure e) {
+      if (e.reason() != Reason.INVALID_AVRO) {
+        throw e;
+      }
+      return new Compiled(null, e.getMessage());
+    }
+    return new Compiled(AvroReaders.of(parsed), null);
+  }
+
+  private static RecordFailure invalid(Framing framing, String what, Throwable cause) {
+    return new RecordFailure(
+        Reason.INVALID_AVRO,
+        "the Avro body cannot be read with schema id " + framing.schemaId() + ": " + what,
+        cause);
+  }
+
+  /** An id's reader, or why there is none. */
+  private record Compiled(AvroValueReader reader, String failure) {}
+}
