@@ -1,6 +1,7 @@
 package dev.ferry.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
@@ -27,10 +28,30 @@ import org.apache.avro.io.DecoderFactory;
  */
 public final class AvroFormat implements ValueFormat {
   private final SchemaSource source;
+  private final boolean changeEvents;
   private final ConcurrentMap<Integer, Compiled> byId = new ConcurrentHashMap<>();
 
+  /** The format of plain records: every value as {@link AvroReaders} reads it. */
   public AvroFormat(SchemaSource source) {
+    this(source, false);
+  }
+
+  private AvroFormat(SchemaSource source, boolean changeEvents) {
     this.source = source;
+    this.changeEvents = changeEvents;
+  }
+
+  /**
+   * The format of a change-event pipeline: a Debezium envelope written through a registry's Avro
+   * converter ({@link AvroConnectSchemas#isEnvelope}) comes out as the Connect JSON converter's
+   * wrapper {@code {"schema": …, "payload": …}}, the Connect schema rebuilt from the Avro schema's
+   * {@code connect.*} properties and the payload encoded as the JSON converter encodes it, so the
+   * change-event path reads its field types and values as it reads JSON events. The schema node is
+   * shared by every record of its id and must not be changed. Other records as {@link
+   * #AvroFormat(SchemaSource)}.
+   */
+  public static AvroFormat forChangeEvents(SchemaSource source) {
+    return new AvroFormat(source, true);
   }
 
   /**
@@ -67,7 +88,19 @@ public final class AvroFormat implements ValueFormat {
 
   private JsonNode decodeValue(byte[] bytes, Framing framing)
       throws RecordFailure, RegistryUnavailableException {
-    AvroValueReader reader = reader(framing.schemaId());
+    Compiled compiled = compiled(framing.schemaId());
+    JsonNode payload = read(compiled.reader(), bytes, framing);
+    if (compiled.connectSchema() == null) {
+      return payload;
+    }
+    ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
+    wrapper.set("schema", compiled.connectSchema());
+    wrapper.set("payload", payload);
+    return wrapper;
+  }
+
+  private static JsonNode read(AvroValueReader reader, byte[] bytes, Framing framing)
+      throws RecordFailure {
     int offset = framing.bodyOffset();
     BinaryDecoder in =
         DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, null);
@@ -90,7 +123,7 @@ public final class AvroFormat implements ValueFormat {
     }
   }
 
-  private AvroValueReader reader(int id) throws RecordFailure, RegistryUnavailableException {
+  private Compiled compiled(int id) throws RecordFailure, RegistryUnavailableException {
     Compiled compiled = byId.get(id);
     if (compiled == null) {
       compiled = compile(id);
@@ -100,7 +133,7 @@ public final class AvroFormat implements ValueFormat {
     if (compiled.failure() != null) {
       throw new RecordFailure(Reason.INVALID_AVRO, compiled.failure());
     }
-    return compiled.reader();
+    return compiled;
   }
 
   /**
@@ -117,9 +150,12 @@ public final class AvroFormat implements ValueFormat {
       if (e.reason() != Reason.INVALID_AVRO) {
         throw e;
       }
-      return new Compiled(null, e.getMessage());
+      return new Compiled(null, null, e.getMessage());
     }
-    return new Compiled(AvroReaders.of(parsed), null);
+    if (changeEvents && AvroConnectSchemas.isEnvelope(parsed)) {
+      return new Compiled(AvroReaders.connect(parsed), AvroConnectSchemas.of(parsed), null);
+    }
+    return new Compiled(AvroReaders.of(parsed), null, null);
   }
 
   private static RecordFailure invalid(Framing framing, String what, Throwable cause) {
@@ -129,6 +165,9 @@ public final class AvroFormat implements ValueFormat {
         cause);
   }
 
-  /** An id's reader, or why there is none. */
-  private record Compiled(AvroValueReader reader, String failure) {}
+  /**
+   * An id's reader, and the Connect schema its values are wrapped with (null: none); or why there
+   * is none.
+   */
+  private record Compiled(AvroValueReader reader, ObjectNode connectSchema, String failure) {}
 }

@@ -30,16 +30,28 @@ import org.apache.avro.io.BinaryDecoder;
  */
 final class AvroReaders {
   private final Map<Schema, RecordReader> records = new IdentityHashMap<>();
+  private final boolean connect;
 
-  private AvroReaders() {}
+  private AvroReaders(boolean connect) {
+    this.connect = connect;
+  }
 
   /** The reader of {@code schema}'s values. */
   static AvroValueReader of(Schema schema) {
-    return new AvroReaders().reader(schema);
+    return new AvroReaders(false).reader(schema);
+  }
+
+  /**
+   * The reader of {@code schema}'s values as Connect's JSON converter writes them: logical types as
+   * their underlying values (a date as days, a timestamp as a number, a decimal's unscaled bytes),
+   * which the field's Connect schema ({@link AvroConnectSchemas}) says how to read.
+   */
+  static AvroValueReader connect(Schema schema) {
+    return new AvroReaders(true).reader(schema);
   }
 
   private AvroValueReader reader(Schema schema) {
-    AvroValueReader logical = AvroLogicalReaders.of(schema);
+    AvroValueReader logical = connect ? null : AvroLogicalReaders.of(schema);
     if (logical != null) {
       return logical;
     }
