@@ -120,6 +120,10 @@ public final class AvroFormat implements ValueFormat {
     } catch (IOException | AvroRuntimeException e) {
       // AvroDataException, Avro's malformed varints and lengths, its system limits
       throw invalid(framing, e.getMessage(), e);
+    } catch (StackOverflowError e) {
+      // Only a recursive schema nests without bound: a corrupt or hostile body of such a schema
+      // is the record's fault, and the stack has unwound to here, so the worker carries on.
+      throw invalid(framing, "the value nests deeper than the worker's stack allows", null);
     }
   }
 

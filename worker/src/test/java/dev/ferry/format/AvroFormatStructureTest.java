@@ -3,8 +3,11 @@ package dev.ferry.format;
 import static dev.ferry.format.AvroFixtures.framed;
 import static dev.ferry.format.AvroFixtures.schema;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.errors.Reason;
+import dev.ferry.errors.RecordFailure;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +101,21 @@ class AvroFormatStructureTest {
 
     assertThat(value.toString())
         .isEqualTo("{\"value\":1,\"next\":{\"value\":2,\"next\":{\"value\":3,\"next\":null}}}");
+  }
+
+  @Test
+  void aRecursiveValueNestedBeyondTheStackIsInvalidAvro() {
+    // a million levels of {value: 0, next: <branch 1>}: two bytes each, never ending in null
+    byte[] body = new byte[2_000_000];
+    for (int i = 1; i < body.length; i += 2) {
+      body[i] = 2;
+    }
+
+    RecordFailure failure =
+        catchThrowableOfType(RecordFailure.class, () -> format.decode(framed(8, body)));
+
+    assertThat(failure.reason()).isEqualTo(Reason.INVALID_AVRO);
+    assertThat(failure.getMessage()).contains("nests deeper than the worker's stack allows");
   }
 
   @Test
