@@ -30,7 +30,6 @@ final class ProtoFixtures {
       import public "google/protobuf/wrappers.proto";
 
       option java_package = "com.example.shop";
-      option (my.custom) = { a: 1, b: "x;y" };
 
       /* An order,
          with its lines. */
@@ -40,7 +39,7 @@ final class ProtoFixtures {
         reserved "legacy";
 
         enum Status {
-          option allow_alias = true;
+          option deprecated = false;
           STATUS_UNSPECIFIED = 0;
           PLACED = 1;
           SHIPPED = 2 [deprecated = true];

@@ -11,11 +11,15 @@ import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.MessageOptions;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.TextFormat;
 import com.google.protobuf.TimestampProto;
 import com.google.protobuf.WrappersProto;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +41,58 @@ class ProtoParserTest {
         FileDescriptor.buildFrom(parsed, WELL_KNOWN.toArray(FileDescriptor[]::new));
     assertThat(built.findMessageTypeByName("Order").findFieldByName("note").hasPresence()).isTrue();
     assertThat(built.findMessageTypeByName("Order").findFieldByName("tags").isMapField()).isTrue();
+  }
+
+  /**
+   * The same file through protoc itself ({@code orders.protoc.txtpb}, its descriptor printed as
+   * text), less what the parser skips: options (but {@code map_entry}), reserved names and ranges,
+   * services, and the {@code json_name}s protoc adds.
+   */
+  @Test
+  void everyConstructParsesIntoWhatProtocItselfGives() throws Exception {
+    FileDescriptorProto.Builder protoc = FileDescriptorProto.newBuilder();
+    try (InputStream in = getClass().getResourceAsStream("orders.protoc.txtpb")) {
+      TextFormat.merge(new String(in.readAllBytes(), StandardCharsets.UTF_8), protoc);
+    }
+    protoc.clearOptions().clearService().getMessageTypeBuilderList().forEach(m -> strip(m));
+
+    assertThat(protoc.build()).isEqualTo(ProtoFixtures.ordersProto("orders.proto"));
+    assertThat(
+            parsed(ProtoFixtures.ORDERS_PROTO, WELL_KNOWN).toBuilder()
+                .setName("orders.proto")
+                .build())
+        .isEqualTo(protoc.build());
+  }
+
+  private static void strip(DescriptorProto.Builder message) {
+    boolean mapEntry = message.getOptions().getMapEntry();
+    message.clearOptions().clearReservedRange().clearReservedName();
+    if (mapEntry) {
+      message.setOptions(MessageOptions.newBuilder().setMapEntry(true));
+    }
+    message.getFieldBuilderList().forEach(f -> f.clearJsonName().clearOptions());
+    message.getNestedTypeBuilderList().forEach(m -> strip(m));
+    for (EnumDescriptorProto.Builder enumType : message.getEnumTypeBuilderList()) {
+      enumType.clearOptions().getValueBuilderList().forEach(v -> v.clearOptions());
+    }
+  }
+
+  @Test
+  void customAndAggregateOptionsAreSkipped() throws Exception {
+    FileDescriptorProto parsed =
+        parsed(
+            """
+            syntax = "proto3";
+            option (my.file) = { a: 1, b: "x;y" nested { c: [1, 2] } };
+            message M {
+              option (my.message).size = 3;
+              int32 x = 1 [(my.field) = { ok: true }, json_name = "ex"];
+            }
+            """,
+            List.of());
+
+    assertThat(parsed.getMessageType(0).getFieldList())
+        .containsExactly(scalar("x", 1, Type.TYPE_INT32).build());
   }
 
   @Test
