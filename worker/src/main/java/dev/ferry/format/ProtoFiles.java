@@ -1,6 +1,7 @@
 package dev.ferry.format;
 
 import com.google.protobuf.AnyProto;
+import com.google.protobuf.ApiProto;
 import com.google.protobuf.DescriptorProtos;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
@@ -8,8 +9,10 @@ import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DurationProto;
 import com.google.protobuf.EmptyProto;
 import com.google.protobuf.FieldMaskProto;
+import com.google.protobuf.SourceContextProto;
 import com.google.protobuf.StructProto;
 import com.google.protobuf.TimestampProto;
+import com.google.protobuf.TypeProto;
 import com.google.protobuf.WrappersProto;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
@@ -41,6 +44,9 @@ final class ProtoFiles {
               StructProto.getDescriptor(),
               AnyProto.getDescriptor(),
               FieldMaskProto.getDescriptor(),
+              SourceContextProto.getDescriptor(),
+              TypeProto.getDescriptor(),
+              ApiProto.getDescriptor(),
               DescriptorProtos.getDescriptor())
           .stream()
           .collect(Collectors.toUnmodifiableMap(FileDescriptor::getName, Function.identity()));

@@ -80,6 +80,31 @@ class ProtobufSchemaHandlingTest {
   }
 
   @Test
+  void googlesWellKnownTypesNeedNoReference() throws Exception {
+    schemas.protobuf(
+        1,
+        """
+        syntax = "proto3";
+        import "google/protobuf/any.proto";
+        import "google/protobuf/api.proto";
+        import "google/protobuf/descriptor.proto";
+        import "google/protobuf/duration.proto";
+        import "google/protobuf/empty.proto";
+        import "google/protobuf/field_mask.proto";
+        import "google/protobuf/source_context.proto";
+        import "google/protobuf/struct.proto";
+        import "google/protobuf/timestamp.proto";
+        import "google/protobuf/type.proto";
+        import "google/protobuf/wrappers.proto";
+        message M { google.protobuf.Duration took = 1; google.protobuf.Empty nothing = 2; }
+        """);
+
+    assertThat(format.decode(new byte[] {0, 0, 0, 0, 1, 0}))
+        .isEqualTo(NODES.objectNode().putNull("took").putNull("nothing"));
+    assertThat(schemas.lookups).hasValue(1);
+  }
+
+  @Test
   void anImportTheRegistryDoesNotListIsInvalidProtobuf() {
     schemas.protobuf(1, PAYMENT_PROTO);
     assertInvalid(new byte[] {0, 0, 0, 0, 1, 0}, "imports shop/money.proto, which is neither");
