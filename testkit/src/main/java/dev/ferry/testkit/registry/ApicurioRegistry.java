@@ -15,8 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real Confluent-compatible schema registry for tests and the bench: Apicurio Registry with
@@ -48,10 +46,8 @@ public final class ApicurioRegistry implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final String API = "/apis/ccompat/v7";
-  private static final Pattern FETCH_COUNT =
-      Pattern.compile(
-          "(?m)^rest_requests_seconds_count\\{(?=[^}]*method=\"GET\")"
-              + "(?=[^}]*path=\"/apis/ccompat/v7/schemas/ids/\\{id}\")[^}]*} ([0-9.eE+]+)$");
+  private static final String FETCH_COUNT = "rest_requests_seconds_count{";
+  private static final String FETCH_PATH = "path=\"" + API + "/schemas/ids/{id}\"";
 
   private final Path workDir;
   private final int port;
@@ -144,12 +140,12 @@ public final class ApicurioRegistry implements AutoCloseable {
             .timeout(Duration.ofSeconds(10))
             .build();
     String metrics = send(request).body();
-    long total = 0;
-    Matcher m = FETCH_COUNT.matcher(metrics);
-    while (m.find()) {
-      total += (long) Double.parseDouble(m.group(1));
-    }
-    return total;
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(FETCH_COUNT))
+        .filter(l -> l.contains("method=\"GET\"") && l.contains(FETCH_PATH))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Override
