@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.apache.avro.Conversions;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
@@ -20,14 +23,38 @@ import org.apache.avro.io.EncoderFactory;
  */
 public final class Framed {
 
+  /**
+   * Avro's generic model with the logical types' conversions, so a record may hold either the Java
+   * values ({@code BigDecimal}, {@code UUID}, {@code LocalDate}, {@code LocalTime}, {@code
+   * Instant}, {@code LocalDateTime}) or their underlying Avro values (bytes, string, int, long).
+   */
+  private static final GenericData MODEL = withConversions();
+
   private Framed() {}
 
-  /** Magic byte 0, {@code id}, then the Avro binary encoding of {@code record}. */
+  private static GenericData withConversions() {
+    GenericData model = new GenericData();
+    model.addLogicalTypeConversion(new Conversions.DecimalConversion());
+    model.addLogicalTypeConversion(new Conversions.UUIDConversion());
+    model.addLogicalTypeConversion(new TimeConversions.DateConversion());
+    model.addLogicalTypeConversion(new TimeConversions.TimeMillisConversion());
+    model.addLogicalTypeConversion(new TimeConversions.TimeMicrosConversion());
+    model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+    model.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+    model.addLogicalTypeConversion(new TimeConversions.LocalTimestampMillisConversion());
+    model.addLogicalTypeConversion(new TimeConversions.LocalTimestampMicrosConversion());
+    return model;
+  }
+
+  /**
+   * Magic byte 0, {@code id}, then the Avro binary encoding of {@code record}; logical-type fields
+   * may hold Java values or Avro's underlying ones.
+   */
   public static byte[] avro(int id, GenericRecord record) {
     ByteArrayOutputStream out = header(id);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
+      new GenericDatumWriter<GenericRecord>(record.getSchema(), MODEL).write(record, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName(), e);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -38,6 +41,24 @@ class FramedTest {
             .read(null, DecoderFactory.get().binaryDecoder(framed, 5, framed.length - 5, null));
     assertThat(read.get("id")).isEqualTo(7L);
     assertThat(read.get("name").toString()).isEqualTo("ab");
+  }
+
+  @Test
+  void avroTakesLogicalTypesAsJavaValuesOrAsTheirAvroValues() {
+    Schema schema =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"L\",\"fields\":[{\"name\":\"amount\",\"type\":"
+                    + "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":6,\"scale\":2}},"
+                    + "{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}}]}");
+    GenericRecord java = new GenericData.Record(schema);
+    java.put("amount", new BigDecimal("12.30"));
+    java.put("at", Instant.parse("1970-01-01T00:00:01.000002Z"));
+    GenericRecord avro = new GenericData.Record(schema);
+    avro.put("amount", ByteBuffer.wrap(BigInteger.valueOf(1230).toByteArray()));
+    avro.put("at", 1_000_002L);
+
+    assertThat(Framed.avro(3, java)).isEqualTo(Framed.avro(3, avro));
   }
 
   @Test
