@@ -22,7 +22,12 @@ public record Formats(ValueFormat value, Optional<ValueFormat> key) {
    *     config refuses one without a {@code registry} section)
    */
   public static Formats of(PipelineSettings pipeline, Optional<SchemaSource> registry) {
-    ValueFormat value = format(pipeline.format(), registry);
+    ValueFormat value =
+        pipeline.format() == RecordFormat.AVRO && pipeline.cdc().isPresent()
+            // Debezium's Avro converter: the envelope comes out in the JSON converter's form, with
+            // the Connect schema rebuilt from the Avro one, for the change-event path.
+            ? AvroFormat.forChangeEvents(needed(registry, pipeline.format()))
+            : format(pipeline.format(), registry);
     Optional<ValueFormat> key =
         pipeline.keyFormat().usesRegistry()
             ? Optional.of(format(pipeline.keyFormat(), registry))
