@@ -73,6 +73,9 @@ final class Shipments {
       }
       """;
 
+  /** The enum's values, in number order. */
+  private static final String[] STATUS = {"UNKNOWN", "PACKED", "SENT"};
+
   static final String TABLE =
       "(id bigint PRIMARY KEY, carrier text, weight double precision, fragile boolean,"
           + " parcels bigint, delta bigint, label bytea, city text, dest jsonb, status text,"
@@ -82,8 +85,6 @@ final class Shipments {
   static final Map<String, String> COLUMNS = columns();
 
   static final Descriptor DESCRIPTOR = descriptor();
-
-  private static final String[] STATUS = {"UNKNOWN", "PACKED", "SENT"};
 
   private Shipments() {}
 
