@@ -8,6 +8,7 @@ import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import dev.ferry.testkit.registry.ApicurioRegistry;
+import dev.ferry.testkit.registry.Framed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ class AvroRegistryIT {
     try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (int i = 0; i < ORDERS; i++) {
         int id = AvroOrders.isVersion2(i) ? v2 : v1;
-        byte[] value = RegistryWire.avro(id, AvroOrders.record(i));
+        byte[] value = Framed.avro(id, AvroOrders.record(i));
         producer.send(new ProducerRecord<>(topic, ("o" + i).getBytes(UTF_8), value)).get();
         expected.add(AvroOrders.row(i));
       }

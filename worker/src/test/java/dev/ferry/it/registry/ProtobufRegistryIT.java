@@ -7,6 +7,7 @@ import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import dev.ferry.testkit.registry.ApicurioRegistry;
+import dev.ferry.testkit.registry.Framed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class ProtobufRegistryIT {
       List<Map<String, Object>> expected = new ArrayList<>();
       try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
         for (int i = 0; i < SHIPMENTS; i++) {
-          byte[] value = RegistryWire.protobuf(id, Shipments.message(i));
+          byte[] value = Framed.protobuf(id, List.of(0), Shipments.message(i));
           producer.send(new ProducerRecord<>(topic, Shipments.key(i), value)).get();
           expected.add(Shipments.row(i));
         }

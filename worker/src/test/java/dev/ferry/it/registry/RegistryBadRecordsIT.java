@@ -11,6 +11,7 @@ import dev.ferry.support.RunningWorker;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import dev.ferry.testkit.registry.ApicurioRegistry;
+import dev.ferry.testkit.registry.Framed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -66,12 +67,13 @@ class RegistryBadRecordsIT {
     int v1 = registry.register(topic + "-value", Readings.V1, "AVRO");
     int unknownId = v1 + 3;
     Map<String, byte[]> bad = new LinkedHashMap<>();
-    bad.put("unknown-schema", RegistryWire.frame(unknownId, body(2, true)));
-    byte[] wrongMagic = RegistryWire.frame(v1, body(4, false));
+    bad.put("unknown-schema", Framed.avro(unknownId, Readings.record(2, true)));
+    byte[] wrongMagic = Framed.avro(v1, Readings.record(4, false));
     wrongMagic[0] = 1;
     bad.put("invalid-framing", wrongMagic);
-    byte[] whole = body(6, false);
-    bad.put("invalid-avro", RegistryWire.frame(v1, Arrays.copyOf(whole, whole.length - 4)));
+    byte[] whole = Framed.avro(v1, Readings.record(6, false));
+    // Cut inside the last field, the note's text: the body ends before the record does.
+    bad.put("invalid-avro", Arrays.copyOf(whole, whole.length - 4));
     produce(topic, v1, bad);
 
     RegistryPipeline pipeline =
@@ -122,10 +124,6 @@ class RegistryBadRecordsIT {
             Readings.row(7, false)));
   }
 
-  private static byte[] body(long id, boolean version2) {
-    return RegistryWire.avroBody(Readings.record(id, version2));
-  }
-
   /** Good readings 1, 3, 5 and 7 in version 1, and a bad record before each of 3, 5 and 7. */
   private static void produce(String topic, int v1, Map<String, byte[]> bad) throws Exception {
     List<byte[]> badValues = List.copyOf(bad.values());
@@ -135,7 +133,7 @@ class RegistryBadRecordsIT {
           producer.send(new ProducerRecord<>(topic, key(2 * i), badValues.get(i - 1))).get();
         }
         long id = 2 * i + 1;
-        byte[] good = RegistryWire.frame(v1, body(id, false));
+        byte[] good = Framed.avro(v1, Readings.record(id, false));
         producer.send(new ProducerRecord<>(topic, key(id), good)).get();
       }
     }

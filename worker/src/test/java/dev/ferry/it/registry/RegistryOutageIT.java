@@ -10,6 +10,7 @@ import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.net.TcpProxy;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import dev.ferry.testkit.registry.ApicurioRegistry;
+import dev.ferry.testkit.registry.Framed;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -139,7 +140,7 @@ class RegistryOutageIT {
     try (KafkaProducer<byte[], byte[]> producer = KAFKA.producer()) {
       for (long id = first; id < first + count; id++) {
         boolean version2 = id % 2 == 0;
-        byte[] value = RegistryWire.avro(ids[version2 ? 1 : 0], Readings.record(id, version2));
+        byte[] value = Framed.avro(ids[version2 ? 1 : 0], Readings.record(id, version2));
         producer.send(new ProducerRecord<>(topic, ("r" + id).getBytes(UTF_8), value)).get();
         expected.add(Readings.row(id, version2));
       }
