@@ -57,53 +57,6 @@ public record PipelineSettings(
     targets = List.copyOf(targets);
   }
 
-  /** A pipeline of JSON values and text keys. */
-  public PipelineSettings(
-      String name,
-      List<String> topics,
-      Optional<String> schema,
-      TargetSettings primary,
-      Tombstones tombstones,
-      Optional<String> transform,
-      Map<String, String> transformOptions,
-      List<TargetSettings> targets,
-      Optional<CdcSettings> cdc) {
-    this(
-        name,
-        topics,
-        schema,
-        primary,
-        tombstones,
-        transform,
-        transformOptions,
-        targets,
-        cdc,
-        RecordFormat.JSON,
-        RecordFormat.TEXT);
-  }
-
-  /** A pipeline of plain JSON values (no change-event envelope). */
-  public PipelineSettings(
-      String name,
-      List<String> topics,
-      Optional<String> schema,
-      TargetSettings primary,
-      Tombstones tombstones,
-      Optional<String> transform,
-      Map<String, String> transformOptions,
-      List<TargetSettings> targets) {
-    this(
-        name,
-        topics,
-        schema,
-        primary,
-        tombstones,
-        transform,
-        transformOptions,
-        targets,
-        Optional.empty());
-  }
-
   /** A pipeline without a transform: every record becomes one row of {@code table}. */
   public static PipelineSettings simple(
       String name,
@@ -112,7 +65,17 @@ public record PipelineSettings(
       TargetSettings table,
       Tombstones tombstones) {
     return new PipelineSettings(
-        name, topics, schema, table, tombstones, Optional.empty(), Map.of(), List.of());
+        name,
+        topics,
+        schema,
+        table,
+        tombstones,
+        Optional.empty(),
+        Map.of(),
+        List.of(),
+        Optional.empty(),
+        RecordFormat.JSON,
+        RecordFormat.TEXT);
   }
 
   /** The primary table and then the further targets. */

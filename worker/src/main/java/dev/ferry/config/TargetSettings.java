@@ -32,13 +32,4 @@ public record TargetSettings(
     keyColumns = List.copyOf(keyColumns);
     columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
   }
-
-  /** A target whose columns are all listed, without a version column. */
-  public TargetSettings(
-      TableName table,
-      PipelineSettings.Mode mode,
-      List<String> keyColumns,
-      Map<String, ColumnSource> columns) {
-    this(table, mode, keyColumns, columns, false, Optional.empty());
-  }
 }

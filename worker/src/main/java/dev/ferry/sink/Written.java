@@ -25,8 +25,4 @@ public record Written(
     alreadyApplied = Set.copyOf(alreadyApplied);
     stale = Set.copyOf(stale);
   }
-
-  public Written(Map<Integer, SQLException> rejected, Set<Origin> alreadyApplied) {
-    this(rejected, alreadyApplied, Set.of());
-  }
 }

@@ -142,7 +142,7 @@ class PipelineProcessorTest {
     @Override
     public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
       isolatingCalls++;
-      return new Written(isolatedRejections, Set.of());
+      return new Written(isolatedRejections, Set.of(), Set.of());
     }
 
     @Override

@@ -206,15 +206,16 @@ public final class ApicurioRegistry implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for the registry", e);
       }
-      pause();
+      pauseUnlessExited();
     }
     throw new IllegalStateException(
         "Apicurio Registry not ready within " + READY_TIMEOUT + ": " + last + logTail());
   }
 
-  private static void pause() {
+  /** Waits a moment for the next poll, or less when the registry process ends meanwhile. */
+  private void pauseUnlessExited() {
     try {
-      Thread.sleep(100);
+      process.waitFor(100, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the registry", e);
