@@ -11,6 +11,8 @@ import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
 import dev.ferry.source.RecordHandler;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -109,7 +111,10 @@ final class KafkaAssembly {
 
   /**
    * The poll loop over the input topics; it pauses the topics of pipelines the breaker halted and
-   * stops on the worker's stop request.
+   * stops on the worker's stop request. A record without a key on a change-event pipeline's topic
+   * (a truncate; or every event of a source table without a primary key) is a barrier: it runs
+   * alone, after the records before it in its partition and before those after it, since it has no
+   * lane of its own to keep it in order with the keyed rows it affects.
    */
   PollLoop pollLoop(
       KafkaConsumer<byte[], byte[]> consumer,
@@ -117,6 +122,10 @@ final class KafkaAssembly {
       PartitionClaimer claimer,
       Backoff claimBackoff,
       DeadLetterBreaker breaker) {
+    Set<String> changeEventTopics = new HashSet<>();
+    config.pipelines().stream()
+        .filter(p -> p.cdc().isPresent())
+        .forEach(p -> changeEventTopics.addAll(p.topics()));
     return new PollLoop(
         consumer,
         config.inputTopics(),
@@ -124,6 +133,7 @@ final class KafkaAssembly {
         claimer,
         claimBackoff,
         topic -> breaker.isHalted(config.pipelineFor(topic).name()),
+        record -> record.key() == null && changeEventTopics.contains(record.topic()),
         config.worker().commitInterval(),
         config.kafka().timeouts().commit(),
         clock,

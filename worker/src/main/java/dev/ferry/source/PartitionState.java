@@ -22,6 +22,12 @@ public final class PartitionState {
   /** Offsets an earlier owner already completed; read and trimmed by the poll thread only. */
   private Set<Long> alreadyApplied = new HashSet<>();
 
+  /** A barrier record waits for the partition's earlier records; poll thread only. */
+  private boolean barrierWaiting;
+
+  /** A barrier record was handed over and may not have completed yet; poll thread only. */
+  private boolean barrierHandedOver;
+
   public PartitionState(TopicPartition partition) {
     this.partition = partition;
   }
@@ -51,6 +57,40 @@ public final class PartitionState {
   /** True (once) if an earlier owner already completed this offset. Poll thread only. */
   boolean takeAlreadyApplied(long offset) {
     return !alreadyApplied.isEmpty() && alreadyApplied.remove(offset);
+  }
+
+  /**
+   * Whether the record at {@code offset} may be handed over now under the partition's barrier rule:
+   * a <em>barrier</em> record (one that must not run beside the records around it, such as a change
+   * event's truncate, which has no key and so would share no lane with the rows it empties) is
+   * handed over only once every earlier record of the partition has completed, and no later record
+   * is handed over until the barrier itself has completed. A refused record is fetched again later
+   * ({@link #heldByBarrier()} keeps the partition paused meanwhile). Poll thread only.
+   */
+  boolean mayHandOver(boolean barrier) {
+    boolean idle = offsets.pendingCount() == 0;
+    if (barrierHandedOver && !idle) {
+      return false;
+    }
+    barrierHandedOver = false;
+    if (barrier) {
+      barrierWaiting = !idle;
+      barrierHandedOver = idle;
+      return idle;
+    }
+    return true;
+  }
+
+  /**
+   * Whether the partition waits on a barrier: one that waits for the records before it, or one in
+   * flight. False again once nothing of the partition is in flight. Poll thread only.
+   */
+  boolean heldByBarrier() {
+    if ((barrierWaiting || barrierHandedOver) && offsets.pendingCount() == 0) {
+      barrierWaiting = false;
+      barrierHandedOver = false;
+    }
+    return barrierWaiting || barrierHandedOver;
   }
 
   public boolean isRetired() {

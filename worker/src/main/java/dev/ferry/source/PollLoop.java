@@ -55,6 +55,7 @@ public final class PollLoop {
   private final Clock clock;
   private final StopSignal stop;
   private final Predicate<String> haltedTopic;
+  private final Predicate<ConsumerRecord<byte[], byte[]>> barrier;
   private final RebalanceCounters rebalances = new RebalanceCounters();
   private final LongAdder skipped = new LongAdder();
   private final LongAdder consumed = new LongAdder();
@@ -80,6 +81,7 @@ public final class PollLoop {
       PartitionClaimer claimer,
       Backoff claimBackoff,
       Predicate<String> haltedTopic,
+      Predicate<ConsumerRecord<byte[], byte[]>> barrier,
       Duration commitInterval,
       Duration commitTimeout,
       Clock clock,
@@ -89,6 +91,7 @@ public final class PollLoop {
     this.handler = handler;
     this.claims = new ClaimQueue(claimer, claimBackoff);
     this.haltedTopic = haltedTopic;
+    this.barrier = barrier;
     this.commits = new OffsetCommitter(consumer, partitions, commitInterval, commitTimeout, clock);
     this.clock = clock;
     this.stop = stop;
@@ -133,9 +136,11 @@ public final class PollLoop {
       if (rewound.contains(tp)) {
         continue; // the rest of a partition that was sought back below: fetched again later
       }
-      if (!state.isClaimed() || !handler.hasRoomFor(record, state)) {
-        // Unclaimed: paused until claimed, so this should not happen. No room for its bytes: the
-        // partitions pause until it fits. Either way, read this record and the rest again later.
+      if (!state.isClaimed()
+          || !state.mayHandOver(barrier.test(record))
+          || !handler.hasRoomFor(record, state)) {
+        // Unclaimed: paused until claimed, so this should not happen. Behind a barrier, or no room
+        // for its bytes: paused until it may go. Either way, read it and the rest again later.
         rewound.add(tp);
         consumer.seek(tp, record.offset());
         continue;
@@ -233,7 +238,10 @@ public final class PollLoop {
     } else {
       for (TopicPartition tp : assigned) {
         PartitionState state = partitions.get(tp);
-        if (state == null || !state.isClaimed() || haltedTopic.test(tp.topic())) {
+        if (state == null
+            || !state.isClaimed()
+            || state.heldByBarrier()
+            || haltedTopic.test(tp.topic())) {
           wanted.add(tp);
         }
       }

@@ -37,6 +37,9 @@ class PollLoopTest {
   private Thread thread;
   private PollLoop loop;
 
+  /** Records without a key are barriers, as on a change-event pipeline's topic. */
+  private static final Predicate<ConsumerRecord<byte[], byte[]>> KEYLESS = r -> r.key() == null;
+
   /** Collects handed-over records; "full" on demand. */
   private static final class Handler implements RecordHandler {
     final List<ConsumerRecord<byte[], byte[]>> records = new CopyOnWriteArrayList<>();
@@ -94,6 +97,7 @@ class PollLoopTest {
             },
             new Backoff(Duration.ofMillis(1), Duration.ofMillis(5), new SplittableRandom(1)),
             topic -> false,
+            KEYLESS,
             Duration.ofMillis(10),
             Duration.ofSeconds(10),
             Clock.systemUTC(),
@@ -239,5 +243,50 @@ class PollLoopTest {
         .filteredOn(r -> r.partition() == 0)
         .extracting(ConsumerRecord::offset)
         .containsExactly(0L, 1L, 2L);
+  }
+
+  @Test
+  void aBarrierRunsAloneAfterTheRecordsBeforeItAndBeforeThoseAfterIt() {
+    start(tp -> new PartitionClaim(1, Set.of()));
+    consumer.schedulePollTask(
+        () -> {
+          consumer.rebalance(List.of(P0, P1));
+          addToP0(0, 1, 2);
+          consumer.addRecord(new ConsumerRecord<>("t", 1, 0, new byte[] {3}, new byte[] {4}));
+        });
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 2);
+    assertThat(handler.records)
+        .extracting(r -> r.partition() + "@" + r.offset())
+        .as("the barrier at 0@1 waits for 0@0; the other partition goes on")
+        .containsExactlyInAnyOrder("0@0", "1@0");
+    await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(P0));
+    assertThat(consumer.position(P0)).isEqualTo(1L);
+    assertThat(consumer.paused()).doesNotContain(P1);
+
+    handler.completeAll();
+    consumer.schedulePollTask(() -> addToP0(1, 2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 3);
+    assertThat(handler.records.get(2).offset()).as("the barrier, once 0@0 completed").isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> consumer.paused().contains(P0));
+    assertThat(consumer.position(P0)).as("0@2 waits for the barrier").isEqualTo(2L);
+    assertThat(handler.records).hasSize(3);
+
+    handler.completeAll();
+    consumer.schedulePollTask(() -> addToP0(2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 4);
+    assertThat(handler.records)
+        .filteredOn(r -> r.partition() == 0)
+        .extracting(ConsumerRecord::offset)
+        .containsExactly(0L, 1L, 2L);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.paused().contains(P0));
+  }
+
+  /** Offset 1 has no key (a barrier); the others have one. */
+  private void addToP0(long... offsets) {
+    for (long o : offsets) {
+      byte[] key = o == 1 ? null : new byte[] {1};
+      consumer.addRecord(new ConsumerRecord<>("t", 0, o, key, new byte[] {2}));
+    }
   }
 }
