@@ -23,7 +23,11 @@ final class DatabaseReader {
     }
     String username = s.string("username", "");
     Secret password = password(s);
-    int poolSize = s.integer("pool-size", Math.max(8, workerThreads), 1, 1000);
+    int threads =
+        workerThreads > 0
+            ? workerThreads
+            : WorkerSettings.defaultThreads(Runtime.getRuntime().availableProcessors());
+    int poolSize = s.integer("pool-size", WorkerSettings.defaultPoolSize(threads), 1, 1000);
     if (poolSize < workerThreads && workerThreads > 0) {
       s.problem(
           s.key("pool-size"),

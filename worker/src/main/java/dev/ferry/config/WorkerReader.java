@@ -13,7 +13,12 @@ final class WorkerReader {
   private WorkerReader() {}
 
   static WorkerSettings read(Section s) {
-    int threads = s.integer("threads", 8, 1, 1024);
+    int threads =
+        s.integer(
+            "threads",
+            WorkerSettings.defaultThreads(Runtime.getRuntime().availableProcessors()),
+            1,
+            1024);
     int capacity = s.integer("queue-capacity", 10_000, 1, 10_000_000);
     int batchSize = s.integer("batch-size", 500, 1, 100_000);
     Duration linger = s.duration("batch-linger", Duration.ofMillis(10), Duration.ZERO);

@@ -79,6 +79,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void threadsAndPoolSizeDefaultToTheMachine() throws Exception {
+    FerryConfig config =
+        load(
+            """
+            kafka:
+              bootstrap-servers: localhost:9092
+              group-id: g
+            database:
+              url: jdbc:postgresql://localhost/app
+            pipelines:
+              - name: events
+                topics: [events]
+                table: public.events
+                columns:
+                  id: /id
+            """,
+            Map.of());
+    int processors = Runtime.getRuntime().availableProcessors();
+
+    assertThat(config.worker().threads()).isEqualTo(WorkerSettings.defaultThreads(processors));
+    assertThat(config.database().poolSize()).isEqualTo(config.worker().threads() + 2);
+    assertThat(
+            java.util.stream.IntStream.of(1, 2, 3, 8, 9, 64)
+                .map(WorkerSettings::defaultThreads)
+                .toArray())
+        .as("two threads per processor, between 2 and 16")
+        .containsExactly(2, 4, 6, 16, 16, 16);
+  }
+
+  @Test
   void describeMasksSecrets() throws Exception {
     String text = load(VALID, Map.of("FERRY_DB_PASSWORD", "hunter2")).describe();
 
