@@ -21,6 +21,7 @@ import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +74,7 @@ final class BatchWriter {
   private final WorkerCounters counters;
   private final Readiness readiness;
   private final RecordTracer tracer;
+  private final Clock clock;
   private final WarnThrottle retryWarnings;
 
   /**
@@ -95,6 +97,7 @@ final class BatchWriter {
     this.counters = counters;
     this.readiness = readiness;
     this.tracer = tracer;
+    this.clock = clock;
     this.retryWarnings = new WarnThrottle(clock, RETRY_WARNING_INTERVAL);
   }
 
@@ -165,14 +168,14 @@ final class BatchWriter {
    * @return empty once committed; the failure otherwise (the transaction rolled back)
    */
   private Optional<SQLException> writeWhole(BatchWork work) throws FencedException {
-    long started = System.nanoTime();
+    Instant started = clock.instant();
     Span transaction = tracer.transaction(work.spansToWrite(), work.rows.size(), false);
     try {
       Written written = sink.write(work.rows, work.otherOrigins);
       work.alreadyApplied = written.alreadyApplied();
       work.stale = written.stale();
       transaction.end();
-      counters.addTransaction(work.rows.size(), Duration.ofNanos(System.nanoTime() - started));
+      counters.addTransaction(work.rows.size(), Duration.between(started, clock.instant()));
       readiness.set(PipelineProcessor.SINK_UNAVAILABLE, false);
       return Optional.empty();
     } catch (FencedException e) {
@@ -192,7 +195,7 @@ final class BatchWriter {
    */
   private Map<Integer, Rejection> isolate(BatchWork work, int attempts)
       throws SQLException, FencedException {
-    long started = System.nanoTime();
+    Instant started = clock.instant();
     Span isolating = tracer.transaction(work.spansToWrite(), work.rows.size(), true);
     Map<Integer, SQLException> bad;
     try {
@@ -206,7 +209,7 @@ final class BatchWriter {
       throw e;
     }
     counters.addTransaction(
-        work.rows.size() - bad.size(), Duration.ofNanos(System.nanoTime() - started));
+        work.rows.size() - bad.size(), Duration.between(started, clock.instant()));
     readiness.set(PipelineProcessor.SINK_UNAVAILABLE, false);
     Map<Integer, Rejection> out = new HashMap<>();
     bad.forEach((i, e) -> out.put(i, new Rejection(e, attempts)));
