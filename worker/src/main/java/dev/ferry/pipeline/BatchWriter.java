@@ -3,16 +3,14 @@ package dev.ferry.pipeline;
 import dev.ferry.dispatch.WorkItem;
 import dev.ferry.errors.Backoff;
 import dev.ferry.errors.FailureClass;
-import dev.ferry.errors.FailureClassifier;
 import dev.ferry.errors.TimeoutKind;
 import dev.ferry.errors.WarnThrottle;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.WorkerCounters;
-import dev.ferry.sink.CommitInDoubtException;
-import dev.ferry.sink.FencedException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.Written;
 import dev.ferry.tracing.RecordTracer;
 import io.opentelemetry.api.trace.Span;
@@ -112,50 +110,44 @@ final class BatchWriter {
     boolean inDoubt = false;
     boolean rewrittenAfterTableChange = false;
     for (int attempt = 1; ; ) {
-      FailureClass failed;
-      try {
-        if (inDoubt) {
-          settleInDoubt(work);
-          inDoubt = false;
-        }
+      SinkResult outcome = inDoubt ? settleInDoubt(work) : null;
+      if (outcome == null) {
+        inDoubt = false;
         if (work.isEmpty()) {
           return Map.of();
         }
         long definitions = sink.definitionsGeneration();
-        Optional<SQLException> refused = writeWhole(work);
-        if (refused.isEmpty()) {
-          return Map.of();
+        outcome = writeWhole(work);
+        if (outcome instanceof SinkResult.RolledBack r) {
+          if (!rewrittenAfterTableChange
+              && r.tableChanged()
+              && sink.refreshDefinitions(work.rows, definitions)) {
+            rewrittenAfterTableChange = true;
+            continue;
+          }
+          if (r.failureClass() == FailureClass.UNKNOWN) {
+            unknownFailures++;
+          }
+          if (r.failureClass() == FailureClass.PERMANENT
+              || (r.failureClass() == FailureClass.UNKNOWN && unknownFailures >= maxAttempts)) {
+            outcome = isolate(work, attempt + 1);
+          }
         }
-        SQLException e = refused.get();
-        if (!rewrittenAfterTableChange
-            && FailureClassifier.signalsTableChange(e)
-            && sink.refreshDefinitions(work.rows, definitions)) {
-          rewrittenAfterTableChange = true;
-          continue;
-        }
-        failed = FailureClassifier.classify(e);
-        if (failed == FailureClass.UNKNOWN) {
-          unknownFailures++;
-        }
-        boolean isolate =
-            failed == FailureClass.PERMANENT
-                || (failed == FailureClass.UNKNOWN && unknownFailures >= maxAttempts);
-        if (!isolate || e instanceof CommitInDoubtException) {
-          throw e;
-        }
-        return isolate(work, attempt + 1);
-      } catch (FencedException e) {
-        fence(work, e);
-        continue;
-      } catch (SQLException e) {
-        inDoubt |= e instanceof CommitInDoubtException;
-        failed = FailureClassifier.classify(e);
-        readiness.set(PipelineProcessor.SINK_UNAVAILABLE, failed == FailureClass.TRANSIENT);
-        Optional<TimeoutKind> timeout = FailureClassifier.timeoutKind(e);
-        timeout.ifPresent(counters::addSinkTimeout);
-        logRetry(work, attempt, failed, timeout, e);
       }
-      counters.addRetry(failed);
+      if (outcome instanceof SinkResult.Committed committed) {
+        return rejections(committed.written(), attempt + 1);
+      }
+      if (outcome instanceof SinkResult.Fenced fenced) {
+        fence(work, fenced.partitions());
+        continue;
+      }
+      SinkResult.Failed failed = (SinkResult.Failed) outcome;
+      inDoubt |= failed instanceof SinkResult.InDoubt;
+      readiness.set(
+          PipelineProcessor.SINK_UNAVAILABLE, failed.failureClass() == FailureClass.TRANSIENT);
+      failed.timeout().ifPresent(counters::addSinkTimeout);
+      logRetry(work, attempt, failed.failureClass(), failed.timeout(), failed.cause());
+      counters.addRetry(failed.failureClass());
       if (backoffWait.await(backoff.delay(attempt++))) {
         return null;
       }
@@ -165,70 +157,82 @@ final class BatchWriter {
   /**
    * Writes the whole work in one transaction.
    *
-   * @return empty once committed; the failure otherwise (the transaction rolled back)
+   * @return committed, or why not (the transaction rolled back, was fenced, or is in doubt)
    */
-  private Optional<SQLException> writeWhole(BatchWork work) throws FencedException {
+  private SinkResult writeWhole(BatchWork work) {
     Instant started = clock.instant();
     Span transaction = tracer.transaction(work.spansToWrite(), work.rows.size(), false);
-    try {
-      Written written = sink.write(work.rows, work.otherOrigins);
-      work.alreadyApplied = written.alreadyApplied();
-      work.stale = written.stale();
+    SinkResult outcome = sink.write(work.rows, work.otherOrigins);
+    if (outcome instanceof SinkResult.Committed committed) {
+      work.alreadyApplied = committed.written().alreadyApplied();
+      work.stale = committed.written().stale();
       transaction.end();
       counters.addTransaction(work.rows.size(), Duration.between(started, clock.instant()));
       readiness.set(PipelineProcessor.SINK_UNAVAILABLE, false);
-      return Optional.empty();
-    } catch (FencedException e) {
-      failed(transaction, e);
-      throw e;
-    } catch (SQLException e) {
-      failed(transaction, e);
-      return Optional.of(e);
+    } else {
+      failed(transaction, outcome);
     }
+    return outcome;
   }
 
   /**
    * Writes the work row by row behind savepoints in one transaction: the good rows commit.
    *
-   * @param attempts the attempts it took, this one included, for the dead letters
-   * @return the refused rows, by index into {@code work.rows}
+   * @return committed with the refused rows ({@link Written#rejected}), or why not
    */
-  private Map<Integer, Rejection> isolate(BatchWork work, int attempts)
-      throws SQLException, FencedException {
+  private SinkResult isolate(BatchWork work, int attempts) {
     Instant started = clock.instant();
     Span isolating = tracer.transaction(work.spansToWrite(), work.rows.size(), true);
-    Map<Integer, SQLException> bad;
-    try {
-      Written written = sink.writeIsolating(work.rows, work.otherOrigins);
-      bad = written.rejected();
-      work.alreadyApplied = written.alreadyApplied();
-      work.stale = written.stale();
-      isolating.end();
-    } catch (SQLException | FencedException e) {
-      failed(isolating, e);
-      throw e;
+    SinkResult outcome = sink.writeIsolating(work.rows, work.otherOrigins);
+    if (!(outcome instanceof SinkResult.Committed committed)) {
+      failed(isolating, outcome);
+      return outcome;
     }
+    Written written = committed.written();
+    work.alreadyApplied = written.alreadyApplied();
+    work.stale = written.stale();
+    isolating.end();
     counters.addTransaction(
-        work.rows.size() - bad.size(), Duration.between(started, clock.instant()));
+        work.rows.size() - written.rejected().size(), Duration.between(started, clock.instant()));
     readiness.set(PipelineProcessor.SINK_UNAVAILABLE, false);
+    return outcome;
+  }
+
+  /** The rows a committed write refused, by index into {@code work.rows}. */
+  private static Map<Integer, Rejection> rejections(Written written, int attempts) {
+    if (written.rejected().isEmpty()) {
+      return Map.of();
+    }
     Map<Integer, Rejection> out = new HashMap<>();
-    bad.forEach((i, e) -> out.put(i, new Rejection(e, attempts)));
+    written.rejected().forEach((i, e) -> out.put(i, new Rejection(e, attempts)));
     return out;
   }
 
-  private static void failed(Span transaction, Exception e) {
-    transaction.recordException(e);
-    transaction.setStatus(StatusCode.ERROR, FailureClassifier.classify(e).name());
+  private static void failed(Span transaction, SinkResult outcome) {
+    if (outcome instanceof SinkResult.Failed failed) {
+      transaction.recordException(failed.cause());
+      transaction.setStatus(StatusCode.ERROR, failed.failureClass().name());
+    } else if (outcome instanceof SinkResult.Fenced fenced) {
+      transaction.setStatus(
+          StatusCode.ERROR, "fenced: another worker claimed " + fenced.partitions());
+    }
     transaction.end();
   }
 
   /**
    * After a COMMIT whose outcome is unknown, asks the sink which records that transaction applied
    * and takes them out of the work, so that they are completed and never written twice.
+   *
+   * @return null once settled; the failure of the question otherwise (still in doubt)
    */
-  private void settleInDoubt(BatchWork work) throws SQLException {
+  private SinkResult.Failed settleInDoubt(BatchWork work) {
     List<Origin> origins = work.origins();
-    Set<Origin> applied = sink.alreadyApplied(origins);
+    Set<Origin> applied;
+    try {
+      applied = sink.alreadyApplied(origins);
+    } catch (SQLException e) {
+      return SinkResult.failed(e);
+    }
     log.warn(
         "the connection failed during a COMMIT; the transaction had {}: {} of {} records applied",
         applied.isEmpty() ? "rolled back" : "committed",
@@ -236,24 +240,25 @@ final class BatchWriter {
         origins.size());
     counters.addCommitInDoubt(!applied.isEmpty());
     work.moveApplied(applied);
+    return null;
   }
 
-  private void fence(BatchWork work, FencedException e) {
+  private void fence(BatchWork work, Set<TopicPartition> partitions) {
     counters.addFenced();
     for (WorkItem item : work.rowItems) {
-      if (e.partitions().contains(item.partition().partition())) {
+      if (partitions.contains(item.partition().partition())) {
         item.partition().fence();
       }
     }
     for (WorkItem item : work.otherItems) {
-      if (e.partitions().contains(item.partition().partition())) {
+      if (partitions.contains(item.partition().partition())) {
         item.partition().fence();
       }
     }
     log.warn(
         "transaction rolled back: another worker claimed {}; its records are left to that worker",
-        e.partitions());
-    work.dropFenced(e.partitions());
+        partitions);
+    work.dropFenced(partitions);
   }
 
   /**

@@ -86,6 +86,17 @@ public final class PostgresSink implements RowSink {
     return tables.refreshAfterSinkError(targets, generationBefore);
   }
 
+  @Override
+  public SinkResult write(List<Row> all, List<Origin> alsoCompleted) {
+    try {
+      return new SinkResult.Committed(writeAll(all, alsoCompleted));
+    } catch (FencedException e) {
+      return new SinkResult.Fenced(e.partitions());
+    } catch (SQLException e) {
+      return SinkResult.failed(e);
+    }
+  }
+
   /**
    * Writes all rows in one transaction: all or nothing. With exactly-once bookkeeping the same
    * transaction records the offsets of the rows and of {@code alsoCompleted} (records finished
@@ -97,8 +108,7 @@ public final class PostgresSink implements RowSink {
    * @throws SQLException the transaction was rolled back; nothing of the batch is in the table
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
-  @Override
-  public Written write(List<Row> all, List<Origin> alsoCompleted)
+  private Written writeAll(List<Row> all, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     try (Connection c = dataSource.getConnection();
         TransactionWatchdog.Watch watch = watchdog.watch(c, () -> describe(all, alsoCompleted))) {
@@ -141,6 +151,17 @@ public final class PostgresSink implements RowSink {
     return replayed == null ? Set.of() : replays.get().claim(c, replayed);
   }
 
+  @Override
+  public SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
+    try {
+      return new SinkResult.Committed(writeEachRecord(rows, alsoCompleted));
+    } catch (FencedException e) {
+      return new SinkResult.Fenced(e.partitions());
+    } catch (SQLException e) {
+      return SinkResult.failed(e);
+    }
+  }
+
   /**
    * Writes the rows record by record inside one transaction, each record's rows (consecutive rows
    * of one origin) behind a savepoint, so the records that fail are rolled back alone, all their
@@ -155,8 +176,7 @@ public final class PostgresSink implements RowSink {
    *     written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
-  @Override
-  public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
+  private Written writeEachRecord(List<Row> rows, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     Map<Integer, SQLException> rejected = new LinkedHashMap<>();
     Set<Origin> alreadyApplied = new HashSet<>();

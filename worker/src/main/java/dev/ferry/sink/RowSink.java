@@ -11,30 +11,26 @@ public interface RowSink {
    * Writes all rows in one transaction, all or nothing; the rows of replayed copies whose original
    * record was applied before are skipped (and complete).
    *
-   * @return the replayed copies skipped; never any rejected row
-   * @throws CommitInDoubtException the connection failed during COMMIT; ask {@link #alreadyApplied}
-   *     before writing the records again
-   * @throws SQLException rolled back; nothing of the batch was written
-   * @throws FencedException rolled back because another worker owns some of the partitions now
+   * @return {@link SinkResult.Committed} with the replayed copies skipped (never a rejected row);
+   *     or rolled back ({@link SinkResult.RolledBack}: nothing of the batch was written; {@link
+   *     SinkResult.Fenced}: another worker owns some of the partitions now); or {@link
+   *     SinkResult.InDoubt}: ask {@link #alreadyApplied} before writing the records again
    */
-  Written write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException, FencedException;
+  SinkResult write(List<Row> rows, List<Origin> alsoCompleted);
 
   /**
    * Writes the rows one by one in one transaction so that rejected rows fail alone.
    *
-   * @return the failure of each rejected row, by index, and the replayed copies skipped
-   * @throws CommitInDoubtException the connection failed during COMMIT; ask {@link #alreadyApplied}
-   *     before writing the records again
-   * @throws SQLException a transient failure: nothing was written, retry the whole batch
-   * @throws FencedException rolled back because another worker owns some of the partitions now
+   * @return {@link SinkResult.Committed} with the failure of each rejected row, by index, and the
+   *     replayed copies skipped; otherwise as {@link #write} (rolled back: a transient failure,
+   *     nothing was written, retry the whole batch)
    */
-  Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted)
-      throws SQLException, FencedException;
+  SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted);
 
   /**
    * Which of {@code origins} a committed transaction has already applied, after a {@link
-   * CommitInDoubtException}. Waits for a transaction still running on the server to end first.
-   * Empty without exactly-once bookkeeping: then a record may be written twice.
+   * SinkResult.InDoubt}. Waits for a transaction still running on the server to end first. Empty
+   * without exactly-once bookkeeping: then a record may be written twice.
    */
   Set<Origin> alreadyApplied(Collection<Origin> origins) throws SQLException;
 

@@ -18,6 +18,7 @@ import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.Written;
 import dev.ferry.source.PartitionState;
 import dev.ferry.support.ManualClock;
@@ -52,13 +53,13 @@ class OneClockTest {
   private final RowSink sink =
       new RowSink() {
         @Override
-        public Written write(List<Row> rows, List<Origin> alsoCompleted) {
+        public SinkResult write(List<Row> rows, List<Origin> alsoCompleted) {
           clock.advance(Duration.ofMillis(250));
-          return Written.ALL;
+          return new SinkResult.Committed(Written.ALL);
         }
 
         @Override
-        public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
+        public SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
           throw new AssertionError("not expected");
         }
 

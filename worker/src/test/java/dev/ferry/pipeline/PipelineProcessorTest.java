@@ -20,6 +20,7 @@ import dev.ferry.sink.CommitInDoubtException;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.Written;
 import dev.ferry.source.PartitionState;
 import dev.ferry.tracing.RecordTracer;
@@ -129,20 +130,20 @@ class PipelineProcessorTest {
     final List<Collection<Origin>> appliedQueries = new ArrayList<>();
 
     @Override
-    public Written write(List<Row> rows, List<Origin> alsoCompleted) throws SQLException {
+    public SinkResult write(List<Row> rows, List<Origin> alsoCompleted) {
       SQLException next = writeFailures.poll();
       if (next != null) {
-        throw next;
+        return SinkResult.failed(next);
       }
       written.add(List.copyOf(rows));
       alsoCompletedWith.add(List.copyOf(alsoCompleted));
-      return Written.ALL;
+      return new SinkResult.Committed(Written.ALL);
     }
 
     @Override
-    public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
+    public SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
       isolatingCalls++;
-      return new Written(isolatedRejections, Set.of(), Set.of());
+      return new SinkResult.Committed(new Written(isolatedRejections, Set.of(), Set.of()));
     }
 
     @Override

@@ -26,6 +26,7 @@ import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.Written;
 import dev.ferry.source.PartitionState;
 import dev.ferry.tracing.RecordTracer;
@@ -109,13 +110,13 @@ class RegistryOutageTest {
     RowSink sink =
         new RowSink() {
           @Override
-          public Written write(List<Row> rows, List<Origin> alsoCompleted) {
+          public SinkResult write(List<Row> rows, List<Origin> alsoCompleted) {
             written.add(List.copyOf(rows));
-            return Written.ALL;
+            return new SinkResult.Committed(Written.ALL);
           }
 
           @Override
-          public Written writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
+          public SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
             throw new AssertionError("nothing to isolate");
           }
 

@@ -95,7 +95,7 @@ class ChangeEventsSinkIT {
   @Test
   void partialRowsLeaveUnchangedColumnsAsStoredOrAtTheirDefault() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(List.of(write("db1", "1", "Ada", "long note")), List.of());
 
       Written written =
@@ -122,7 +122,7 @@ class ChangeEventsSinkIT {
   @Test
   void aKeyColumnIsNeverUnchanged() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
 
       assertThatThrownBy(
               () -> sink.write(List.of(write("db1", Row.UNCHANGED, "Ada", "n")), List.of()))
@@ -134,7 +134,7 @@ class ChangeEventsSinkIT {
   @Test
   void deletesAndTruncatesApplyInRecordOrder() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(
           List.of(
               write("db1", "1", "Ada", "a"),
@@ -158,7 +158,7 @@ class ChangeEventsSinkIT {
   @Test
   void aColumnAddedLaterIsMappedByNameAfterARefresh() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       PG.execute("ALTER TABLE " + table + " ADD COLUMN email text");
 
       definitions.refreshAll();

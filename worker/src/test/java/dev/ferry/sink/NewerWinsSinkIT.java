@@ -37,7 +37,7 @@ class NewerWinsSinkIT {
   @Test
   void anOlderUpsertIsStaleInTheSameBatchAndInALaterOne() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       Row newer = upsert("1", "newer", 20);
       Row older = upsert("1", "older", 10);
 
@@ -57,7 +57,7 @@ class NewerWinsSinkIT {
   @Test
   void anEqualPositionIsAppliedAgain() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(List.of(upsert("1", "first", 40)), List.of());
 
       Written again = sink.write(List.of(upsert("1", "second", 40)), List.of());
@@ -70,7 +70,7 @@ class NewerWinsSinkIT {
   @Test
   void anOldCreateReplayedAfterTheDeleteDoesNotBringTheRowBack() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(List.of(upsert("1", "created", 10), delete("1", 20)), List.of());
       assertThat(names()).isEmpty();
 
@@ -85,7 +85,7 @@ class NewerWinsSinkIT {
   @Test
   void aTruncateSetsTheFloorAndIsStaleBelowAnyNewerChange() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(List.of(upsert("1", "one", 10), upsert("2", "two", 20)), List.of());
 
       Row oldTruncate = truncate(15);
@@ -110,7 +110,7 @@ class NewerWinsSinkIT {
   @Test
   void theIsolatingPathSkipsStaleRecordsAndARejectedRowAdvancesNoPosition() throws Exception {
     try (TableDefinitions definitions = fixture.tables(pipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(List.of(upsert("1", "one", 50)), List.of());
       Row stale = upsert("1", "older", 40);
       Row rejected = upsert("2", "bad", 30);
@@ -136,7 +136,7 @@ class NewerWinsSinkIT {
             fixture.versioned("items_" + table, List.of("id"), List.of("id", "v", "name"), "v"));
     String items = PostgresSink.targetKey("items", fixture.table("items_" + table));
     try (TableDefinitions definitions = fixture.tables(itemsPipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(
           List.of(item(items, "1", "5", "five"), item(items, "3", null, "unversioned")), List.of());
 
@@ -170,7 +170,7 @@ class NewerWinsSinkIT {
             fixture.versioned("items_" + table, List.of("id"), List.of("id", "v", "name"), "v"));
     String items = PostgresSink.targetKey("items", fixture.table("items_" + table));
     try (TableDefinitions definitions = fixture.tables(itemsPipeline)) {
-      PostgresSink sink = fixture.sink(definitions);
+      CommittingSink sink = fixture.committingSink(definitions);
       sink.write(List.of(item(items, "1", "5", "five")), List.of());
 
       Written written =

@@ -79,6 +79,11 @@ final class SinkFixture {
     return TableDefinitions.read(dataSource, List.of(pipelines), Clock.systemUTC());
   }
 
+  /** The sink, its writes expected to commit. */
+  CommittingSink committingSink(TableDefinitions tables) {
+    return new CommittingSink(sink(tables));
+  }
+
   PostgresSink sink(TableDefinitions tables) {
     return PostgresSink.open(
         dataSource,
