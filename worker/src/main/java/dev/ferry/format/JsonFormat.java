@@ -16,7 +16,9 @@ import java.util.Set;
 /**
  * The {@code json} format: a record value that is a JSON object. Numbers keep their exact decimal
  * value (no detour through {@code double}), so {@code numeric} columns receive what the producer
- * wrote. Stateless and thread-safe.
+ * wrote. The tree is {@link JsonTreeReader}'s, node for node what {@link #MAPPER}{@code .readTree}
+ * gives; a value that is not an object is read again with the mapper, to name what it is. Stateless
+ * and thread-safe.
  */
 public final class JsonFormat implements ValueFormat {
   /**
