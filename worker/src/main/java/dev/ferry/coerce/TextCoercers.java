@@ -4,6 +4,7 @@ import static dev.ferry.coerce.Coercers.kind;
 import static dev.ferry.coerce.Coercers.show;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.format.RawJson;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -64,8 +65,21 @@ final class TextCoercers {
     return text(v, -1);
   }
 
+  /**
+   * Any JSON value as its text. An object or array that kept the text it was read from ({@link
+   * RawJson}) is sent as that text, not written out again: Postgres parses jsonb input into its own
+   * form, where key order, whitespace, duplicate keys (the last wins, as in the tree), the spelling
+   * of numbers ({@code 1.0E2} and {@code 100.0} are one numeric) and of string escapes do not
+   * survive, so the record's text and the tree's text are the same jsonb value. Not for {@code
+   * json}, which Postgres stores verbatim. The one difference kept out: an escaped lone surrogate
+   * (backslash, {@code ud800}), which Postgres refuses but the tree's text sends as a replaced
+   * character; text with any escaped surrogate is written from the tree, as before.
+   */
   static String jsonb(JsonNode v) throws CoercionException {
-    String json = v.toString();
+    String json = v instanceof RawJson raw ? raw.rawJson() : null;
+    if (json == null || holdsSurrogateEscape(json)) {
+      json = v.toString();
+    }
     if (holdsNul(json)) {
       throw new CoercionException(
           "the JSON holds a NUL character (\\u0000) in a string or field name, which Postgres"
@@ -87,6 +101,26 @@ final class TextCoercers {
         backslashes++;
       }
       if (backslashes % 2 == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether JSON text holds an escaped UTF-16 surrogate (a backslash, {@code u}, then D800 to DFFF)
+   * whose backslash is not itself escaped.
+   */
+  static boolean holdsSurrogateEscape(String json) {
+    for (int at = json.indexOf("\\u"); at >= 0; at = json.indexOf("\\u", at + 1)) {
+      int backslashes = 0;
+      for (int i = at - 1; i >= 0 && json.charAt(i) == '\\'; i--) {
+        backslashes++;
+      }
+      if (backslashes % 2 == 0
+          && at + 3 < json.length()
+          && (json.charAt(at + 2) == 'd' || json.charAt(at + 2) == 'D')
+          && "89abAB".indexOf(json.charAt(at + 3)) >= 0) {
         return true;
       }
     }

@@ -12,6 +12,7 @@ import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
 import dev.ferry.format.Formats;
 import dev.ferry.format.RegistryUnavailableException;
+import dev.ferry.format.ValueFormat;
 import dev.ferry.metrics.SkipReason;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
@@ -46,6 +47,7 @@ public final class Pipeline {
   private final RowCoercions coercions;
   private final Optional<ChangeEventRows> changeEvents;
   private final Formats formats;
+  private final ValueFormat values;
   private final boolean readsKey;
 
   /**
@@ -89,6 +91,7 @@ public final class Pipeline {
       Formats formats) {
     this.settings = settings;
     this.formats = formats;
+    this.values = MappedFields.reader(settings, formats.value());
     this.coercions = coercions;
     this.schema = settings.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file)));
     this.transform = transform;
@@ -120,13 +123,14 @@ public final class Pipeline {
   }
 
   /**
-   * The record value as the pipeline's format reads it.
+   * The record value as the pipeline's format reads it: only the fields its columns read, when
+   * nothing else (schema, transform, envelope) sees the value.
    *
    * @throws RecordFailure the value's own fault: it is dead-lettered
    * @throws RegistryUnavailableException the registry could not be asked: transient
    */
   public ObjectNode decode(byte[] value) throws RecordFailure, RegistryUnavailableException {
-    return formats.value().decode(value);
+    return values.decode(value);
   }
 
   /**

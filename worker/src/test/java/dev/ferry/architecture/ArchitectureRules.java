@@ -98,8 +98,9 @@ final class ArchitectureRules {
           .mayOnlyAccessLayers(foundationAnd("coerce"))
           .whereLayer("format")
           .mayOnlyAccessLayers(FOUNDATION)
+          // coerce reads the text a decoded jsonb value kept (format.RawJson).
           .whereLayer("coerce")
-          .mayOnlyAccessLayers(FOUNDATION)
+          .mayOnlyAccessLayers(foundationAnd("format"))
           .whereLayer("metrics")
           .mayOnlyAccessLayers(foundationAnd("tracing"))
           .whereLayer("health")
