@@ -230,7 +230,31 @@ public final class TableWriter {
     return key;
   }
 
+  /**
+   * The {@code COPY … FROM STDIN} that writes a run of rows holding every column ({@link #sql()}'s
+   * rows) in insert mode; empty when such rows must go through {@link #sql()}.
+   */
+  Optional<String> copySql() {
+    return statements.copy();
+  }
+
+  /** Appends a {@link Row.Kind#WRITE} row holding every column to a COPY's data. */
+  void copy(CopyText text, Row row) {
+    checkWidth(row);
+    text.row(row.values());
+  }
+
   void bind(PreparedStatement ps, Row row) throws SQLException {
+    String[] values = checkWidth(row);
+    int parameter = 1;
+    for (String value : values) {
+      if (!Row.isUnchanged(value)) {
+        ps.setString(parameter++, value);
+      }
+    }
+  }
+
+  private String[] checkWidth(Row row) {
     String[] values = row.values();
     int expected =
         switch (row.kind()) {
@@ -242,11 +266,6 @@ public final class TableWriter {
       throw new IllegalArgumentException(
           "row has " + values.length + " values, pipeline " + pipeline + " expects " + expected);
     }
-    int parameter = 1;
-    for (String value : values) {
-      if (!Row.isUnchanged(value)) {
-        ps.setString(parameter++, value);
-      }
-    }
+    return values;
   }
 }
