@@ -23,7 +23,7 @@ final class RowWrites {
    * trip costs more than the rewritten batch's statement (docs/performance.md, "The write path,
    * measured again").
    */
-  static final int COPY_MIN_ROWS = 8;
+  static final int COPY_MIN_ROWS = 16;
 
   private final TableDefinitions tables;
   private final WorkerSettings.WriteMethod method;
