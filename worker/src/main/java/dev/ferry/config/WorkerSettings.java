@@ -34,7 +34,7 @@ public record WorkerSettings(
     WriteMethod writeMethod) {
   /** How the sink writes a run of whole rows into an insert-mode table. */
   public enum WriteMethod {
-    /** {@code COPY … FROM STDIN}, for runs of at least a few rows (decision 20). */
+    /** {@code COPY … FROM STDIN} for a run of 16 rows or more (decision 20). */
     COPY,
     /** One rewritten JDBC batch of INSERT statements, as every other run is written. */
     STATEMENTS

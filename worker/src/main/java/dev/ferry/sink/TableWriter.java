@@ -38,16 +38,19 @@ public final class TableWriter {
   private final int[] keyIndexes;
   private final boolean upsert;
   private final RowCoercer coercer;
+  private final Optional<String> copy;
 
   private TableWriter(
       String pipeline,
       WriteStatements statements,
+      boolean copyable,
       List<Column> columns,
       int[] keyIndexes,
       boolean upsert,
       RowCoercer coercer) {
     this.pipeline = pipeline;
     this.statements = statements;
+    this.copy = copyable ? statements.copy() : Optional.empty();
     this.columns = List.copyOf(columns);
     this.keyIndexes = keyIndexes;
     this.upsert = upsert;
@@ -97,6 +100,7 @@ public final class TableWriter {
         pipeline.name(),
         new WriteStatements(
             target.table(), target.mode(), names, types, keys, target.versionColumn()),
+        TableCatalog.copyable(connection, target.table(), names),
         mapped,
         keys.stream().mapToInt(names::indexOf).toArray(),
         target.mode() == PipelineSettings.Mode.UPSERT,
@@ -232,10 +236,11 @@ public final class TableWriter {
 
   /**
    * The {@code COPY … FROM STDIN} that writes a run of rows holding every column ({@link #sql()}'s
-   * rows) in insert mode; empty when such rows must go through {@link #sql()}.
+   * rows) in insert mode; empty when such rows must go through {@link #sql()}: an upsert, a version
+   * column, or a target COPY would write differently ({@link TableCatalog#copyable}).
    */
   Optional<String> copySql() {
-    return statements.copy();
+    return copy;
   }
 
   /** Appends a {@link Row.Kind#WRITE} row holding every column to a COPY's data. */
