@@ -97,7 +97,8 @@ final class SinkAssembly {
       TransactionWatchdog watchdog) {
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
-    return PostgresSink.open(dataSource, tables, bookkeepingGroup, topicIds, watchdog);
+    return PostgresSink.open(
+        dataSource, tables, bookkeepingGroup, topicIds, watchdog, config.worker().writeMethod());
   }
 
   /** The partition epochs this worker claims partitions with; empty unless it runs exactly once. */

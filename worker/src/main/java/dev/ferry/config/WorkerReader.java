@@ -3,6 +3,7 @@ package dev.ferry.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,7 @@ final class WorkerReader {
     boolean exactlyOnce = s.bool("exactly-once", true);
     Optional<Path> pluginDir = s.optionalPath("plugin-dir");
     MemoryBudget memoryBudget = memoryBudget(s);
+    WorkerSettings.WriteMethod writeMethod = writeMethod(s);
     pluginDir.ifPresent(
         dir -> {
           if (!Files.isDirectory(dir)) {
@@ -35,7 +37,29 @@ final class WorkerReader {
         });
     s.rejectUnknownKeys();
     return new WorkerSettings(
-        threads, capacity, batchSize, linger, drain, commit, exactlyOnce, pluginDir, memoryBudget);
+        threads,
+        capacity,
+        batchSize,
+        linger,
+        drain,
+        commit,
+        exactlyOnce,
+        pluginDir,
+        memoryBudget,
+        writeMethod);
+  }
+
+  /** {@code worker.write-method}: {@code copy} or {@code statements}. */
+  private static WorkerSettings.WriteMethod writeMethod(Section s) {
+    String text = s.string("write-method", "copy").trim();
+    return switch (text.toLowerCase(Locale.ROOT)) {
+      case "copy" -> WorkerSettings.WriteMethod.COPY;
+      case "statements" -> WorkerSettings.WriteMethod.STATEMENTS;
+      default -> {
+        s.problem(s.key("write-method"), "must be copy or statements, was '" + text + "'");
+        yield WorkerSettings.WriteMethod.COPY;
+      }
+    };
   }
 
   /** {@code worker.memory-budget}: a size such as {@code 256MiB}, or a share of the heap. */

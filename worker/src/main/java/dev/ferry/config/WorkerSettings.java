@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param memoryBudget the heap the records held may take (fetched, queued and in batches), resolved
  *     against the JVM's heap at start; partitions pause at whichever of this and {@code
  *     queueCapacity} is reached first
+ * @param writeMethod how the sink writes a run of insert-mode rows
  */
 public record WorkerSettings(
     int threads,
@@ -28,7 +30,8 @@ public record WorkerSettings(
     Duration commitInterval,
     boolean exactlyOnce,
     Optional<Path> pluginDir,
-    MemoryBudget memoryBudget) {
+    MemoryBudget memoryBudget,
+    WriteMethod writeMethod) {
   /**
    * The default {@code threads} for a machine of {@code processors} (what the JVM sees, so a
    * container's CPU limit): two per processor, so that one lane's transaction can run on the CPU
@@ -45,6 +48,14 @@ public record WorkerSettings(
    */
   public static int defaultPoolSize(int threads) {
     return threads + 2;
+  }
+
+  /** How the sink writes a run of whole rows into an insert-mode table. */
+  public enum WriteMethod {
+    /** {@code COPY … FROM STDIN} for a run of 16 rows or more (decision 20). */
+    COPY,
+    /** One rewritten JDBC batch of INSERT statements, as every other run is written. */
+    STATEMENTS
   }
 
   @Override
@@ -66,6 +77,8 @@ public record WorkerSettings(
         + pluginDir.map(d -> ", plugin-dir=" + d).orElse("")
         + ", memory-budget="
         + memoryBudget
+        + ", write-method="
+        + writeMethod.name().toLowerCase(Locale.ROOT)
         + "}";
   }
 }

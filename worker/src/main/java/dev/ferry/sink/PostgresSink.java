@@ -2,6 +2,7 @@ package dev.ferry.sink;
 
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.TableName;
+import dev.ferry.config.WorkerSettings;
 import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
 import java.sql.Connection;
@@ -37,10 +38,11 @@ public final class PostgresSink implements RowSink {
       TableDefinitions tables,
       Optional<OffsetMarkers> markers,
       Optional<ReplayedOrigins> replays,
-      TransactionWatchdog watchdog) {
+      TransactionWatchdog watchdog,
+      WorkerSettings.WriteMethod writeMethod) {
     this.dataSource = dataSource;
     this.tables = tables;
-    this.rowWrites = new RowWrites(tables);
+    this.rowWrites = new RowWrites(tables, writeMethod);
     this.markers = markers;
     this.replays = replays;
     this.watchdog = watchdog;
@@ -54,19 +56,23 @@ public final class PostgresSink implements RowSink {
    *     writes and checks; empty for at-least-once writes without bookkeeping
    * @param topicIds the ids of the input topics, which markers are scoped to
    * @param watchdog watches every transaction of the sink for running past its deadline
+   * @param writeMethod how {@link #write} writes runs of whole insert-mode rows ({@link
+   *     #writeIsolating} always uses statements)
    */
   public static PostgresSink open(
       DataSource dataSource,
       TableDefinitions tables,
       Optional<String> exactlyOnceGroup,
       TopicIds topicIds,
-      TransactionWatchdog watchdog) {
+      TransactionWatchdog watchdog,
+      WorkerSettings.WriteMethod writeMethod) {
     return new PostgresSink(
         dataSource,
         tables,
         exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)),
         exactlyOnceGroup.map(ReplayedOrigins::new),
-        watchdog);
+        watchdog,
+        writeMethod);
   }
 
   /** The key a pipeline's table is known by in {@link Row#target()} and {@link #coercers()}. */

@@ -1,5 +1,6 @@
 package dev.ferry.sink;
 
+import dev.ferry.config.WorkerSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -7,17 +8,29 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The statements {@link PostgresSink} runs for the rows of one transaction, newer wins included:
- * all rows of a batch in JDBC batches, or one record's rows at a time. Stateless.
+ * all rows of a batch in JDBC batches or COPYs, or one record's rows at a time. Stateless.
  */
 final class RowWrites {
-  private final TableDefinitions tables;
+  /**
+   * The fewest whole insert-mode rows of one run written with COPY: below it a COPY's second round
+   * trip costs more than the rewritten batch's statement (docs/performance.md, "The write path,
+   * measured again").
+   */
+  static final int COPY_MIN_ROWS = 16;
 
-  RowWrites(TableDefinitions tables) {
+  private final TableDefinitions tables;
+  private final WorkerSettings.WriteMethod method;
+
+  RowWrites(TableDefinitions tables, WorkerSettings.WriteMethod method) {
     this.tables = tables;
+    this.method = method;
   }
 
   /**
@@ -63,8 +76,9 @@ final class RowWrites {
 
   /**
    * Writes consecutive rows with the same statement (one table, one kind, one set of columns) in
-   * one JDBC batch; the record order is kept, so an insert and a later delete of the same key apply
-   * in that order.
+   * one JDBC batch, or one COPY for a long enough run of whole rows of an insert-mode table; the
+   * record order is kept, so an insert and a later delete of the same key apply in that order. A
+   * COPY that fails fails the transaction as a statement would.
    */
   private void writeRuns(Connection c, List<Row> rows) throws SQLException {
     int start = 0;
@@ -79,14 +93,42 @@ final class RowWrites {
           && writer.sqlFor(rows.get(end)).equals(sql)) {
         end++;
       }
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (Row row : writer.lastPerKey(rows.subList(start, end))) {
-          writer.bind(ps, row);
-          ps.addBatch();
+      List<Row> run = rows.subList(start, end);
+      Optional<String> copy = writer.copySql();
+      if (method == WorkerSettings.WriteMethod.COPY
+          && copy.isPresent()
+          && run.size() >= COPY_MIN_ROWS
+          && first.kind() == Row.Kind.WRITE
+          && sql.equals(writer.sql())) {
+        copy(c, writer, copy.get(), run);
+      } else {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          for (Row row : writer.lastPerKey(run)) {
+            writer.bind(ps, row);
+            ps.addBatch();
+          }
+          ps.executeBatch();
         }
-        ps.executeBatch();
       }
       start = end;
+    }
+  }
+
+  /** Writes a run of whole rows with one {@code COPY … FROM STDIN} in text format. */
+  private static void copy(Connection c, TableWriter writer, String sql, List<Row> run)
+      throws SQLException {
+    CopyText text = new CopyText(run.size() * 128);
+    for (Row row : run) {
+      writer.copy(text, row);
+    }
+    CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+    try {
+      in.writeToCopy(text.bytes(), 0, text.size());
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
     }
   }
 

@@ -75,6 +75,28 @@ final class TableCatalog {
     return types;
   }
 
+  /**
+   * Whether {@code COPY} writes {@code columns} of the relation exactly as an {@code INSERT} would:
+   * only into a plain or partitioned table (a view refuses COPY), without rules (COPY ignores
+   * them), and into no {@code GENERATED ALWAYS} identity column (COPY overrides it, an INSERT is
+   * refused).
+   */
+  static boolean copyable(Connection connection, TableName table, List<String> columns)
+      throws SQLException {
+    String query =
+        "SELECT c.relkind IN ('r', 'p') AND NOT c.relhasrules AND NOT EXISTS (SELECT 1"
+            + " FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attidentity = 'a'"
+            + " AND a.attname = ANY (?))"
+            + " FROM pg_class c WHERE c.oid = to_regclass(?)";
+    try (PreparedStatement ps = connection.prepareStatement(query)) {
+      ps.setArray(1, connection.createArrayOf("text", columns.toArray()));
+      ps.setString(2, table.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
   /** The table's unique indexes that can arbitrate {@code ON CONFLICT}, the primary key first. */
   static List<UniqueKey> uniqueKeys(Connection connection, TableName table) throws SQLException {
     String query =

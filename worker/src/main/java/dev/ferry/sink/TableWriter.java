@@ -38,16 +38,19 @@ public final class TableWriter {
   private final int[] keyIndexes;
   private final boolean upsert;
   private final RowCoercer coercer;
+  private final Optional<String> copy;
 
   private TableWriter(
       String pipeline,
       WriteStatements statements,
+      boolean copyable,
       List<Column> columns,
       int[] keyIndexes,
       boolean upsert,
       RowCoercer coercer) {
     this.pipeline = pipeline;
     this.statements = statements;
+    this.copy = copyable ? statements.copy() : Optional.empty();
     this.columns = List.copyOf(columns);
     this.keyIndexes = keyIndexes;
     this.upsert = upsert;
@@ -97,6 +100,7 @@ public final class TableWriter {
         pipeline.name(),
         new WriteStatements(
             target.table(), target.mode(), names, types, keys, target.versionColumn()),
+        TableCatalog.copyable(connection, target.table(), names),
         mapped,
         keys.stream().mapToInt(names::indexOf).toArray(),
         target.mode() == PipelineSettings.Mode.UPSERT,
@@ -230,7 +234,32 @@ public final class TableWriter {
     return key;
   }
 
+  /**
+   * The {@code COPY … FROM STDIN} that writes a run of rows holding every column ({@link #sql()}'s
+   * rows) in insert mode; empty when such rows must go through {@link #sql()}: an upsert, a version
+   * column, or a target COPY would write differently ({@link TableCatalog#copyable}).
+   */
+  Optional<String> copySql() {
+    return copy;
+  }
+
+  /** Appends a {@link Row.Kind#WRITE} row holding every column to a COPY's data. */
+  void copy(CopyText text, Row row) {
+    checkWidth(row);
+    text.row(row.values());
+  }
+
   void bind(PreparedStatement ps, Row row) throws SQLException {
+    String[] values = checkWidth(row);
+    int parameter = 1;
+    for (String value : values) {
+      if (!Row.isUnchanged(value)) {
+        ps.setString(parameter++, value);
+      }
+    }
+  }
+
+  private String[] checkWidth(Row row) {
     String[] values = row.values();
     int expected =
         switch (row.kind()) {
@@ -242,11 +271,6 @@ public final class TableWriter {
       throw new IllegalArgumentException(
           "row has " + values.length + " values, pipeline " + pipeline + " expects " + expected);
     }
-    int parameter = 1;
-    for (String value : values) {
-      if (!Row.isUnchanged(value)) {
-        ps.setString(parameter++, value);
-      }
-    }
+    return values;
   }
 }

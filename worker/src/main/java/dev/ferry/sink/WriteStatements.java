@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
 /**
  * The SQL of one target: the INSERT (or upsert) of every column, the same statement for a partial
  * row (only the columns it holds, built once per column set and cached, up to {@link
- * #MAX_PARTIAL}), the DELETE by key and the truncate. Each parameter is cast to its column's type
- * without modifiers. Thread-safe.
+ * #MAX_PARTIAL}), the COPY of an insert-mode run, the DELETE by key and the truncate. Each
+ * parameter is cast to its column's type without modifiers. Thread-safe.
  */
 final class WriteStatements {
   /** How many partial column sets are cached; more are built for each use. */
@@ -31,6 +31,7 @@ final class WriteStatements {
   private final List<String> keys;
   private final Optional<String> version;
   private final String full;
+  private final Optional<String> copy;
   private final Map<BitSet, String> partial = new ConcurrentHashMap<>();
 
   /**
@@ -53,11 +54,30 @@ final class WriteStatements {
     this.keys = List.copyOf(keys);
     this.version = version;
     this.full = write(this.names);
+    this.copy =
+        mode == PipelineSettings.Mode.INSERT && version.isEmpty()
+            ? Optional.of(
+                "COPY "
+                    + table.quoted()
+                    + " ("
+                    + this.names.stream().map(TableName::quote).collect(Collectors.joining(", "))
+                    + ") FROM STDIN")
+            : Optional.empty();
   }
 
   /** The statement that writes every column. */
   String full() {
     return full;
+  }
+
+  /**
+   * {@code COPY table (every column) FROM STDIN} in text format, for a run of rows that hold every
+   * column; empty for an upsert, which COPY cannot do, and for a table with a version column. COPY
+   * applies each column's input function with the column's modifiers, as the cast and the
+   * assignment of {@link #full()} do.
+   */
+  Optional<String> copy() {
+    return copy;
   }
 
   /** The statement that writes only the columns whose index is not in {@code unchanged}. */

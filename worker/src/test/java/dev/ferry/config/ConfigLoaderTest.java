@@ -270,6 +270,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void insertModeRunsAreCopiedUnlessTheWriteMethodIsStatements() throws Exception {
+    assertThat(load(VALID, Map.of("FERRY_DB_PASSWORD", "x")).worker().writeMethod())
+        .isEqualTo(WorkerSettings.WriteMethod.COPY);
+    String yaml =
+        VALID.replace("  drain-timeout: 20s\n", "  drain-timeout: 20s\n  write-method: %s\n");
+    assertThat(load(yaml.formatted("statements"), Map.of("FERRY_DB_PASSWORD", "x")).worker())
+        .extracting(WorkerSettings::writeMethod)
+        .isEqualTo(WorkerSettings.WriteMethod.STATEMENTS);
+    assertThat(problems(yaml.formatted("binary").replace("${FERRY_DB_PASSWORD}", "x")).problems())
+        .containsExactly("worker.write-method must be copy or statements, was 'binary'");
+  }
+
+  @Test
   void tracingIsOffByDefaultAndTakesOnlyOpenTelemetryProperties() throws Exception {
     assertThat(load(VALID, Map.of("FERRY_DB_PASSWORD", "x")).tracing().enabled()).isFalse();
 

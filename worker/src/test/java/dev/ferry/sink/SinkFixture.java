@@ -7,6 +7,7 @@ import dev.ferry.config.ColumnSource;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.config.TargetSettings;
+import dev.ferry.config.WorkerSettings;
 import dev.ferry.health.Readiness;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.sql.SQLException;
@@ -85,6 +86,10 @@ final class SinkFixture {
   }
 
   PostgresSink sink(TableDefinitions tables) {
+    return sink(tables, WorkerSettings.WriteMethod.COPY);
+  }
+
+  PostgresSink sink(TableDefinitions tables, WorkerSettings.WriteMethod writeMethod) {
     return PostgresSink.open(
         dataSource,
         tables,
@@ -95,7 +100,8 @@ final class SinkFixture {
             Duration.ofSeconds(5),
             c -> {},
             new Readiness(),
-            System::nanoTime));
+            System::nanoTime),
+        writeMethod);
   }
 
   /** The origin of the next record of the partition. */

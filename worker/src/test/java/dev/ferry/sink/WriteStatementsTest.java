@@ -96,4 +96,20 @@ class WriteStatementsTest {
         .contains("DELETE FROM \"s\".\"items\" WHERE \"id\" = CAST(? AS integer)");
     assertThat(statements.truncate()).isEqualTo("DELETE FROM \"s\".\"items\"");
   }
+
+  @Test
+  void onlyAnInsertWithoutAVersionColumnIsCopied() {
+    WriteStatements insert =
+        new WriteStatements(
+            TABLE,
+            PipelineSettings.Mode.INSERT,
+            List.of("id", "v", "name"),
+            TYPES,
+            List.of("id"),
+            Optional.empty());
+
+    assertThat(insert.copy()).contains("COPY \"s\".\"items\" (\"id\", \"v\", \"name\") FROM STDIN");
+    assertThat(upsert(Optional.empty()).copy()).isEmpty();
+    assertThat(upsert(Optional.of("v")).copy()).isEmpty();
+  }
 }
