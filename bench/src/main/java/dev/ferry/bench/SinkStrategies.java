@@ -1,21 +1,15 @@
 package dev.ferry.bench;
 
 import dev.ferry.testkit.bench.CopyCeiling;
-import dev.ferry.testkit.load.Event;
-import dev.ferry.testkit.load.EventSequence;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.postgresql.PGConnection;
@@ -92,7 +86,7 @@ public final class SinkStrategies {
               + " [--batch B] [--strategies copy,batch,…]");
       System.exit(2);
     }
-    List<String[]> rows = rows(count);
+    List<String[]> rows = SinkRows.events(count);
     System.out.printf(
         "%-22s %10s %12s %12s   (%d rows, transactions of %d)%n",
         "strategy", "rows/s", "CPU µs/row", "server µs", count, batch);
@@ -124,7 +118,7 @@ public final class SinkStrategies {
       int batch)
       throws Exception {
     long cpuBefore = THREADS.getCurrentThreadCpuTime();
-    long serverBefore = processCpuNanos(backend);
+    long serverBefore = SinkRows.processCpuNanos(backend);
     long started = System.nanoTime();
     for (int from = 0; from < rows.size(); from += batch) {
       List<String[]> chunk = rows.subList(from, Math.min(rows.size(), from + batch));
@@ -140,7 +134,7 @@ public final class SinkStrategies {
     }
     long nanos = Math.max(1, System.nanoTime() - started);
     long cpu = THREADS.getCurrentThreadCpuTime() - cpuBefore;
-    long server = processCpuNanos(backend) - serverBefore;
+    long server = SinkRows.processCpuNanos(backend) - serverBefore;
     System.out.printf(
         "%-22s %10d %12.1f %12s%n",
         strategy + pass,
@@ -167,24 +161,6 @@ public final class SinkStrategies {
             "CREATE TEMP TABLE " + staging(table) + " (LIKE " + table + ") ON COMMIT DELETE ROWS");
       }
     }
-  }
-
-  private static List<String[]> rows(int count) {
-    EventSequence sequence = new EventSequence(1, 1_000, 0.0);
-    List<String[]> rows = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      Event e = sequence.next().event();
-      rows.add(
-          new String[] {
-            e.eventId().toString(),
-            e.userId(),
-            e.type(),
-            e.amount().toPlainString(),
-            e.ts().toString(),
-            e.attrsJson()
-          });
-    }
-    return rows;
   }
 
   private static void batch(Connection c, String table, List<String[]> rows) throws Exception {
@@ -248,21 +224,6 @@ public final class SinkStrategies {
         ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
       r.next();
       return r.getLong(1);
-    }
-  }
-
-  /**
-   * The CPU (user and system) the server process {@code pid} has spent, from {@code /proc} at the
-   * kernel's 100 Hz tick; -1 when the server is not on this machine.
-   */
-  private static long processCpuNanos(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // After the command: state is field 3, utime field 14, stime field 15.
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
-    } catch (IOException | RuntimeException e) {
-      return -1;
     }
   }
 

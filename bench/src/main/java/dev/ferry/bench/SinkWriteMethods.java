@@ -16,13 +16,8 @@ import dev.ferry.sink.Row;
 import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.TableDefinitions;
 import dev.ferry.sink.TransactionWatchdog;
-import dev.ferry.testkit.load.Event;
-import dev.ferry.testkit.load.EventSequence;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -85,7 +80,7 @@ public final class SinkWriteMethods {
       pool.setAutoCommit(false);
       pool.addDataSourceProperty("reWriteBatchedInserts", "true");
       Migrations.migrate(pool);
-      List<String[]> values = values(count);
+      List<String[]> values = SinkRows.events(count);
       System.out.printf(
           "%-11s %6s %10s %12s %12s   (%d rows a run)%n",
           "method", "batch", "rows/s", "CPU µs/row", "server µs", count);
@@ -149,7 +144,7 @@ public final class SinkWriteMethods {
       PostgresSink sink =
           PostgresSink.open(pool, tables, Optional.of(group), topicIds, watchdog, method);
       long backend = backendPid(pool);
-      long serverBefore = processCpuNanos(backend);
+      long serverBefore = SinkRows.processCpuNanos(backend);
       long cpuBefore = THREADS.getCurrentThreadCpuTime();
       long started = System.nanoTime();
       for (int from = 0; from < rows.size(); from += batch) {
@@ -161,7 +156,7 @@ public final class SinkWriteMethods {
       }
       long nanos = Math.max(1, System.nanoTime() - started);
       long cpu = THREADS.getCurrentThreadCpuTime() - cpuBefore;
-      long server = processCpuNanos(backend) - serverBefore;
+      long server = SinkRows.processCpuNanos(backend) - serverBefore;
       System.out.printf(
           "%-11s %6d %10d %12.2f %12s%n",
           method.name().toLowerCase(Locale.ROOT),
@@ -170,24 +165,6 @@ public final class SinkWriteMethods {
           cpu / 1000.0 / rows.size(),
           serverBefore < 0 ? "n/a" : "%.1f".formatted(server / 1000.0 / rows.size()));
     }
-  }
-
-  private static List<String[]> values(int count) {
-    EventSequence sequence = new EventSequence(1, 1_000, 0.0);
-    List<String[]> rows = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      Event e = sequence.next().event();
-      rows.add(
-          new String[] {
-            e.eventId().toString(),
-            e.userId(),
-            e.type(),
-            e.amount().toPlainString(),
-            e.ts().toString(),
-            e.attrsJson()
-          });
-    }
-    return rows;
   }
 
   /** The backend of the pool's one connection. */
@@ -199,17 +176,6 @@ public final class SinkWriteMethods {
       long pid = r.getLong(1);
       c.commit();
       return pid;
-    }
-  }
-
-  /** The CPU a local server process has spent, from {@code /proc}; -1 when it is not local. */
-  private static long processCpuNanos(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
-    } catch (IOException | RuntimeException e) {
-      return -1;
     }
   }
 }
