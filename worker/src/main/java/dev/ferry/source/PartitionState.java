@@ -68,6 +68,9 @@ public final class PartitionState {
    * ({@link #heldByBarrier()} keeps the partition paused meanwhile). Poll thread only.
    */
   boolean mayHandOver(boolean barrier) {
+    if (!barrier && !barrierHandedOver) {
+      return true; // the common case, without the tracker's lock
+    }
     boolean idle = offsets.pendingCount() == 0;
     if (barrierHandedOver && !idle) {
       return false;
