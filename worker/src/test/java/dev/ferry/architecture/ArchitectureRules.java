@@ -43,6 +43,8 @@ final class ArchitectureRules {
           .definedBy("dev.ferry.bookkeeping..")
           .layer("source")
           .definedBy("dev.ferry.source..")
+          .layer("ddl")
+          .definedBy("dev.ferry.ddl..")
           .layer("cdc")
           .definedBy("dev.ferry.cdc..")
           .layer("format")
@@ -73,6 +75,7 @@ final class ArchitectureRules {
               foundationAnd(
                   "dispatch",
                   "sink",
+                  "ddl",
                   "deadletter",
                   "source",
                   "cdc",
@@ -94,6 +97,9 @@ final class ArchitectureRules {
           .mayOnlyAccessLayers(foundationAnd("source"))
           .whereLayer("source")
           .mayOnlyAccessLayers(FOUNDATION)
+          // ddl creates and widens tables from declared schemas (Avro, JSON Schema, Debezium's).
+          .whereLayer("ddl")
+          .mayOnlyAccessLayers(foundationAnd("format", "cdc", "coerce"))
           .whereLayer("cdc")
           .mayOnlyAccessLayers(foundationAnd("coerce"))
           .whereLayer("format")
