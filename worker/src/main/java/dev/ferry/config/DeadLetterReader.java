@@ -45,6 +45,14 @@ final class DeadLetterReader {
    */
   static void checkNotAnInput(
       DeadLetterSettings deadLetter, List<PipelineSettings> pipelines, List<String> problems) {
+    if (deadLetter.topic().replace("{topic}", "").isEmpty()
+        && pipelines.stream().anyMatch(p -> p.topicPattern().isPresent())) {
+      problems.add(
+          "dead-letter.topic '"
+              + deadLetter.topic()
+              + "' makes every topic its own dead-letter topic; a topic-pattern needs a template"
+              + " with more than {topic}");
+    }
     Set<String> inputs = new HashSet<>();
     pipelines.forEach(p -> inputs.addAll(p.topics()));
     for (String input : inputs) {

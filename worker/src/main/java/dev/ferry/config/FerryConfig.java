@@ -23,19 +23,35 @@ public record FerryConfig(
     pipelines = List.copyOf(pipelines);
   }
 
-  /** The pipeline that consumes {@code topic}; validation guarantees there is at most one. */
+  /**
+   * The pipeline that consumes {@code topic}, by the rules of {@link TopicRouting}: the one listing
+   * it, else the first whose {@code topic-pattern} matches it (never an internal or dead-letter
+   * topic).
+   *
+   * @throws IllegalArgumentException when no pipeline consumes it
+   */
   public PipelineSettings pipelineFor(String topic) {
-    for (PipelineSettings p : pipelines) {
-      if (p.topics().contains(topic)) {
-        return p;
-      }
-    }
-    throw new IllegalArgumentException("no pipeline consumes topic " + topic);
+    return pipelineOf(topic)
+        .orElseThrow(() -> new IllegalArgumentException("no pipeline consumes topic " + topic));
   }
 
-  /** Every input topic of every pipeline. */
+  /** As {@link #pipelineFor}, empty when no pipeline consumes {@code topic}. */
+  public Optional<PipelineSettings> pipelineOf(String topic) {
+    return routing().pipelineOf(topic);
+  }
+
+  /**
+   * The input topics the pipelines list by name. A pipeline with a {@code topic-pattern} adds none:
+   * its topics are whatever the cluster has that it matches (see {@link
+   * TopicRouting#consumedAmong}).
+   */
   public List<String> inputTopics() {
     return pipelines.stream().flatMap(p -> p.topics().stream()).toList();
+  }
+
+  /** A new resolver of topics to pipelines; keep one where topics are resolved often. */
+  public TopicRouting routing() {
+    return new TopicRouting(pipelines, deadLetter);
   }
 
   /** Masks {@code password=…} (and other secret-looking parameters) in a JDBC URL. */
@@ -54,6 +70,8 @@ public record FerryConfig(
         + maskedClientProperties
         + ", "
         + kafka.timeouts()
+        + ", topic-refresh-interval="
+        + Durations.format(kafka.topicRefreshInterval())
         + "}, database{url="
         + maskUrlSecrets(database.url())
         + ", username="

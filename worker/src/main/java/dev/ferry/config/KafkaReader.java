@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Reads the {@code kafka} section: where the brokers are, the group, the timeouts Ferry waits on
- * Kafka with, and the client properties passed on verbatim, refusing those Ferry sets itself.
+ * Kafka with, how often the topic list is read again (for topic patterns), and the client
+ * properties passed on verbatim, refusing those Ferry sets itself.
  */
 final class KafkaReader {
   /** The client properties Ferry sets itself; none may be overridden. */
@@ -18,7 +19,8 @@ final class KafkaReader {
       Map.of(
           "request.timeout.ms", "kafka.request-timeout",
           "default.api.timeout.ms", "kafka.api-timeout",
-          "delivery.timeout.ms", "dead-letter.send-timeout");
+          "delivery.timeout.ms", "dead-letter.send-timeout",
+          "metadata.max.age.ms", "kafka.topic-refresh-interval");
 
   private KafkaReader() {}
 
@@ -27,8 +29,13 @@ final class KafkaReader {
     String groupId = s.string("group-id", "ferry");
     Map<String, String> clientProperties = clientProperties(s);
     KafkaTimeouts timeouts = timeouts(s);
+    Duration topicRefresh =
+        s.duration(
+            "topic-refresh-interval",
+            KafkaSettings.DEFAULT_TOPIC_REFRESH_INTERVAL,
+            Duration.ofSeconds(1));
     s.rejectUnknownKeys();
-    return new KafkaSettings(bootstrap, groupId, clientProperties, timeouts);
+    return new KafkaSettings(bootstrap, groupId, clientProperties, timeouts, topicRefresh);
   }
 
   private static Map<String, String> clientProperties(Section s) {

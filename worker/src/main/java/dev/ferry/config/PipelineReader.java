@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Reads the {@code pipelines} list: each pipeline's name, input topics, optional JSON Schema, its
  * table with mode, key columns and column map, tombstone handling, transform and further target
- * tables. Names are unique and no topic is consumed by two pipelines.
+ * tables. Names are unique and no topic is listed by two pipelines; a pipeline lists its topics or
+ * has a {@code topic-pattern} (see {@link TopicRouting} for which pipeline takes a topic).
  */
 final class PipelineReader {
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -42,7 +43,11 @@ final class PipelineReader {
     Set<String> names = new HashSet<>();
     Map<String, String> topicOwners = new HashMap<>();
     for (Section s : sections) {
-      PipelineSettings p = read(s);
+      TopicPatternReader.Read pattern = TopicPatternReader.read(s);
+      PipelineSettings p = read(s, !pattern.set());
+      if (pattern.pattern().isPresent()) {
+        p = p.withTopicPattern(pattern.pattern().get());
+      }
       if (!p.name().isEmpty() && !names.add(p.name())) {
         s.problem(s.key("name"), "'" + p.name() + "' is used by another pipeline too");
       }
@@ -56,15 +61,20 @@ final class PipelineReader {
       s.rejectUnknownKeys();
       out.add(p);
     }
+    TopicPatternReader.checkTogether(sections, out);
     return out;
   }
 
-  private static PipelineSettings read(Section s) {
+  /**
+   * @param listed whether the pipeline lists its {@code topics} (else it has a {@code
+   *     topic-pattern})
+   */
+  private static PipelineSettings read(Section s, boolean listed) {
     String name = s.requiredString("name");
     if (!name.isEmpty() && !PIPELINE_NAME.matcher(name).matches()) {
       s.problem(s.key("name"), "may hold letters, digits, '_' and '-' only, was '" + name + "'");
     }
-    List<String> topics = topics(s);
+    List<String> topics = listed ? topics(s) : List.of();
     RecordFormat format = format(s, "format", RecordFormat.JSON);
     RecordFormat keyFormat = format(s, "key-format", RecordFormat.TEXT);
     Optional<CdcSettings> cdc = CdcReader.read(s);
@@ -120,7 +130,7 @@ final class PipelineReader {
   private static List<String> topics(Section s) {
     List<String> topics = s.stringList("topics");
     if (topics.isEmpty()) {
-      s.problem(s.key("topics"), "must list at least one topic");
+      s.problem(s.key("topics"), "must list at least one topic (or set topic-pattern)");
     }
     for (String topic : topics) {
       if (!isTopicName(topic)) {

@@ -8,7 +8,8 @@ import java.util.Optional;
  * One mapping from topics to tables.
  *
  * @param name unique among the pipelines; appears in logs, metrics and DLT headers
- * @param topics the input topics; a topic belongs to one pipeline only
+ * @param topics the input topics listed by name; a topic belongs to one pipeline only. Empty when
+ *     the pipeline subscribes by {@code topicPattern}
  * @param schema optional path of a JSON Schema the values must match
  * @param primary the pipeline's own table ({@code table}, {@code mode}, {@code key-columns}, {@code
  *     columns}); every record is written there unless a transform says otherwise
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param format how values are read: {@code json}, {@code avro} or {@code protobuf}
  * @param keyFormat how keys are read (key columns, {@code @key}, deletes): {@code text}, {@code
  *     avro} or {@code protobuf}
+ * @param topicPattern the {@code topic-pattern} the pipeline subscribes by, instead of {@code
+ *     topics}; which pipeline a topic matched by several belongs to is {@link TopicRouting}'s rule
  */
 public record PipelineSettings(
     String name,
@@ -33,7 +36,8 @@ public record PipelineSettings(
     List<TargetSettings> targets,
     Optional<CdcSettings> cdc,
     RecordFormat format,
-    RecordFormat keyFormat) {
+    RecordFormat keyFormat,
+    Optional<TopicPattern> topicPattern) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -55,6 +59,51 @@ public record PipelineSettings(
     topics = List.copyOf(topics);
     transformOptions = Map.copyOf(transformOptions);
     targets = List.copyOf(targets);
+  }
+
+  /** A pipeline over the listed {@code topics}, without a topic pattern. */
+  public PipelineSettings(
+      String name,
+      List<String> topics,
+      Optional<String> schema,
+      TargetSettings primary,
+      Tombstones tombstones,
+      Optional<String> transform,
+      Map<String, String> transformOptions,
+      List<TargetSettings> targets,
+      Optional<CdcSettings> cdc,
+      RecordFormat format,
+      RecordFormat keyFormat) {
+    this(
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        cdc,
+        format,
+        keyFormat,
+        Optional.empty());
+  }
+
+  /** The same pipeline subscribing by {@code pattern} instead of its listed topics. */
+  public PipelineSettings withTopicPattern(TopicPattern pattern) {
+    return new PipelineSettings(
+        name,
+        List.of(),
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        cdc,
+        format,
+        keyFormat,
+        Optional.of(pattern));
   }
 
   /** A pipeline without a transform: every record becomes one row of {@code table}. */
@@ -106,8 +155,7 @@ public record PipelineSettings(
   public String toString() {
     return "pipeline{name="
         + name
-        + ", topics="
-        + topics
+        + topicPattern.map(p -> ", topic-pattern=" + p).orElse(", topics=" + topics)
         + ", table="
         + table()
         + ", mode="
