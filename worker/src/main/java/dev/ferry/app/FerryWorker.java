@@ -181,7 +181,7 @@ public final class FerryWorker {
         pipelines.processor(transforms, tables, sink, deadLetters, counters, breaker, tracer);
     pool = pipelines.pool(lanes, processor, memory, this::onWorkerCrash);
     consumer = kafka.consumer(memory);
-    PartitionClaimer claimer = epochs.isPresent() ? epochs.get() : PartitionClaimer.NONE;
+    PartitionClaimer claimer = kafka.arrivals(admin, epochs, topicIds);
     pollLoop = kafka.pollLoop(consumer, lanes, claimer, pipelines.backoff(), breaker);
     if (epochs.isPresent()) {
       markerCleaner = sinks.startMarkerCleaner(epochs.get(), pollLoop::committedOffsets);
@@ -201,10 +201,10 @@ public final class FerryWorker {
     pollThread.start();
     if (lifecycle.started()) {
       log.info(
-          "running: {} workers, queue capacity {}, topics {}",
+          "running: {} workers, queue capacity {}, {}",
           config.worker().threads(),
           config.worker().queueCapacity(),
-          config.inputTopics());
+          kafka.subscription());
     }
   }
 
@@ -221,7 +221,7 @@ public final class FerryWorker {
               HttpLimits.DEFAULTS,
               health::livenessProblems,
               health::readinessReasons,
-              pipeline -> halted.resume(pipeline, topic -> pollLoop.restart(topic)),
+              pipeline -> halted.resume(pipeline, topics -> pollLoop.restart(topics)),
               this::scrape);
     } catch (IOException | UnresolvedAddressException e) {
       throw new StartupException(

@@ -3,12 +3,14 @@ package dev.ferry.app;
 import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TopicRouting;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterRefused;
 import dev.ferry.health.HttpEndpoint.ResumeResult;
 import dev.ferry.health.Readiness;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +31,13 @@ final class HaltedPipelines {
   private final FerryConfig config;
   private final Readiness readiness;
   private final DeadLetterBreaker breaker;
+  private final TopicRouting routing;
   private volatile PipelineHalts records;
 
   HaltedPipelines(FerryConfig config, Readiness readiness) {
     this.config = config;
     this.readiness = readiness;
+    this.routing = config.routing();
     this.breaker = new DeadLetterBreaker(config.deadLetter().breaker(), this::onHalt);
   }
 
@@ -73,9 +77,10 @@ final class HaltedPipelines {
   /**
    * Lifts an operator's pipeline out of its halt.
    *
-   * @param restartTopic starts a topic over from its watermarks (the poll loop's restart)
+   * @param restartTopics starts the topics that match over from their watermarks (the poll loop's
+   *     restart)
    */
-  ResumeResult resume(String pipeline, Consumer<String> restartTopic) {
+  ResumeResult resume(String pipeline, Consumer<Predicate<String>> restartTopics) {
     Optional<PipelineSettings> settings =
         config.pipelines().stream().filter(p -> p.name().equals(pipeline)).findFirst();
     if (settings.isEmpty()) {
@@ -91,7 +96,8 @@ final class HaltedPipelines {
     if (halts != null) {
       halts.resumed(pipeline);
     }
-    settings.get().topics().forEach(restartTopic);
+    restartTopics.accept(
+        topic -> routing.pipelineOf(topic).map(p -> p.name().equals(pipeline)).orElse(false));
     log.warn("pipeline {} resumed by an operator", pipeline);
     return ResumeResult.RESUMED;
   }

@@ -1,6 +1,10 @@
 package dev.ferry.app;
 
+import dev.ferry.bookkeeping.EpochStore;
+import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TopicRouting;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterTopics;
 import dev.ferry.dispatch.MemoryPlan;
@@ -10,15 +14,21 @@ import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
 import dev.ferry.source.RecordHandler;
+import dev.ferry.source.TopicSubscription;
 import java.time.Clock;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Kafka side of a worker from its config: the admin client and the wait for a broker,
@@ -27,17 +37,27 @@ import org.apache.kafka.common.KafkaException;
  * message for the operator, having opened nothing it does not return.
  */
 final class KafkaAssembly {
+  private static final Logger log = LoggerFactory.getLogger(KafkaAssembly.class);
+
   private final FerryConfig config;
+  private final TopicRouting routing;
   private final KafkaClients clients;
   private final Readiness readiness;
   private final StopSignal stop;
   private final Clock clock;
+
+  /** The input topics whose dead-letter topics were ensured at start. */
+  private final Set<String> startTopics = new LinkedHashSet<>();
+
+  /** What the dead-letter producer was sized for at start. */
+  private volatile int largestDeadLetter;
 
   /**
    * @param stop the worker's stop request: it cuts the waits for Kafka short and ends the poll loop
    */
   KafkaAssembly(FerryConfig config, Readiness readiness, StopSignal stop, Clock clock) {
     this.config = config;
+    this.routing = config.routing();
     this.clients = new KafkaClients(config.kafka(), config.deadLetter().sendTimeout());
     this.readiness = readiness;
     this.stop = stop;
@@ -73,19 +93,34 @@ final class KafkaAssembly {
   }
 
   /**
-   * Creates the missing dead-letter topics.
+   * Creates the missing dead-letter topics of the listed input topics and of the topics the topic
+   * patterns match now (those of topics created later are created when they are first assigned; see
+   * {@link #arrivals}).
    *
    * @return the largest dead letter the DLTs may need to take, for the producer's limit
    */
   int ensureDeadLetterTopics(Admin admin) throws StartupException {
     try {
-      return DeadLetterTopics.ensure(
-              admin,
-              config.deadLetter(),
-              config.inputTopics(),
-              config.kafka().timeouts().api(),
-              stop)
-          .largestDeadLetter();
+      startTopics.clear();
+      startTopics.addAll(config.inputTopics());
+      if (routing.hasPatterns()) {
+        Set<String> existing =
+            admin
+                .listTopics()
+                .names()
+                .get(config.kafka().timeouts().api().toMillis(), TimeUnit.MILLISECONDS);
+        logMatches(existing);
+        startTopics.addAll(routing.consumedAmong(existing));
+      }
+      largestDeadLetter =
+          DeadLetterTopics.ensure(
+                  admin,
+                  config.deadLetter(),
+                  List.copyOf(startTopics),
+                  config.kafka().timeouts().api(),
+                  stop)
+              .largestDeadLetter();
+      return largestDeadLetter;
     } catch (ExecutionException | TimeoutException | KafkaException e) {
       throw new StartupException(
           "cannot reach Kafka at "
@@ -99,6 +134,60 @@ final class KafkaAssembly {
     }
   }
 
+  private void logMatches(Set<String> existing) {
+    for (PipelineSettings p : config.pipelines()) {
+      if (p.topicPattern().isPresent()) {
+        List<String> matched = routing.consumedBy(p, existing);
+        log.info(
+            "pipeline {}: topic-pattern {} matches {} topic(s) now: {}",
+            p.name(),
+            p.topicPattern().get(),
+            matched.size(),
+            matched);
+      }
+    }
+  }
+
+  /**
+   * The claimer of the partitions: {@code epochs} when there is exactly-once bookkeeping, wrapped
+   * so that the first claim of a newly assigned topic first looks its id up again ({@code
+   * topicIds}, with exactly-once bookkeeping) and creates its dead-letter topic if this worker has
+   * not ensured it yet. Call after {@link #ensureDeadLetterTopics}.
+   */
+  PartitionClaimer arrivals(Admin admin, Optional<EpochStore> epochs, TopicIds topicIds) {
+    return new TopicArrivals(
+        epochs.isPresent() ? epochs.get() : PartitionClaimer.NONE,
+        epochs.map(e -> topicIds),
+        topic -> ensureDeadLetterTopic(admin, topic),
+        startTopics);
+  }
+
+  private boolean ensureDeadLetterTopic(Admin admin, String topic) throws Exception {
+    DeadLetterTopics.Ensured ensured =
+        DeadLetterTopics.ensure(
+            admin, config.deadLetter(), List.of(topic), config.kafka().timeouts().api(), stop);
+    if (ensured.largestDeadLetter() > largestDeadLetter) {
+      log.warn(
+          "topic {} may hold records larger than the dead-letter producer was sized for at start"
+              + " ({} bytes, {} needed); a dead letter that large is sent without its bulky"
+              + " headers, or refused; restart the worker to size the producer for it",
+          topic,
+          largestDeadLetter,
+          ensured.largestDeadLetter());
+    }
+    return !ensured.created().isEmpty();
+  }
+
+  /**
+   * What the poll loop subscribes to: the listed topics by name, or, when a pipeline has a topic
+   * pattern, every topic {@link TopicRouting} gives a pipeline, by one combined pattern.
+   */
+  TopicSubscription subscription() {
+    return routing.hasPatterns()
+        ? TopicSubscription.matching(routing.subscription())
+        : TopicSubscription.listed(config.inputTopics());
+  }
+
   /** The dead-letter producer, its request size fitted to {@code largestDeadLetter}. */
   KafkaProducer<byte[], byte[]> deadLetterProducer(int largestDeadLetter) {
     return clients.deadLetterProducer(largestDeadLetter);
@@ -110,11 +199,13 @@ final class KafkaAssembly {
   }
 
   /**
-   * The poll loop over the input topics; it pauses the topics of pipelines the breaker halted and
-   * stops on the worker's stop request. A record without a key on a change-event pipeline's topic
-   * (a truncate; or every event of a source table without a primary key) is a barrier: it runs
-   * alone, after the records before it in its partition and before those after it, since it has no
-   * lane of its own to keep it in order with the keyed rows it affects.
+   * The poll loop over the input topics: the listed ones by name, or, when a pipeline has a topic
+   * pattern, every topic {@link TopicRouting} gives a pipeline, by one combined pattern. It pauses
+   * the topics of pipelines the breaker halted and stops on the worker's stop request. A record
+   * without a key on a change-event pipeline's topic (a truncate; or every event of a source table
+   * without a primary key) is a barrier: it runs alone, after the records before it in its
+   * partition and before those after it, since it has no lane of its own to keep it in order with
+   * the keyed rows it affects.
    */
   PollLoop pollLoop(
       KafkaConsumer<byte[], byte[]> consumer,
@@ -122,18 +213,16 @@ final class KafkaAssembly {
       PartitionClaimer claimer,
       Backoff claimBackoff,
       DeadLetterBreaker breaker) {
-    Set<String> changeEventTopics = new HashSet<>();
-    config.pipelines().stream()
-        .filter(p -> p.cdc().isPresent())
-        .forEach(p -> changeEventTopics.addAll(p.topics()));
     return new PollLoop(
         consumer,
-        config.inputTopics(),
+        subscription(),
         lanes,
         claimer,
         claimBackoff,
-        topic -> breaker.isHalted(config.pipelineFor(topic).name()),
-        record -> record.key() == null && changeEventTopics.contains(record.topic()),
+        topic -> routing.pipelineOf(topic).map(p -> breaker.isHalted(p.name())).orElse(false),
+        record ->
+            record.key() == null
+                && routing.pipelineOf(record.topic()).map(p -> p.cdc().isPresent()).orElse(false),
         config.worker().commitInterval(),
         config.kafka().timeouts().commit(),
         clock,

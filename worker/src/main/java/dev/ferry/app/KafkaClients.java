@@ -78,6 +78,8 @@ final class KafkaClients {
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // How soon a topic matching a topic-pattern (or a partition added to a topic) is seen.
+    props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, millis(settings.topicRefreshInterval()));
     keepOnly(props, ConsumerConfig.configNames());
     return props;
   }

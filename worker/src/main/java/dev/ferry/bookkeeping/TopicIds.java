@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka topic id (a UUID that changes when a topic is deleted and created again) of each input
- * topic, looked up once through the admin client and cached. The bookkeeping is scoped to it, so
- * that the offset markers of an earlier incarnation of a topic never make Ferry skip the records of
- * a new one. A lookup waits at most {@code kafka.api-timeout}. Thread-safe.
+ * topic, looked up through the admin client and cached until {@link #refresh} looks it up again.
+ * The bookkeeping is scoped to it, so that the offset markers of an earlier incarnation of a topic
+ * never make Ferry skip the records of a new one. A lookup waits at most {@code kafka.api-timeout}.
+ * Thread-safe.
  */
 public final class TopicIds {
   private static final Logger log = LoggerFactory.getLogger(TopicIds.class);
@@ -45,6 +46,23 @@ public final class TopicIds {
     if (known != null || admin == null) {
       return Optional.ofNullable(known);
     }
+    return lookUp(topic);
+  }
+
+  /**
+   * Looks the topic's id up again, replacing the cached one: for a topic just assigned, which may
+   * have been deleted and created again since its id was cached (a topic that a pattern matches can
+   * come and go while Ferry runs). Empty when it cannot be looked up now; the cached id is then
+   * kept.
+   */
+  public Optional<String> refresh(String topic) {
+    if (admin == null) {
+      return Optional.ofNullable(ids.get(topic));
+    }
+    return lookUp(topic);
+  }
+
+  private Optional<String> lookUp(String topic) {
     try {
       TopicDescription d =
           admin
@@ -53,7 +71,10 @@ public final class TopicIds {
               .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
               .get(topic);
       String id = d.topicId().toString();
-      ids.put(topic, id);
+      String before = ids.put(topic, id);
+      if (before != null && !before.equals(id)) {
+        log.info("topic {} was created again: its id is now {} (was {})", topic, id, before);
+      }
       return Optional.of(id);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package dev.ferry.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.RetrySettings;
+import dev.ferry.config.TopicRouting;
 import dev.ferry.deadletter.DeadLetter;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -55,7 +57,11 @@ public final class PipelineProcessor implements BatchProcessor {
   /** The readiness reason while the schema registry cannot be asked for a schema a batch needs. */
   public static final String REGISTRY_UNAVAILABLE = RegistryOutage.REGISTRY_UNAVAILABLE;
 
-  private final Map<String, Pipeline> byTopic = new HashMap<>();
+  private final List<Pipeline> pipelines;
+
+  /** Each topic's pipeline, resolved once: many workers read it. */
+  private final Map<String, Pipeline> byTopic = new ConcurrentHashMap<>();
+
   private final BatchWriter writer;
   private final DeadLetterStep deadLetters;
   private final WorkerCounters counters;
@@ -79,9 +85,7 @@ public final class PipelineProcessor implements BatchProcessor {
       Readiness readiness,
       Clock clock,
       RecordTracer tracer) {
-    for (Pipeline pipeline : pipelines) {
-      pipeline.settings().topics().forEach(topic -> byTopic.put(topic, pipeline));
-    }
+    this.pipelines = List.copyOf(pipelines);
     this.writer =
         new BatchWriter(
             sink, backoff, retry.maxAttempts(), backoffWait, counters, readiness, clock, tracer);
@@ -91,6 +95,14 @@ public final class PipelineProcessor implements BatchProcessor {
     this.clock = clock;
     this.tracer = tracer;
     this.registryOutage = new RegistryOutage(backoff, backoffWait, readiness);
+  }
+
+  /** The pipeline of a topic the poll loop subscribed to, by {@link TopicRouting}'s rules. */
+  private Pipeline pipelineOf(String topic) {
+    int i =
+        TopicRouting.indexOf(
+            pipelines, p -> p.settings().topics(), p -> p.settings().topicPattern(), topic);
+    return i < 0 ? null : pipelines.get(i);
   }
 
   @Override
@@ -257,7 +269,7 @@ public final class PipelineProcessor implements BatchProcessor {
    */
   private void prepare(List<WorkItem> batch, BatchWork work) throws RegistryUnavailableException {
     for (WorkItem item : batch) {
-      Pipeline pipeline = byTopic.get(item.record().topic());
+      Pipeline pipeline = byTopic.computeIfAbsent(item.record().topic(), this::pipelineOf);
       String name = pipeline.name();
       if (breaker.isHalted(name)) {
         continue; // halted: not processed, not completed; read again after resume or restart

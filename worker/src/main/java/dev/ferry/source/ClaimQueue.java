@@ -33,6 +33,11 @@ final class ClaimQueue implements AutoCloseable {
     this.backoff = backoff;
   }
 
+  /** Passes the newly assigned partitions on to the claimer, before their claims are submitted. */
+  void assigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+    claimer.assigned(partitions);
+  }
+
   void submit(PartitionState state) {
     thread.execute(() -> claim(state));
   }

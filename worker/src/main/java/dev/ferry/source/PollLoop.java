@@ -49,7 +49,7 @@ public final class PollLoop {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
   private final Consumer<byte[], byte[]> consumer;
-  private final Collection<String> topics;
+  private final TopicSubscription subscription;
   private final RecordHandler handler;
   private final ClaimQueue claims;
   private final Clock clock;
@@ -60,7 +60,7 @@ public final class PollLoop {
   private final LongAdder skipped = new LongAdder();
   private final LongAdder consumed = new LongAdder();
   private final ProgressReadings readings = new ProgressReadings();
-  private final Queue<String> restartRequests = new ConcurrentLinkedQueue<>();
+  private final Queue<Predicate<String>> restartRequests = new ConcurrentLinkedQueue<>();
   private final Set<String> discardedHaltedTopics = new HashSet<>();
 
   /** Owned by the poll thread. */
@@ -76,7 +76,7 @@ public final class PollLoop {
 
   public PollLoop(
       Consumer<byte[], byte[]> consumer,
-      Collection<String> topics,
+      TopicSubscription subscription,
       RecordHandler handler,
       PartitionClaimer claimer,
       Backoff claimBackoff,
@@ -87,7 +87,7 @@ public final class PollLoop {
       Clock clock,
       StopSignal stop) {
     this.consumer = consumer;
-    this.topics = List.copyOf(topics);
+    this.subscription = subscription;
     this.handler = handler;
     this.claims = new ClaimQueue(claimer, claimBackoff);
     this.haltedTopic = haltedTopic;
@@ -107,7 +107,7 @@ public final class PollLoop {
    */
   public int run(Duration drainTimeout) {
     try {
-      consumer.subscribe(topics, new Listener());
+      subscription.subscribe(consumer, new Listener());
       while (!stop.isStopped()) {
         collectClaims();
         takeRestartRequests();
@@ -166,19 +166,19 @@ public final class PollLoop {
   }
 
   /**
-   * Asks the loop to start the partitions of {@code topic} over from their watermarks, as after a
-   * fencing: used when a halted pipeline resumes, since its dropped records must be read again.
-   * Thread-safe.
+   * Asks the loop to start the partitions of the {@code topics} it holds over from their
+   * watermarks, as after a fencing: used when a halted pipeline resumes, since its dropped records
+   * must be read again. Thread-safe.
    */
-  public void restart(String topic) {
-    restartRequests.add(topic);
+  public void restart(Predicate<String> topics) {
+    restartRequests.add(topics);
   }
 
   private void takeRestartRequests() {
-    for (String topic = restartRequests.poll(); topic != null; topic = restartRequests.poll()) {
-      discardedHaltedTopics.remove(topic);
+    for (Predicate<String> t = restartRequests.poll(); t != null; t = restartRequests.poll()) {
+      discardedHaltedTopics.removeIf(t);
       for (PartitionState state : partitions.values()) {
-        if (state.partition().topic().equals(topic)) {
+        if (t.test(state.partition().topic())) {
           state.fence();
         }
       }
@@ -365,6 +365,7 @@ public final class PollLoop {
       rebalances.assigned();
       // Paused until claimed: nothing of them is fetched before their epoch is ours.
       consumer.pause(assigned);
+      claims.assigned(assigned);
       for (TopicPartition tp : assigned) {
         PartitionState state = new PartitionState(tp);
         partitions.put(tp, state);

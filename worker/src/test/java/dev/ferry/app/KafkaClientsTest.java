@@ -104,6 +104,23 @@ class KafkaClientsTest {
   }
 
   @Test
+  void theTopicRefreshIntervalIsTheConsumersMetadataMaxAge() {
+    KafkaClients refreshing =
+        new KafkaClients(
+            new KafkaSettings(
+                "localhost:9092", "g", Map.of(), KafkaTimeouts.DEFAULTS, Duration.ofSeconds(2)),
+            Duration.ofSeconds(30));
+
+    ConsumerConfig consumer = new ConsumerConfig(withSerde(refreshing.consumerProperties()));
+    assertThat(consumer.getLong(ConsumerConfig.METADATA_MAX_AGE_CONFIG)).isEqualTo(2_000);
+    assertThat(
+            new ConsumerConfig(withSerde(clients.consumerProperties()))
+                .getLong(ConsumerConfig.METADATA_MAX_AGE_CONFIG))
+        .as("the default, 30s")
+        .isEqualTo(30_000);
+  }
+
+  @Test
   void theDeadLetterProducerTakesTheLargestDeadLetterAnyDltMayNeed() {
     ProducerConfig raised =
         new ProducerConfig(withSerde(clients.deadLetterProducerProperties(2_162_688)));

@@ -89,7 +89,7 @@ class PollLoopTest {
     loop =
         new PollLoop(
             consumer,
-            List.of("t"),
+            TopicSubscription.listed(List.of("t")),
             handler,
             tp -> {
               claims.incrementAndGet();
