@@ -6,6 +6,7 @@ import dev.ferry.config.CdcSettings;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TargetSettings;
+import dev.ferry.config.TopicRouting;
 import dev.ferry.deadletter.MessageSizes;
 import dev.ferry.sink.SinkSetupException;
 import dev.ferry.sink.TableWriter;
@@ -35,10 +36,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ferry check}: validates the config, reaches Kafka and Postgres (and the schema registry,
  * for the subjects of registry-format pipelines), and checks that every input topic, target table
- * and column exists; reports the dead-letter topics and Ferry's schema. Changes nothing. Exit 0
- * when everything is in place, 1 when something is not, 2 for a bad config. Each call to Kafka
- * waits at most {@code kafka.api-timeout}, as {@code run} does at start; Postgres is bounded by the
- * {@code database.*-timeout} settings of the pool.
+ * and column exists; lists the topics each topic pattern matches now; reports the dead-letter
+ * topics and Ferry's schema. Changes nothing. Exit 0 when everything is in place, 1 when something
+ * is not, 2 for a bad config. Each call to Kafka waits at most {@code kafka.api-timeout}, as {@code
+ * run} does at start; Postgres is bounded by the {@code database.*-timeout} settings of the pool.
  */
 @Command(
     name = "check",
@@ -206,6 +207,33 @@ final class CheckCommand implements Callable<Integer> {
         + (target.columns().isEmpty() ? "" : ", listed " + target.columns().keySet());
   }
 
+  /**
+   * The topics that the topic patterns match now, each pattern's listed (or said to match none,
+   * which is not a problem: a topic created later that matches is consumed then).
+   */
+  private static List<String> matchedTopics(
+      FerryConfig settings, Set<String> existing, PrintWriter out) {
+    TopicRouting routing = settings.routing();
+    List<String> matched = new ArrayList<>();
+    for (PipelineSettings p : settings.pipelines()) {
+      if (p.topicPattern().isEmpty()) {
+        continue;
+      }
+      List<String> topics = routing.consumedBy(p, existing);
+      out.println(
+          "pattern    "
+              + p.topicPattern().get()
+              + " (pipeline "
+              + p.name()
+              + ") "
+              + (topics.isEmpty()
+                  ? "matches no topic now; topics created later that match are consumed then"
+                  : "matches " + topics.size() + " topic(s) now: " + String.join(", ", topics)));
+      matched.addAll(topics);
+    }
+    return matched;
+  }
+
   private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
     KafkaClients clients = new KafkaClients(settings.kafka(), settings.deadLetter().sendTimeout());
     KafkaConnectionWarnings quiet = KafkaConnectionWarnings.heldBack();
@@ -215,10 +243,12 @@ final class CheckCommand implements Callable<Integer> {
       out.println(
           "kafka      ok: " + brokers + " broker(s) at " + settings.kafka().bootstrapServers());
       Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
-      List<String> present = settings.inputTopics().stream().filter(existing::contains).toList();
+      List<String> inputs = new ArrayList<>(settings.inputTopics());
+      inputs.addAll(matchedTopics(settings, existing, out));
+      List<String> present = inputs.stream().filter(existing::contains).toList();
       Map<String, TopicDescription> described =
           admin.describeTopics(present).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
-      for (String topic : settings.inputTopics()) {
+      for (String topic : inputs) {
         String dlt = settings.deadLetter().topicFor(topic);
         if (!existing.contains(topic)) {
           out.println("topic      MISSING: " + topic);

@@ -55,6 +55,54 @@ class CheckCommandIT {
   }
 
   @Test
+  void eachTopicPatternListsTheTopicsItMatchesNowOrSaysItMatchesNone(@TempDir Path dir)
+      throws Exception {
+    String base = KAFKA.uniqueTopic("check-pattern");
+    KAFKA.createTopic(base + ".b", 1);
+    KAFKA.createTopic(base + ".a", 2);
+    KAFKA.createTopic(base + ".a.dlt", 2);
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, "unused")
+                .withoutEventsPipeline()
+                .morePipelines(
+                    """
+                      - name: shop
+                        topic-pattern: '%1$s\\..+'
+                        table: %2$s
+                        columns: {event_id: /event_id, user_id: /user_id, type: /type, ts: /ts}
+                      - name: bank
+                        topic-pattern: '%1$s-bank\\..+'
+                        table: %2$s
+                        columns: {event_id: /event_id, user_id: /user_id, type: /type, ts: /ts}
+                    """
+                        .formatted(base, PG.qualified("events"))),
+            0);
+
+    assertThat(output)
+        .contains(
+            "pattern    "
+                + base
+                + "\\..+ (pipeline shop) matches 2 topic(s) now: "
+                + base
+                + ".a, "
+                + base
+                + ".b")
+        .contains(
+            "pattern    "
+                + base
+                + "-bank\\..+ (pipeline bank) matches no topic now; topics created later that"
+                + " match are consumed then")
+        .contains("topic      ok: " + base + ".a (2 partitions)")
+        .contains("dlt        ok: " + base + ".a.dlt")
+        .contains("topic      ok: " + base + ".b (1 partitions)")
+        .contains("dlt        absent: " + base + ".b.dlt (created at start with 1 partitions)")
+        .doesNotContain("topic      ok: " + base + ".a.dlt")
+        .contains("result     ok");
+  }
+
+  @Test
   void aMissingTableAndTopicAreProblems(@TempDir Path dir) throws Exception {
     String output =
         check(
