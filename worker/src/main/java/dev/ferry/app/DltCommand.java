@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.TopicRouting;
 import dev.ferry.deadletter.FirstOrigin;
 import dev.ferry.dlt.AppliedOrigins;
 import dev.ferry.dlt.DeadLetterInfo;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -59,15 +61,33 @@ final class DltCommand implements Runnable {
     @Option(
         names = "--topic",
         paramLabel = "TOPIC",
-        description = "A dead-letter topic (repeatable). Default: the DLT of every input topic.")
+        description =
+            "A dead-letter topic (repeatable). Default: the DLT of every input topic, and the"
+                + " existing DLT of every topic a topic-pattern matches now.")
     List<String> topics;
 
-    List<String> resolve(FerryConfig config) {
+    List<String> resolve(FerryConfig config, KafkaClients clients) throws Exception {
       if (topics != null && !topics.isEmpty()) {
         return List.copyOf(topics);
       }
+      List<String> inputs = new ArrayList<>(config.inputTopics());
+      TopicRouting routing = config.routing();
+      if (routing.hasPatterns()) {
+        Set<String> existing;
+        try (Admin admin = clients.admin()) {
+          existing =
+              admin
+                  .listTopics()
+                  .names()
+                  .get(config.kafka().timeouts().api().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        routing.consumedAmong(existing).stream()
+            .filter(t -> !inputs.contains(t))
+            .filter(t -> existing.contains(config.deadLetter().topicFor(t)))
+            .forEach(inputs::add);
+      }
       List<String> all = new ArrayList<>();
-      for (String input : config.inputTopics()) {
+      for (String input : inputs) {
         String dlt = config.deadLetter().topicFor(input);
         if (!all.contains(dlt)) {
           all.add(dlt);
@@ -224,7 +244,7 @@ final class DltCommand implements Runnable {
   static final class Stats extends Base {
     @Override
     void run(FerryConfig config, KafkaClients clients) throws Exception {
-      List<String> dlts = topics.resolve(config);
+      List<String> dlts = topics.resolve(config, clients);
       DltStats stats = new DltStats(dlts);
       boolean any =
           reader(config, clients)
@@ -278,7 +298,8 @@ final class DltCommand implements Runnable {
     @Override
     void run(FerryConfig config, KafkaClients clients) throws Exception {
       DltListing listing = new DltListing(filter, limit, format, out(), RegistryValues.of(config));
-      boolean any = reader(config, clients).readAll(topics.resolve(config), out(), listing);
+      boolean any =
+          reader(config, clients).readAll(topics.resolve(config, clients), out(), listing);
       listing.finish(any, err());
     }
   }
@@ -343,7 +364,7 @@ final class DltCommand implements Runnable {
     @Override
     void run(FerryConfig config, KafkaClients clients) throws Exception {
       ReplayRequest request =
-          new ReplayRequest(topics.resolve(config), target, filters.spec(), reapply);
+          new ReplayRequest(topics.resolve(config, clients), target, filters.spec(), reapply);
       ReplayRun.Options options =
           new ReplayRun.Options(
               Optional.ofNullable(name),

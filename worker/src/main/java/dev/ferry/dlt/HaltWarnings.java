@@ -19,12 +19,15 @@ public final class HaltWarnings {
 
   /**
    * One line per halted pipeline among those the replay feeds: the pipelines of the input topics
-   * whose DLT is replayed, or of the {@code --target} topic.
+   * whose DLT is replayed, or of the {@code --target} topic (listed or matched by a topic pattern).
+   * When no listed input topic's DLT is among them (DLTs named with {@code --topic}, or of topics a
+   * pattern matched), every pipeline.
    */
   public static List<String> of(
       DataSource db, FerryConfig config, List<String> dlts, Optional<String> target)
       throws SQLException {
     Set<String> pipelines = new TreeSet<>();
+    target.flatMap(config::pipelineOf).ifPresent(p -> pipelines.add(p.name()));
     for (String input : config.inputTopics()) {
       boolean fed =
           target.isPresent()

@@ -179,7 +179,7 @@ public final class ReplayRun {
         o.maxReplays(),
         o.rate(),
         o.dryRun(),
-        Set.copyOf(config.inputTopics()),
+        config.routing()::consumes,
         o.request().reapply(),
         plan);
   }

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -45,7 +46,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public final class Replayer {
   /**
    * @param target empty: each record's original topic, which must be one the config consumes
-   * @param consumed the input topics of the config: the default targets allowed
+   * @param consumed whether the config consumes a topic (listed, or matched by a topic pattern):
+   *     the default targets allowed
    * @param rate records per second at most; 0 for no limit
    * @param reapply replay dead letters whose original record was applied before, and have the
    *     worker apply them again
@@ -58,7 +60,7 @@ public final class Replayer {
       int maxReplays,
       double rate,
       boolean dryRun,
-      Set<String> consumed,
+      Predicate<String> consumed,
       boolean reapply,
       ReplayPlan plan) {}
 
@@ -218,7 +220,7 @@ public final class Replayer {
     } else if (info.topic().isEmpty()) {
       skip(record, info, "no original topic in the headers");
       return;
-    } else if (!options.consumed().contains(info.topic().get())) {
+    } else if (!options.consumed().test(info.topic().get())) {
       skip(record, info, "original topic not consumed by this config (name it with --target)");
       return;
     } else {

@@ -58,7 +58,7 @@ class ReplayerTest {
         3,
         0,
         dryRun,
-        Set.of("events"),
+        Set.of("events")::contains,
         false,
         ReplayPlan.NONE);
   }
