@@ -61,9 +61,9 @@ final class CheckCommand implements Callable<Integer> {
     out.println("config     ok: " + settings.pipelines().size() + " pipeline(s)");
     List<String> problems = new ArrayList<>();
     checkPostgres(settings, out, problems);
-    checkKafka(settings, out, problems);
+    List<String> matched = checkKafka(settings, out, problems);
     checkTracing(settings, out, problems);
-    RegistryCheck.check(settings, out, problems);
+    RegistryCheck.check(settings, matched, out, problems);
     if (problems.isEmpty()) {
       out.println("result     ok");
       return ExitCodes.OK;
@@ -234,7 +234,11 @@ final class CheckCommand implements Callable<Integer> {
     return matched;
   }
 
-  private static void checkKafka(FerryConfig settings, PrintWriter out, List<String> problems) {
+  /**
+   * @return the topics the topic patterns match now (none when Kafka could not be read)
+   */
+  private static List<String> checkKafka(
+      FerryConfig settings, PrintWriter out, List<String> problems) {
     KafkaClients clients = new KafkaClients(settings.kafka(), settings.deadLetter().sendTimeout());
     KafkaConnectionWarnings quiet = KafkaConnectionWarnings.heldBack();
     long timeoutMs = settings.kafka().timeouts().api().toMillis();
@@ -243,8 +247,9 @@ final class CheckCommand implements Callable<Integer> {
       out.println(
           "kafka      ok: " + brokers + " broker(s) at " + settings.kafka().bootstrapServers());
       Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+      List<String> matched = matchedTopics(settings, existing, out);
       List<String> inputs = new ArrayList<>(settings.inputTopics());
-      inputs.addAll(matchedTopics(settings, existing, out));
+      inputs.addAll(matched);
       List<String> present = inputs.stream().filter(existing::contains).toList();
       Map<String, TopicDescription> described =
           admin.describeTopics(present).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -276,6 +281,7 @@ final class CheckCommand implements Callable<Integer> {
                     : "absent: " + dlt + " (created at start with " + partitions + " partitions)"));
       }
       checkDeadLetterSizes(admin, settings, present, existing, out);
+      return matched;
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -284,11 +290,12 @@ final class CheckCommand implements Callable<Integer> {
       if (refused.isPresent()) {
         out.println("kafka      AUTHENTICATION FAILED: " + refused.get());
         problems.add(refused.get());
-        return;
+        return List.of();
       }
       String reason = unreachable(settings, e);
       out.println("kafka      UNREACHABLE: " + reason);
       problems.add(reason);
+      return List.of();
     } finally {
       quiet.close();
     }

@@ -12,14 +12,24 @@ import java.util.Optional;
 
 /**
  * {@code ferry check}'s look at the schema registry: for each pipeline with a registry format, the
- * latest schema of each of its topics' subjects ({@code TOPIC-value}, and {@code TOPIC-key} with a
- * registry key format, as Confluent's default TopicNameStrategy names them). A missing subject is a
- * problem; so is an unreachable registry, reported once.
+ * latest schema of each of its topics' subjects (listed, or matched by its topic pattern now)
+ * ({@code TOPIC-value}, and {@code TOPIC-key} with a registry key format, as Confluent's default
+ * TopicNameStrategy names them). A missing subject is a problem; so is an unreachable registry,
+ * reported once.
  */
 final class RegistryCheck {
   private RegistryCheck() {}
 
   static void check(FerryConfig settings, PrintWriter out, List<String> problems) {
+    check(settings, List.of(), out, problems);
+  }
+
+  /**
+   * As {@link #check(FerryConfig, PrintWriter, List)}, also for the subjects of {@code matched}:
+   * the topics the topic patterns match now.
+   */
+  static void check(
+      FerryConfig settings, List<String> matched, PrintWriter out, List<String> problems) {
     if (settings.registry().isEmpty()) {
       return;
     }
@@ -32,7 +42,7 @@ final class RegistryCheck {
       problems.add(e.getMessage());
       return;
     }
-    List<String> subjects = subjects(settings);
+    List<String> subjects = subjects(settings, matched);
     if (subjects.isEmpty()) {
       out.println("registry   configured at " + registry.url() + ", used by no pipeline");
       return;
@@ -64,10 +74,14 @@ final class RegistryCheck {
   }
 
   /** The subjects the registry-format pipelines read, in config order. */
-  private static List<String> subjects(FerryConfig settings) {
+  private static List<String> subjects(FerryConfig settings, List<String> matched) {
     List<String> subjects = new ArrayList<>();
     for (PipelineSettings p : settings.pipelines()) {
-      for (String topic : p.topics()) {
+      List<String> topics = new ArrayList<>(p.topics());
+      matched.stream()
+          .filter(t -> settings.pipelineOf(t).map(o -> o.name().equals(p.name())).orElse(false))
+          .forEach(topics::add);
+      for (String topic : topics) {
         if (p.format().usesRegistry()) {
           subjects.add(topic + "-value");
         }

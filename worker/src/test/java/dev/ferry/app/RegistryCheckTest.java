@@ -81,6 +81,30 @@ class RegistryCheckTest {
   }
 
   @Test
+  void aTopicPatternsPipelineIsCheckedForTheTopicsItMatchesNow() throws Exception {
+    String url = "http://127.0.0.1:" + server.getAddress().getPort();
+    FerryConfig config =
+        ConfigLoader.withEnvironment(Map.of())
+            .parse(
+                "kafka: {bootstrap-servers: \"k:9092\"}\n"
+                    + "database: {url: \"jdbc:postgresql://h/d\"}\n"
+                    + "registry: {url: \""
+                    + url
+                    + "\"}\n"
+                    + "pipelines:\n"
+                    + "  - {name: p, topic-pattern: 'o.*', table: t, columns: {id: /id},"
+                    + " format: avro}\n",
+                "test");
+
+    RegistryCheck.check(config, List.of("orders", "ounces"), new PrintWriter(out, true), problems);
+
+    assertThat(out.toString().split("\\R"))
+        .containsExactly(
+            "registry   ok: orders-value (schema id 12, version 3)",
+            "registry   PROBLEM: subject ounces-value is not in the schema registry at " + url);
+  }
+
+  @Test
   void anUnreachableRegistryIsOneProblem() throws Exception {
     String url = "http://127.0.0.1:" + server.getAddress().getPort();
     server.stop(0);
