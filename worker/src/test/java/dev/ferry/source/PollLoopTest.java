@@ -129,6 +129,47 @@ class PollLoopTest {
   }
 
   @Test
+  void aPatternSubscriptionTellsTheClaimerOfEachAssignmentBeforeItsClaims() {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    PartitionClaimer claimer =
+        new PartitionClaimer() {
+          @Override
+          public PartitionClaim claim(TopicPartition tp) {
+            calls.add("claim " + tp);
+            return PartitionClaim.NONE;
+          }
+
+          @Override
+          public void assigned(java.util.Collection<TopicPartition> tps) {
+            calls.add(
+                "assigned " + new java.util.TreeSet<>(tps.stream().map(String::valueOf).toList()));
+          }
+        };
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+    loop =
+        new PollLoop(
+            consumer,
+            TopicSubscription.matching(java.util.regex.Pattern.compile("t|u")),
+            handler,
+            claimer,
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(5), new SplittableRandom(1)),
+            topic -> false,
+            KEYLESS,
+            Duration.ofMillis(10),
+            Duration.ofSeconds(10),
+            Clock.systemUTC(),
+            stop);
+    thread = new Thread(() -> loop.run(Duration.ofSeconds(5)), "test-poll");
+    thread.start();
+    assignAndAdd(P0, 0);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 1);
+    assertThat(calls).hasSize(3);
+    assertThat(calls.get(0)).isEqualTo("assigned [t-0, t-1]");
+    assertThat(calls.subList(1, 3)).containsExactlyInAnyOrder("claim t-0", "claim t-1");
+  }
+
+  @Test
   void offsetsAnEarlierOwnerAppliedAreCompletedWithoutProcessing() {
     start(tp -> new PartitionClaim(3, tp.equals(P0) ? Set.of(1L, 2L) : Set.of()));
     assignAndAdd(P0, 0, 1, 2, 3);
