@@ -204,7 +204,7 @@ public final class FerryWorker {
           "running: {} workers, queue capacity {}, {}",
           config.worker().threads(),
           config.worker().queueCapacity(),
-          kafka.subscription());
+          kafka.describeTopics());
     }
   }
 

@@ -16,6 +16,7 @@ import dev.ferry.source.PollLoop;
 import dev.ferry.source.RecordHandler;
 import dev.ferry.source.TopicSubscription;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -186,6 +187,18 @@ final class KafkaAssembly {
     return routing.hasPatterns()
         ? TopicSubscription.matching(routing.subscription())
         : TopicSubscription.listed(config.inputTopics());
+  }
+
+  /** The input topics as configured, for the log: {@code topics [a, b], topics matching x.*}. */
+  String describeTopics() {
+    List<String> parts = new ArrayList<>();
+    if (!config.inputTopics().isEmpty()) {
+      parts.add("topics " + config.inputTopics());
+    }
+    config.pipelines().stream()
+        .flatMap(p -> p.topicPattern().stream())
+        .forEach(p -> parts.add("topics matching " + p));
+    return String.join(", ", parts);
   }
 
   /** The dead-letter producer, its request size fitted to {@code largestDeadLetter}. */
