@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param format how values are read: {@code json}, {@code avro} or {@code protobuf}
  * @param keyFormat how keys are read (key columns, {@code @key}, deletes): {@code text}, {@code
  *     avro} or {@code protobuf}
+ * @param autoCreate {@code auto-create}: a missing target table is created from the records'
+ *     declared schema (the JSON Schema, the registry's Avro schema, or the Debezium envelope's)
+ * @param evolve {@code evolve}: a new optional field of the declared schema adds a nullable column
  */
 public record PipelineSettings(
     String name,
@@ -33,7 +36,9 @@ public record PipelineSettings(
     List<TargetSettings> targets,
     Optional<CdcSettings> cdc,
     RecordFormat format,
-    RecordFormat keyFormat) {
+    RecordFormat keyFormat,
+    boolean autoCreate,
+    boolean evolve) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -55,6 +60,37 @@ public record PipelineSettings(
     topics = List.copyOf(topics);
     transformOptions = Map.copyOf(transformOptions);
     targets = List.copyOf(targets);
+  }
+
+  /**
+   * A pipeline that neither creates nor alters its tables ({@code auto-create}, {@code evolve}).
+   */
+  public PipelineSettings(
+      String name,
+      List<String> topics,
+      Optional<String> schema,
+      TargetSettings primary,
+      Tombstones tombstones,
+      Optional<String> transform,
+      Map<String, String> transformOptions,
+      List<TargetSettings> targets,
+      Optional<CdcSettings> cdc,
+      RecordFormat format,
+      RecordFormat keyFormat) {
+    this(
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        cdc,
+        format,
+        keyFormat,
+        false,
+        false);
   }
 
   /** A pipeline without a transform: every record becomes one row of {@code table}. */
@@ -120,6 +156,8 @@ public record PipelineSettings(
         + (keyFormat == RecordFormat.TEXT ? "" : ", key-format=" + keyFormat.label())
         + cdc.map(c -> ", envelope=debezium, truncate=" + c.truncate().label()).orElse("")
         + transform.map(t -> ", transform=" + t).orElse("")
+        + (autoCreate ? ", auto-create" : "")
+        + (evolve ? ", evolve" : "")
         + (targets.isEmpty()
             ? ""
             : ", targets=" + targets.stream().map(t -> t.table().toString()).toList())
