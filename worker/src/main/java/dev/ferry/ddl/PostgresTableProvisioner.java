@@ -43,7 +43,10 @@ public final class PostgresTableProvisioner implements TableProvisioner {
   private static final Pattern SQL_TYPE =
       Pattern.compile("[a-z][a-z ]*[a-z](\\(\\d{1,4}(,\\d{1,4})?\\))?(\\[\\])?");
 
-  /** How long an ALTER waits for writers' locks before giving up (transient: tried again). */
+  /**
+   * How long one change waits for the advisory lock and then for the table's locks before giving up
+   * (a transient failure: tried again later).
+   */
   private static final String LOCK_TIMEOUT = "10s";
 
   private static final String LOCK =
@@ -121,6 +124,11 @@ public final class PostgresTableProvisioner implements TableProvisioner {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try {
+      try (Statement s = c.createStatement()) {
+        // Bounds the wait for the advisory lock (another replica's DDL) and for the table's
+        // writers: past it the caller retries later rather than holding a worker thread.
+        s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+      }
       try (PreparedStatement lock = c.prepareStatement(LOCK)) {
         lock.setString(1, table.schema().orElse(null));
         lock.setString(2, table.name());
@@ -128,7 +136,6 @@ public final class PostgresTableProvisioner implements TableProvisioner {
       }
       List<Planned> plan = plan(policy, table, declared, TableShape.read(c, table));
       try (Statement s = c.createStatement()) {
-        s.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
         for (Planned statement : plan) {
           s.execute(statement.sql());
         }
@@ -171,8 +178,7 @@ public final class PostgresTableProvisioner implements TableProvisioner {
     if (!policy.evolve() || !shape.alterable()) {
       return List.of();
     }
-    List<DeclaredColumn> missing =
-        declared.columns().stream().filter(d -> !shape.columns().contains(d.name())).toList();
+    List<DeclaredColumn> missing = declared.missingFrom(shape.columns());
     List<String> required =
         missing.stream().filter(d -> !d.optional()).map(DeclaredColumn::name).toList();
     if (!required.isEmpty()) {

@@ -89,6 +89,14 @@ class ProvisionPlanTest {
   }
 
   @Test
+  void theMissingColumnsAreTheDeclaredOnesTheTableLacksInDeclarationOrder() {
+    assertThat(ORDERS.missingFrom(Set.of("total", "id", "other")))
+        .extracting(DeclaredColumn::name)
+        .containsExactly("note", "tags");
+    assertThat(ORDERS.missingFrom(List.of("id", "total", "note", "tags"))).isEmpty();
+  }
+
+  @Test
   void aTableThatFitsNeedsNothing() throws Exception {
     TableShape shape = new TableShape(true, true, Set.of("id", "total", "note", "tags", "more"));
 
