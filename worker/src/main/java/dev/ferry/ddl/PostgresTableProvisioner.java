@@ -49,6 +49,14 @@ public final class PostgresTableProvisioner implements TableProvisioner {
    */
   private static final String LOCK_TIMEOUT = "10s";
 
+  /**
+   * What a statement answers when someone outside Ferry's lock (an operator, a migration tool)
+   * created the same table or column at the same moment: the catalog's unique index (23505, two
+   * concurrent {@code CREATE TABLE IF NOT EXISTS}), duplicate table (42P07), duplicate column
+   * (42701). Transient: tried again, the catalog read then finds the work done.
+   */
+  private static final Set<String> RACED = Set.of("23505", "42P07", "42701");
+
   private static final String LOCK =
       "SELECT pg_advisory_xact_lock(hashtext('ferry.ddl:' || coalesce(?, current_schema())"
           + " || '.' || ?))";
@@ -109,7 +117,9 @@ public final class PostgresTableProvisioner implements TableProvisioner {
       }
       return !ran.isEmpty();
     } catch (SQLException e) {
-      boolean transientFailure = FailureClassifier.classify(e) == FailureClass.TRANSIENT;
+      boolean transientFailure =
+          FailureClassifier.classify(e) == FailureClass.TRANSIENT
+              || RACED.contains(String.valueOf(e.getSQLState()));
       throw new ProvisionException(
           "could not make table " + table + " fit the declared schema: " + e.getMessage(),
           transientFailure,

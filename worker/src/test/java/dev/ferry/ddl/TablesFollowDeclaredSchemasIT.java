@@ -290,6 +290,28 @@ class TablesFollowDeclaredSchemasIT {
   }
 
   @Test
+  void aTableInASchemaThatDoesNotExistIsRefusedPermanentlyWithoutAReason() throws Exception {
+    PostgresTableProvisioner provisioner =
+        new PostgresTableProvisioner(
+            TestTables.dataSource(PG),
+            java.util.Map.of("p", new PostgresTableProvisioner.Policy(true, true)),
+            new DdlStatements());
+    DeclaredTable declared =
+        new DeclaredTable(List.of(new DeclaredColumn("id", "bigint", false)), List.of("id"));
+
+    ProvisionException e =
+        catchThrowableOfType(
+            ProvisionException.class,
+            () ->
+                provisioner.ensure(
+                    "p", TableName.parse("no_such_schema_x.t").orElseThrow(), declared));
+
+    assertThat(e.isTransient()).isFalse();
+    assertThat(e.reason()).isEmpty();
+    assertThat(e).hasMessageContaining("no_such_schema_x");
+  }
+
+  @Test
   void anUnreachableDatabaseIsATransientFailure() throws Exception {
     PGSimpleDataSource nowhere = new PGSimpleDataSource();
     nowhere.setURL("jdbc:postgresql://127.0.0.1:1/postgres");
