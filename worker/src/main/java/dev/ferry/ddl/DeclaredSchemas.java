@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * The {@link RecordSchemas} of a pipeline, from what it declares: its change events' Connect schema
  * ({@code envelope: debezium}), else its JSON Schema file ({@code schema}), else the registry's
- * Avro schemas ({@code format: avro}). Protobuf is not read yet (the config refuses {@code
+ * Avro schemas ({@code format: avro}); with the columns the pipeline maps from record metadata
+ * appended ({@link MetadataColumns}). Protobuf is not read yet (the config refuses {@code
  * auto-create} and {@code evolve} with it).
  */
 public final class DeclaredSchemas {
@@ -32,6 +33,12 @@ public final class DeclaredSchemas {
     if (!pipeline.autoCreate() && !pipeline.evolve()) {
       return RecordSchemas.NONE;
     }
+    return MetadataColumns.appendedTo(
+        declared(pipeline, registry), MetadataColumns.of(pipeline.columns()));
+  }
+
+  private static RecordSchemas declared(
+      PipelineSettings pipeline, Optional<SchemaSource> registry) {
     if (pipeline.cdc().isPresent()) {
       return new DebeziumRecords(pipeline.keyColumns(), Formats.of(pipeline, registry).key());
     }

@@ -62,6 +62,39 @@ class DeclaredSchemasTest {
   }
 
   @Test
+  void columnsMappedFromRecordMetadataAreAppendedWithFerrysOwnTypes(@TempDir Path dir)
+      throws Exception {
+    Path schema = dir.resolve("s.json");
+    Files.writeString(
+        schema, "{\"properties\": {\"id\": {\"type\": \"integer\"}}, \"required\": [\"id\"]}");
+    var p =
+        pipeline(
+            "  - name: p\n    topics: [t]\n    table: t\n    schema: \""
+                + schema
+                + "\"\n    auto-create: true\n    columns:\n      id: /id\n"
+                + "      src_topic: \"@topic\"\n      part: \"@partition\"\n"
+                + "      off: \"@offset\"\n      ts: \"@timestamp\"\n"
+                + "      trace: \"@header:trace\"\n      raw_key: \"@key\"\n"
+                + "      key_id: \"@key/id\"\n",
+            null);
+
+    DeclaredTable t =
+        DeclaredSchemas.forPipeline(p, Optional.empty())
+            .of(record(null, "{}".getBytes(UTF_8)), JSON.createObjectNode())
+            .orElseThrow();
+
+    assertThat(t.columns())
+        .containsExactly(
+            new DeclaredColumn("id", "bigint", false),
+            new DeclaredColumn("src_topic", "text", true),
+            new DeclaredColumn("part", "integer", true),
+            new DeclaredColumn("off", "bigint", true),
+            new DeclaredColumn("ts", "timestamptz", true),
+            new DeclaredColumn("trace", "text", true),
+            new DeclaredColumn("raw_key", "text", true));
+  }
+
+  @Test
   void anAvroPipelineDeclaresEachRecordsWriterSchemaFetchedOncePerId() throws Exception {
     TestSchemas.Registry registry = new TestSchemas.Registry();
     registry.schemas.put(7, ORDER_V1);
