@@ -95,7 +95,10 @@ final class PipelineReader {
           List.of(),
           cdc,
           format,
-          keyFormat);
+          keyFormat,
+          Optional.empty(),
+          followsSchema(s, "auto-create", format != RecordFormat.PROTOBUF, format),
+          followsSchema(s, "evolve", format != RecordFormat.PROTOBUF, format));
     }
     Optional<String> schema = schema(s);
     TableName table = table(s).orElse(UNKNOWN_TABLE);
@@ -124,7 +127,31 @@ final class PipelineReader {
         targets,
         Optional.empty(),
         format,
-        keyFormat);
+        keyFormat,
+        Optional.empty(),
+        followsSchema(s, "auto-create", schema.isPresent() || format == RecordFormat.AVRO, format),
+        followsSchema(s, "evolve", schema.isPresent() || format == RecordFormat.AVRO, format));
+  }
+
+  /**
+   * The boolean {@code key} ({@code auto-create} or {@code evolve}, default false), refused when on
+   * without a schema the table can follow.
+   *
+   * @param declared whether the records declare their schema: a JSON Schema file, Avro from the
+   *     registry, or a Debezium envelope (not Protobuf: not yet)
+   */
+  private static boolean followsSchema(
+      Section s, String key, boolean declared, RecordFormat format) {
+    boolean on = s.bool(key, false);
+    if (on && !declared) {
+      s.problem(
+          s.key(key),
+          format == RecordFormat.PROTOBUF
+              ? "is not supported for format: protobuf yet (use a schema file, or format: avro)"
+              : "needs a declared schema to follow: a schema file, format: avro, or envelope:"
+                  + " debezium");
+    }
+    return on;
   }
 
   private static List<String> topics(Section s) {

@@ -24,6 +24,9 @@ import java.util.Optional;
  *     avro} or {@code protobuf}
  * @param topicPattern the {@code topic-pattern} the pipeline subscribes by, instead of {@code
  *     topics}; which pipeline a topic matched by several belongs to is {@link TopicRouting}'s rule
+ * @param autoCreate {@code auto-create}: a missing target table is created from the records'
+ *     declared schema (the JSON Schema, the registry's Avro schema, or the Debezium envelope's)
+ * @param evolve {@code evolve}: a new optional field of the declared schema adds a nullable column
  */
 public record PipelineSettings(
     String name,
@@ -37,7 +40,9 @@ public record PipelineSettings(
     Optional<CdcSettings> cdc,
     RecordFormat format,
     RecordFormat keyFormat,
-    Optional<TopicPattern> topicPattern) {
+    Optional<TopicPattern> topicPattern,
+    boolean autoCreate,
+    boolean evolve) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -61,7 +66,10 @@ public record PipelineSettings(
     targets = List.copyOf(targets);
   }
 
-  /** A pipeline over the listed {@code topics}, without a topic pattern. */
+  /**
+   * A pipeline over the listed {@code topics}, without a topic pattern, that neither creates nor
+   * alters its tables ({@code auto-create}, {@code evolve}).
+   */
   public PipelineSettings(
       String name,
       List<String> topics,
@@ -86,7 +94,9 @@ public record PipelineSettings(
         cdc,
         format,
         keyFormat,
-        Optional.empty());
+        Optional.empty(),
+        false,
+        false);
   }
 
   /** The same pipeline subscribing by {@code pattern} instead of its listed topics. */
@@ -103,7 +113,9 @@ public record PipelineSettings(
         cdc,
         format,
         keyFormat,
-        Optional.of(pattern));
+        Optional.of(pattern),
+        autoCreate,
+        evolve);
   }
 
   /** A pipeline without a transform: every record becomes one row of {@code table}. */
@@ -168,6 +180,8 @@ public record PipelineSettings(
         + (keyFormat == RecordFormat.TEXT ? "" : ", key-format=" + keyFormat.label())
         + cdc.map(c -> ", envelope=debezium, truncate=" + c.truncate().label()).orElse("")
         + transform.map(t -> ", transform=" + t).orElse("")
+        + (autoCreate ? ", auto-create" : "")
+        + (evolve ? ", evolve" : "")
         + (targets.isEmpty()
             ? ""
             : ", targets=" + targets.stream().map(t -> t.table().toString()).toList())

@@ -1,5 +1,6 @@
 package dev.ferry.ddl;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -10,5 +11,13 @@ public record DeclaredTable(List<DeclaredColumn> columns, List<String> keyColumn
   public DeclaredTable {
     columns = List.copyOf(columns);
     keyColumns = List.copyOf(keyColumns);
+  }
+
+  /**
+   * The declared columns whose names are not among {@code existing} (a table's column names), in
+   * declaration order: empty when the table has every declared column, so nothing is to be added.
+   */
+  public List<DeclaredColumn> missingFrom(Collection<String> existing) {
+    return columns.stream().filter(c -> !existing.contains(c.name())).toList();
   }
 }

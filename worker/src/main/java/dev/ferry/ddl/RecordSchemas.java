@@ -17,7 +17,11 @@ public interface RecordSchemas {
    * The table {@code record} declares.
    *
    * @param value the record's decoded value (a change event's whole envelope for CDC)
-   * @return empty when the pipeline declares no schema for its records
+   * @return empty when the pipeline declares no schema for its records, or this record declares
+   *     none (a change event without its Connect schema, an Avro value the format refuses)
+   * @throws DeclarationException (unchecked) when the declaration could not be read: transient when
+   *     the registry could not be asked, else the record's fault (a change event's key, whose
+   *     fields give the primary key, is unreadable)
    */
   Optional<DeclaredTable> of(ConsumerRecord<byte[], byte[]> record, JsonNode value);
 }

@@ -16,9 +16,15 @@ public interface TableProvisioner {
    * Creates {@code table} or adds the columns it lacks, as the pipeline's settings allow.
    *
    * @param pipeline the pipeline's name, for the DDL log and counter
-   * @return whether any DDL statement ran (the caller then reads the table's definition again)
-   * @throws ProvisionException when the table cannot be made to fit (the record is dead-lettered
-   *     with the exception's reason), or the database refused a statement
+   * @return whether this call ran a DDL statement. False also when the table fitted already, which
+   *     may be because another replica changed it a moment ago: a caller whose cached definition
+   *     lacked the table or a declared column reads the definition again either way
+   * @throws ProvisionException when the table cannot be made to fit: with {@link
+   *     ProvisionException#isTransient()} (Postgres unreachable, a lock not had in time) the record
+   *     is tried again later; otherwise it is dead-lettered with {@link
+   *     ProvisionException#reason()} ({@code schema-evolution-refused}), or, when that is empty,
+   *     with the caller's own reason (the table is missing and was not created: {@code
+   *     table-missing})
    */
   boolean ensure(String pipeline, TableName table, DeclaredTable declared)
       throws ProvisionException;

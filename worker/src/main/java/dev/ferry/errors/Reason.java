@@ -62,6 +62,11 @@ public enum Reason {
   INVALID_VALUE("invalid-value", Stage.SINK),
   /** SQLSTATE class 42: the table changed under Ferry, or a permission is missing. */
   SCHEMA_MISMATCH("schema-mismatch", Stage.SINK),
+  /**
+   * A record declares a required field its table lacks: with {@code evolve} only optional fields
+   * add (nullable) columns.
+   */
+  SCHEMA_EVOLUTION_REFUSED("schema-evolution-refused", Stage.TRANSFORM),
   /** An unknown sink failure that outlived {@code retry.max-attempts}. */
   SINK_ERROR("sink-error", Stage.SINK);
 

@@ -13,7 +13,7 @@ import org.apache.avro.Schema;
  * and parsed into the same parser before the schema itself, so a field may name a record that
  * another subject defines (Confluent's Avro schema references). Stateless.
  */
-final class AvroSchemas {
+public final class AvroSchemas {
   private static final String AVRO = "AVRO";
 
   private AvroSchemas() {}
@@ -25,7 +25,7 @@ final class AvroSchemas {
    *     {@code unknown-schema}: a reference the registry does not have
    * @throws RegistryUnavailableException a reference could not be fetched
    */
-  static Schema parse(RegistrySchema schema, SchemaSource source)
+  public static Schema parse(RegistrySchema schema, SchemaSource source)
       throws RecordFailure, RegistryUnavailableException {
     checkAvro(schema, "schema id " + schema.id());
     // Defaults are not checked: Ferry reads with the writer's schema only, so it never uses them,

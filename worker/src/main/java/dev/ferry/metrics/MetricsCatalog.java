@@ -64,7 +64,38 @@ public final class MetricsCatalog {
       Optional<RegistryView> schemaRegistry,
       IntSupplier lifecycleState,
       BooleanSupplier ready,
-      BooleanSupplier sinkAvailable) {}
+      BooleanSupplier sinkAvailable,
+      DdlStatementView ddlStatements) {
+    /** The sources of a worker whose pipelines create and alter no tables. */
+    public Sources(
+        List<String> pipelines,
+        QueueView queue,
+        ConsumerView consumer,
+        PipelineStatusView pipelineStatus,
+        TransactionView transactions,
+        DeadLetterView deadLetters,
+        TableRefreshView tableRefreshes,
+        Optional<SpanDropView> tracing,
+        Optional<RegistryView> schemaRegistry,
+        IntSupplier lifecycleState,
+        BooleanSupplier ready,
+        BooleanSupplier sinkAvailable) {
+      this(
+          pipelines,
+          queue,
+          consumer,
+          pipelineStatus,
+          transactions,
+          deadLetters,
+          tableRefreshes,
+          tracing,
+          schemaRegistry,
+          lifecycleState,
+          ready,
+          sinkAvailable,
+          DdlStatementView.NONE);
+    }
+  }
 
   /**
    * Registers the meters that read live state ({@link WorkerCounters} registers the ones the
@@ -83,6 +114,7 @@ public final class MetricsCatalog {
     registerTransactions(registry, s.transactions());
     registerDeadLetters(registry, s.deadLetters());
     registerTableRefreshes(registry, s.tableRefreshes());
+    registerDdlStatements(registry, s.pipelines(), s.ddlStatements());
     s.tracing().ifPresent(tracing -> registerTracing(registry, tracing));
     s.schemaRegistry().ifPresent(view -> registerSchemaRegistry(registry, view));
     MultiGauge lag =
@@ -260,6 +292,21 @@ public final class MetricsCatalog {
                     + " (changed: new column types in use)")
             .tag("trigger", trigger)
             .tag("outcome", outcome)
+            .register(registry);
+      }
+    }
+  }
+
+  /** The counter of DDL statements run by {@code auto-create} and {@code evolve}. */
+  private static void registerDdlStatements(
+      MeterRegistry registry, List<String> pipelines, DdlStatementView ddl) {
+    for (String pipeline : pipelines) {
+      for (String kind : DdlStatementView.KINDS) {
+        FunctionCounter.builder("ferry.ddl.statements", ddl, d -> d.statements(pipeline, kind))
+            .description(
+                "DDL statements Ferry ran to create a table or add a column, by pipeline and kind")
+            .tag("pipeline", pipeline)
+            .tag("kind", kind)
             .register(registry);
       }
     }

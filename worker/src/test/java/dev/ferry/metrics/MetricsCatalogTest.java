@@ -33,6 +33,7 @@ class MetricsCatalogTest {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Views views = new Views();
+  private DdlStatementView ddl = DdlStatementView.NONE;
 
   /** The worker's registration: the catalog's meters, then the workers' counters per pipeline. */
   private String scrape() {
@@ -53,7 +54,8 @@ class MetricsCatalogTest {
                 Optional.of(views),
                 () -> 1,
                 () -> true,
-                () -> true));
+                () -> true,
+                ddl));
     counters.registerPipelines(PIPELINES);
     refresh.run();
     return registry.scrape();
@@ -129,6 +131,25 @@ class MetricsCatalogTest {
     assertThat(value(scrape, "ferry_consumer_lag{partition=\"0\",topic=\"events\"}"))
         .isEqualTo(5.0);
     assertThat(value(scrape, "ferry_lifecycle_state")).isEqualTo(1.0);
+  }
+
+  @Test
+  void theDdlStatementCounterIsThereAtZeroPerPipelineAndKindAndReadsItsView() {
+    ddl = (pipeline, kind) -> pipeline.equals("orders") && kind.equals("add-column") ? 3 : 0;
+
+    String scrape = scrape();
+
+    assertThat(value(scrape, "ferry_ddl_statements_total{kind=\"add-column\",pipeline=\"orders\"}"))
+        .isEqualTo(3.0);
+    for (String p : PIPELINES) {
+      assertThat(
+              value(
+                  scrape,
+                  "ferry_ddl_statements_total{kind=\"create-table\",pipeline=\"" + p + "\"}"))
+          .isEqualTo(0.0);
+    }
+    assertThat(value(scrape, "ferry_ddl_statements_total{kind=\"add-column\",pipeline=\"events\"}"))
+        .isEqualTo(0.0);
   }
 
   @Test
