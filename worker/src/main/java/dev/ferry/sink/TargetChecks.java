@@ -158,6 +158,19 @@ final class TargetChecks {
       return primary.get();
     }
     if (!TableCatalog.covers(unique, target.keyColumns())) {
+      List<String> partitionKey = TableCatalog.partitionKey(connection, target.table());
+      if (!target.keyColumns().containsAll(partitionKey)) {
+        problems.add(
+            "key-columns "
+                + target.keyColumns()
+                + " leave out the partition key "
+                + partitionKey
+                + " of this partitioned table, and an upsert needs a unique index (ON CONFLICT),"
+                + " which on a partitioned table must include the partition key: add "
+                + String.join(", ", partitionKey)
+                + " to key-columns and to a unique index");
+        return target.keyColumns();
+      }
       problems.add(
           "key-columns "
               + target.keyColumns()
