@@ -227,6 +227,18 @@ class ColumnFormatCoercersTest {
   }
 
   @Test
+  void onlyPlainDecimalTextReadsAsANumberOfTheUnit() {
+    for (String text : new String[] {"1.", ".5", "-", "+5", "1e3", " 1", "0x10", ""}) {
+      assertThat(refusal(INTERVAL, Kind.INTERVAL_MILLIS, "\"" + text + "\""))
+          .as(text)
+          .isEqualTo("expected a number of milliseconds, got a string \"" + text + "\"");
+    }
+    assertThat(refusal(TIMESTAMPTZ, Kind.EPOCH_MILLIS, "\"1e3\""))
+        .as("not a number, so read as ISO-8601 text")
+        .isEqualTo("\"1e3\" is not an ISO-8601 date-time (e.g. 2024-05-01T12:00:00Z)");
+  }
+
+  @Test
   void intervalUnitsBecomeExactIntervalText() throws Exception {
     assertThat(coerce(INTERVAL, Kind.INTERVAL_SECONDS, "90061.000001"))
         .isEqualTo("0 mons 0 days 25:01:01.000001");

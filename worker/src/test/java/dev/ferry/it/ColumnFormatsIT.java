@@ -150,7 +150,7 @@ class ColumnFormatsIT {
   void aDeclarationThatDoesNotFitItsColumnKeepsTheWorkerFromStarting() {
     String topic = KAFKA.uniqueTopic("column-formats-misfit");
     KAFKA.createTopic(topic, 1);
-    PG.execute("CREATE TABLE misfit (id bigint, payload integer, at_time timetz)");
+    PG.execute("CREATE TABLE misfit (id bigint, payload integer, at_time timetz, extra bytea)");
     String yaml =
         """
           - name: misfit
@@ -164,6 +164,7 @@ class ColumnFormatsIT {
               payload: base64
               at_time: time-millis
               gone: hex
+              extra: hex
         """
             .formatted(topic, PG.qualified("misfit"));
 
@@ -184,7 +185,8 @@ class ColumnFormatsIT {
                 + ": column-formats.payload: base64 does not fit column payload of type integer"
                 + " (it fits bytea); column-formats.at_time: time-millis does not fit column"
                 + " at_time of type time with time zone (it fits time); column-formats.gone: the"
-                + " table has no column gone");
+                + " table has no column gone; column-formats.extra: column extra is not mapped"
+                + " (add it to columns)");
   }
 
   /** Records 1 to 3 in {@link #ROUNDS} rounds, each with its own ids, then record 4. */
