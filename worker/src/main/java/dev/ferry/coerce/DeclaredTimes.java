@@ -37,6 +37,11 @@ import java.util.Optional;
  * precision) and rounds the rest, as it does for ISO-8601 text. Stateless.
  */
 final class DeclaredTimes {
+  /** The epoch days of 0001-01-01 and 9999-12-31, the dates Ferry writes. */
+  private static final long EPOCH_DAY_MIN = LocalDate.of(1, 1, 1).toEpochDay();
+
+  private static final long EPOCH_DAY_MAX = LocalDate.of(9999, 12, 31).toEpochDay();
+
   private DeclaredTimes() {}
 
   /** The coercer of {@code typname} ({@code timestamptz}, {@code timestamp}, {@code date}). */
@@ -69,10 +74,6 @@ final class DeclaredTimes {
       return write(TimeCoercers.inRange(instant, v), typname);
     };
   }
-
-  // LocalDate.of(1, 1, 1).toEpochDay() and LocalDate.of(9999, 12, 31).toEpochDay()
-  private static final long EPOCH_DAY_MIN = -719_162L;
-  private static final long EPOCH_DAY_MAX = 2_932_896L;
 
   private static String write(Instant instant, String typname) {
     return switch (typname) {
@@ -162,13 +163,16 @@ final class DeclaredTimes {
 
   /** {@code epoch milliseconds}, {@code milliseconds} … for messages. */
   static String unitName(ColumnFormat.Kind kind) {
-    String unit =
-        switch ((int) nanosPerUnit(kind)) {
-          case 1_000_000_000 -> "seconds";
-          case 1_000_000 -> "milliseconds";
-          case 1_000 -> "microseconds";
-          default -> "nanoseconds";
-        };
-    return kind.name().startsWith("EPOCH") ? "epoch " + unit : unit;
+    return switch (kind) {
+      case EPOCH_SECONDS -> "epoch seconds";
+      case EPOCH_MILLIS -> "epoch milliseconds";
+      case EPOCH_MICROS -> "epoch microseconds";
+      case EPOCH_NANOS -> "epoch nanoseconds";
+      case TIME_SECONDS, INTERVAL_SECONDS -> "seconds";
+      case TIME_MILLIS, INTERVAL_MILLIS -> "milliseconds";
+      case TIME_MICROS, INTERVAL_MICROS -> "microseconds";
+      case TIME_NANOS -> "nanoseconds";
+      default -> throw new IllegalArgumentException(kind + " has no unit");
+    };
   }
 }
