@@ -111,7 +111,10 @@ final class TargetChecks {
     return new RowCoercer.Column(name, type, coercer.get());
   }
 
-  /** Adds a problem for each column format that names no column the target writes. */
+  /**
+   * Adds a problem for each column format that names no column the target writes (a mapped column
+   * the table lacks is reported by {@link #sources} already).
+   */
   static void formatsMapped(
       TargetSettings target,
       Map<String, ColumnSource> sources,
@@ -122,6 +125,9 @@ final class TargetChecks {
         .keySet()
         .forEach(
             name -> {
+              if (target.columns().containsKey(name) && !types.containsKey(name)) {
+                return;
+              }
               if (!types.containsKey(name)) {
                 problems.add("column-formats." + name + ": the table has no column " + name);
               } else if (!sources.containsKey(name)) {
@@ -159,7 +165,9 @@ final class TargetChecks {
     }
     if (!TableCatalog.covers(unique, target.keyColumns())) {
       List<String> partitionKey = TableCatalog.partitionKey(connection, target.table());
-      if (!target.keyColumns().containsAll(partitionKey)) {
+      List<String> left =
+          partitionKey.stream().filter(c -> !target.keyColumns().contains(c)).toList();
+      if (!left.isEmpty()) {
         problems.add(
             "key-columns "
                 + target.keyColumns()
@@ -167,7 +175,7 @@ final class TargetChecks {
                 + partitionKey
                 + " of this partitioned table, and an upsert needs a unique index (ON CONFLICT),"
                 + " which on a partitioned table must include the partition key: add "
-                + String.join(", ", partitionKey)
+                + String.join(", ", left)
                 + " to key-columns and to a unique index");
         return target.keyColumns();
       }
