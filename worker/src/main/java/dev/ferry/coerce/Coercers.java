@@ -1,6 +1,7 @@
 package dev.ferry.coerce;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.config.ColumnFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,14 +32,19 @@ import java.util.Optional;
  *       cannot store ({@code json} keeps the escape as written, so it takes it).
  *   <li>{@code bytea}: binary only (a Jackson {@code BinaryNode}, as change events decode base64
  *       into), written as Postgres hex text ({@code \x…}); a JSON string is refused, since its
- *       encoding (base64? hex? text?) is unknown.
+ *       encoding (base64? hex? text?) is unknown, unless the column declares it ({@link
+ *       ColumnFormat}).
  *   <li>arrays of any of these: a JSON array, element by element.
  *   <li>enums, {@code time}, {@code timetz}, {@code interval}, {@code inet}, {@code cidr}, {@code
  *       macaddr}: a string, which Postgres parses (its refusal is an {@code invalid-value}).
  * </ul>
  *
- * Other types (geometric types, ranges, composite types …) have no coercer: a pipeline that maps a
- * column of such a type is refused at start and by {@code ferry check}.
+ * A column may declare how its values are read ({@link ColumnFormat}: a bytea encoding, an epoch
+ * unit, a zone for zone-less date-times, a time or interval unit, ISO-8601 durations); see {@link
+ * #of(ColumnType, Optional)}.
+ *
+ * <p>Other types (geometric types, ranges, composite types …) have no coercer: a pipeline that maps
+ * a column of such a type is refused at start and by {@code ferry check}.
  *
  * <p>This class picks the coercer of a type and holds the shapes that belong to no family
  * (booleans, arrays); the families are {@link NumberCoercers}, {@link TextCoercers} and {@link
@@ -48,13 +54,11 @@ public final class Coercers {
   /** The types Ferry can write, for the message that refuses a column of any other type. */
   public static final String SUPPORTED =
       "smallint, integer, bigint, numeric, real, double precision, boolean, text, varchar, char,"
-          + " uuid, timestamptz, timestamp, date, json, jsonb, bytea (from change events), enums,"
+          + " uuid, timestamptz, timestamp, date, json, jsonb, bytea, enums,"
           + " time, timetz, interval, inet, cidr, macaddr, and arrays of these";
 
   private static final List<String> PARSED_BY_POSTGRES =
       List.of("time", "timetz", "interval", "inet", "cidr", "macaddr", "macaddr8");
-
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private Coercers() {}
 
@@ -82,13 +86,57 @@ public final class Coercers {
           case "date" -> TimeCoercers::date;
           case "json" -> JsonNode::toString;
           case "jsonb" -> TextCoercers::jsonb;
-          case "bytea" -> Coercers::bytea;
+          case "bytea" -> ByteaCoercers::binary;
           default ->
               type.category() == 'E' || PARSED_BY_POSTGRES.contains(type.typname())
                   ? TextCoercers::string
                   : null;
         };
     return Optional.ofNullable(coercer);
+  }
+
+  /**
+   * The coercer for {@code type} read as {@code format} declares ({@link ColumnFormat}), element by
+   * element for an array; without a format, {@link #of(ColumnType)}. Empty when Ferry cannot write
+   * the type.
+   *
+   * @throws IllegalArgumentException when the format does not fit the type ({@link #fits})
+   */
+  public static Optional<Coercer> of(ColumnType type, Optional<ColumnFormat> format) {
+    if (format.isEmpty()) {
+      return of(type);
+    }
+    if (type.element().isPresent()) {
+      return of(type.element().get(), format).map(Coercers::array);
+    }
+    ColumnFormat f = format.get();
+    if (!fits(type, f)) {
+      throw new IllegalArgumentException(f + " does not fit a column of type " + type.display());
+    }
+    Optional<Coercer> undeclared = of(type);
+    return Optional.of(
+        switch (f.kind()) {
+          case BASE64 -> ByteaCoercers::base64;
+          case HEX -> ByteaCoercers::hexText;
+          case ZONE ->
+              type.typname().equals("timestamptz")
+                  ? v -> DeclaredTimes.zonedTimestamptz(v, f.zone().orElseThrow())
+                  : v -> DeclaredTimes.zonedTimestamp(v, f.zone().orElseThrow());
+          case EPOCH_SECONDS, EPOCH_MILLIS, EPOCH_MICROS, EPOCH_NANOS, EPOCH_DAYS ->
+              DeclaredTimes.epoch(f.kind(), type.typname(), undeclared.orElseThrow());
+          case TIME_SECONDS, TIME_MILLIS, TIME_MICROS, TIME_NANOS ->
+              DeclaredTimes.timeOfDay(f.kind());
+          case INTERVAL_SECONDS, INTERVAL_MILLIS, INTERVAL_MICROS ->
+              IntervalCoercers.units(
+                  DeclaredTimes.nanosPerUnit(f.kind()), DeclaredTimes.unitName(f.kind()));
+          case ISO_8601 -> IntervalCoercers::iso;
+        });
+  }
+
+  /** Whether {@code format} can read values of {@code type} (of its elements, for an array). */
+  public static boolean fits(ColumnType type, ColumnFormat format) {
+    ColumnType base = type.element().orElse(type);
+    return format.kind().fits(base.typname());
   }
 
   private static String bool(JsonNode v) throws CoercionException {
@@ -102,29 +150,6 @@ public final class Coercers {
       }
     }
     throw new CoercionException("expected true or false, got " + kind(v) + " " + show(v));
-  }
-
-  /** Binary as Postgres' hex text; anything else is refused, its encoding being unknown. */
-  private static String bytea(JsonNode v) throws CoercionException {
-    if (!v.isBinary()) {
-      throw new CoercionException(
-          "bytea takes binary values only (from a change event's bytes), got "
-              + kind(v)
-              + " "
-              + show(v)
-              + ": the encoding of a JSON string (base64, hex, text) is unknown");
-    }
-    byte[] bytes;
-    try {
-      bytes = v.binaryValue();
-    } catch (java.io.IOException e) {
-      throw new CoercionException("the binary value cannot be read: " + e.getMessage());
-    }
-    StringBuilder hex = new StringBuilder(2 + 2 * bytes.length).append("\\x");
-    for (byte b : bytes) {
-      hex.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-    }
-    return hex.toString();
   }
 
   private static Coercer array(Coercer element) {

@@ -191,7 +191,7 @@ final class TimeCoercers {
     return s.length() > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
   }
 
-  private static Instant inRange(Instant instant, JsonNode v) throws CoercionException {
+  static Instant inRange(Instant instant, JsonNode v) throws CoercionException {
     int year;
     try {
       year = instant.atOffset(ZoneOffset.UTC).getYear();

@@ -208,7 +208,7 @@ final class PipelineReader {
     return targets;
   }
 
-  /** A table's mode, key columns, column map and version column, read from {@code s}. */
+  /** A table's mode, key columns, column map, version column and column formats. */
   private static TargetSettings target(Section s, TableName table) {
     PipelineSettings.Mode mode = mode(s);
     Map<String, ColumnSource> columns = columns(s, true);
@@ -232,7 +232,8 @@ final class PipelineReader {
             s.problem(s.key("version-column"), "'" + v + "' is a key column");
           }
         });
-    return new TargetSettings(table, mode, keyColumns, columns, false, version);
+    Map<String, ColumnFormat> formats = ColumnFormat.read(s);
+    return new TargetSettings(table, mode, keyColumns, columns, false, version, formats);
   }
 
   private static PipelineSettings.Mode mode(Section s) {

@@ -27,9 +27,22 @@ public record TargetSettings(
     List<String> keyColumns,
     Map<String, ColumnSource> columns,
     boolean columnsByName,
-    Optional<String> versionColumn) {
+    Optional<String> versionColumn,
+    Map<String, ColumnFormat> columnFormats) {
   public TargetSettings {
     keyColumns = List.copyOf(keyColumns);
     columns = Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    columnFormats = Collections.unmodifiableMap(new LinkedHashMap<>(columnFormats));
+  }
+
+  /** A target without column formats: every column read the default way of its type. */
+  public TargetSettings(
+      TableName table,
+      PipelineSettings.Mode mode,
+      List<String> keyColumns,
+      Map<String, ColumnSource> columns,
+      boolean columnsByName,
+      Optional<String> versionColumn) {
+    this(table, mode, keyColumns, columns, columnsByName, versionColumn, Map.of());
   }
 }

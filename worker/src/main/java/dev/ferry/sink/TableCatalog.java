@@ -120,6 +120,29 @@ final class TableCatalog {
     return keys;
   }
 
+  /**
+   * The partition key's columns of a partitioned table ({@code PARTITION BY RANGE/LIST/HASH}), in
+   * key order, expressions left out; empty for any other relation.
+   */
+  static List<String> partitionKey(Connection connection, TableName table) throws SQLException {
+    String query =
+        "SELECT a.attname FROM pg_partitioned_table p,"
+            + " unnest(p.partattrs::int2[]) WITH ORDINALITY AS k(attnum, n)"
+            + " JOIN pg_attribute a ON a.attrelid = to_regclass(?) AND a.attnum = k.attnum"
+            + " WHERE p.partrelid = to_regclass(?) ORDER BY k.n";
+    List<String> columns = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(query)) {
+      ps.setString(1, table.quoted());
+      ps.setString(2, table.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+    }
+    return columns;
+  }
+
   /** The primary key's columns, if the table has one. */
   static Optional<List<String>> primaryKey(List<UniqueKey> keys) {
     return keys.stream().filter(UniqueKey::primary).map(UniqueKey::columns).findFirst();

@@ -73,11 +73,18 @@ public final class TableWriter {
     Map<String, RowCoercer.Column> columns = new LinkedHashMap<>();
     sources.forEach(
         (name, source) -> {
-          RowCoercer.Column column = TargetChecks.column(name, source, types.get(name), problems);
+          RowCoercer.Column column =
+              TargetChecks.column(
+                  name,
+                  source,
+                  types.get(name),
+                  Optional.ofNullable(target.columnFormats().get(name)),
+                  problems);
           if (column != null) {
             columns.put(name, column);
           }
         });
+    TargetChecks.formatsMapped(target, sources, types, problems);
     List<String> keys = TargetChecks.keyColumns(connection, target, problems);
     target
         .versionColumn()

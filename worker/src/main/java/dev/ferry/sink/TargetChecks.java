@@ -9,6 +9,7 @@ import dev.ferry.coerce.Coercers;
 import dev.ferry.coerce.CoercionException;
 import dev.ferry.coerce.ColumnType;
 import dev.ferry.coerce.RowCoercer;
+import dev.ferry.config.ColumnFormat;
 import dev.ferry.config.ColumnSource;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TargetSettings;
@@ -57,10 +58,33 @@ final class TargetChecks {
     return sources;
   }
 
-  /** The column's coercer, or null after adding why there is none to {@code problems}. */
+  /**
+   * The column's coercer, reading values as {@code format} declares when given, or null after
+   * adding why there is none to {@code problems} (a type Ferry cannot write, a format that does not
+   * fit the type).
+   */
   static RowCoercer.Column column(
-      String name, ColumnSource source, ColumnType type, List<String> problems) {
-    Optional<Coercer> coercer = Coercers.of(type);
+      String name,
+      ColumnSource source,
+      ColumnType type,
+      Optional<ColumnFormat> format,
+      List<String> problems) {
+    if (format.isPresent() && !Coercers.fits(type, format.get())) {
+      problems.add(
+          "column-formats."
+              + name
+              + ": "
+              + format.get()
+              + " does not fit column "
+              + name
+              + " of type "
+              + type.display()
+              + " (it fits "
+              + format.get().kind().typeNames()
+              + ")");
+      return null;
+    }
+    Optional<Coercer> coercer = Coercers.of(type, format);
     if (coercer.isEmpty()) {
       problems.add(
           "column "
@@ -88,6 +112,36 @@ final class TargetChecks {
   }
 
   /**
+   * Adds a problem for each column format that names no column the target writes (a mapped column
+   * the table lacks is reported by {@link #sources} already).
+   */
+  static void formatsMapped(
+      TargetSettings target,
+      Map<String, ColumnSource> sources,
+      Map<String, ColumnType> types,
+      List<String> problems) {
+    target
+        .columnFormats()
+        .keySet()
+        .forEach(
+            name -> {
+              if (target.columns().containsKey(name) && !types.containsKey(name)) {
+                return;
+              }
+              if (!types.containsKey(name)) {
+                problems.add("column-formats." + name + ": the table has no column " + name);
+              } else if (!sources.containsKey(name)) {
+                problems.add(
+                    "column-formats."
+                        + name
+                        + ": column "
+                        + name
+                        + " is not mapped (add it to columns)");
+              }
+            });
+  }
+
+  /**
    * The configured key columns, or for a target mapped by name without them the primary key; for an
    * upsert, checked to be the columns of a unique index (the arbiter of {@code ON CONFLICT}).
    */
@@ -110,6 +164,21 @@ final class TargetChecks {
       return primary.get();
     }
     if (!TableCatalog.covers(unique, target.keyColumns())) {
+      List<String> partitionKey = TableCatalog.partitionKey(connection, target.table());
+      List<String> left =
+          partitionKey.stream().filter(c -> !target.keyColumns().contains(c)).toList();
+      if (!left.isEmpty()) {
+        problems.add(
+            "key-columns "
+                + target.keyColumns()
+                + " leave out the partition key "
+                + partitionKey
+                + " of this partitioned table, and an upsert needs a unique index (ON CONFLICT),"
+                + " which on a partitioned table must include the partition key: add "
+                + String.join(", ", left)
+                + " to key-columns and to a unique index");
+        return target.keyColumns();
+      }
       problems.add(
           "key-columns "
               + target.keyColumns()

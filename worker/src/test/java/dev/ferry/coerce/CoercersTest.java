@@ -245,7 +245,8 @@ class CoercersTest {
     assertThat(refusal(BYTEA, "\"3q2+7w==\""))
         .isEqualTo(
             "bytea takes binary values only (from a change event's bytes), got a string"
-                + " \"3q2+7w==\": the encoding of a JSON string (base64, hex, text) is unknown");
+                + " \"3q2+7w==\": the encoding of a JSON string (base64, hex, text) is unknown;"
+                + " declare it in column-formats");
     assertThat(refusal(BYTEA, "[1,2]")).contains("got an array");
   }
 

@@ -35,6 +35,13 @@ class CopyTextTest {
   }
 
   @Test
+  void byteaHexTextKeepsItsBackslashThroughTheDoubling() {
+    // COPY's text format reads "\\x00ff" back as \x00ff, which bytea reads as the bytes 00 ff;
+    // a single backslash would read as an escape ("\x00" is the byte 0 to COPY).
+    assertThat(encode("\\x00ff", "\\x")).isEqualTo("\\\\x00ff\t\\\\x\n");
+  }
+
+  @Test
   void aValueThatIsTheEndOfDataMarkerCannotEndTheData() {
     assertThat(encode("\\.")).isEqualTo("\\\\.\n");
     assertThat(encode("x\n\\.\ny")).isEqualTo("x\\n\\\\.\\ny\n");
