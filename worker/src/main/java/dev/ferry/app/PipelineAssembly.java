@@ -3,6 +3,8 @@ package dev.ferry.app;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.MemoryBudget;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.ddl.RecordSchemas;
+import dev.ferry.ddl.TableProvisioner;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.Lanes;
@@ -17,6 +19,7 @@ import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.pipeline.Pipeline;
 import dev.ferry.pipeline.PipelineProcessor;
+import dev.ferry.pipeline.PipelineRouting;
 import dev.ferry.plugin.Plugins;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.TableDefinitions;
@@ -152,7 +155,9 @@ final class PipelineAssembly {
       List<Pipeline> pipelines = new ArrayList<>();
       for (PipelineSettings p : config.pipelines()) {
         Optional<SchemaSource> source = schemaRegistry.map(r -> r);
-        pipelines.add(new Pipeline(p, tables, transforms.get(p.name()), Formats.of(p, source)));
+        pipelines.add(
+            new Pipeline(
+                p, tables, transforms.get(p.name()), Formats.of(p, source), routing(p, tables)));
       }
       return new PipelineProcessor(
           pipelines,
@@ -171,6 +176,25 @@ final class PipelineAssembly {
     } catch (IllegalStateException e) {
       throw new StartupException(e.getMessage(), e); // an unusable registry.ca-file
     }
+  }
+
+  /**
+   * Where a routed pipeline finds its tables, and how its tables follow declared schemas. The
+   * record schemas and the provisioner are {@code NONE} until the ddl package's implementations are
+   * wired here.
+   */
+  private static PipelineRouting routing(PipelineSettings p, TableDefinitions tables) {
+    return new PipelineRouting(
+        tables.routed(), RecordSchemas.NONE, TableProvisioner.NONE, topicPattern(p));
+  }
+
+  /**
+   * The pipeline's topic pattern, whose groups a table template's {@code {1}}..{@code {9}} read;
+   * empty for a pipeline of listed topics. TODO(integrator): {@code p.topicPattern()} once
+   * pipelines subscribe by pattern.
+   */
+  static Optional<java.util.regex.Pattern> topicPattern(PipelineSettings p) {
+    return Optional.empty();
   }
 
   /** The worker pool, not started; {@code onCrash} is told of a worker thread that died. */

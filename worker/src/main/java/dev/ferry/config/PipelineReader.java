@@ -69,6 +69,11 @@ final class PipelineReader {
     RecordFormat keyFormat = format(s, "key-format", RecordFormat.TEXT);
     Optional<CdcSettings> cdc = CdcReader.read(s);
     if (cdc.isPresent()) {
+      if (TableTemplate.isTemplate(s.string("table", ""))) {
+        s.problem(
+            s.key("table"),
+            "cannot be a template with envelope: debezium yet: name one table per pipeline");
+      }
       TableName table = table(s).orElse(UNKNOWN_TABLE);
       TargetSettings primary = CdcReader.target(s, table);
       if (!moreTargets(s, table).isEmpty()) {
@@ -88,8 +93,13 @@ final class PipelineReader {
           keyFormat);
     }
     Optional<String> schema = schema(s);
-    TableName table = table(s).orElse(UNKNOWN_TABLE);
+    Optional<TableTemplate> template = TableRouting.template(s);
+    TableName table =
+        template
+            .map(t -> new TableName(Optional.empty(), t.text()))
+            .orElseGet(() -> table(s).orElse(UNKNOWN_TABLE));
     TargetSettings primary = target(s, table);
+    CdcSettings.UnknownFields unknownFields = TableRouting.unknownFields(s, primary);
     PipelineSettings.Tombstones tombstones = tombstones(s);
     if (tombstones == PipelineSettings.Tombstones.DELETE && primary.keyColumns().isEmpty()) {
       s.problem(s.key("tombstones"), "delete needs key-columns: the columns the record key fills");
@@ -103,6 +113,11 @@ final class PipelineReader {
     if (!targets.isEmpty() && transform.isEmpty()) {
       s.problem(s.key("targets"), "needs a transform: only a transform writes rows to more tables");
     }
+    if (template.isPresent() && transform.isPresent()) {
+      s.problem(
+          s.key("transform"),
+          "cannot be used with a table template: a transform names the tables it writes");
+    }
     return new PipelineSettings(
         name,
         topics,
@@ -114,7 +129,9 @@ final class PipelineReader {
         targets,
         Optional.empty(),
         format,
-        keyFormat);
+        keyFormat,
+        template,
+        unknownFields);
   }
 
   private static List<String> topics(Section s) {
@@ -142,7 +159,7 @@ final class PipelineReader {
   }
 
   /** The required {@code table} of {@code s}; empty, with a problem, when missing or invalid. */
-  private static Optional<TableName> table(Section s) {
+  static Optional<TableName> table(Section s) {
     String text = s.requiredString("table");
     Optional<TableName> table = TableName.parse(text);
     if (!text.isEmpty() && table.isEmpty()) {
@@ -174,13 +191,17 @@ final class PipelineReader {
   /** A table's mode, key columns, column map and version column, read from {@code s}. */
   private static TargetSettings target(Section s, TableName table) {
     PipelineSettings.Mode mode = mode(s);
-    Map<String, ColumnSource> columns = columns(s, true);
+    Map<String, ColumnSource> columns = columns(s, false);
+    boolean byName = TableRouting.columnsByName(s, columns);
+    if (!byName && columns.isEmpty()) {
+      s.problem(s.key("columns"), "must map at least one column to a JSON Pointer or @source");
+    }
     List<String> keyColumns = s.stringList("key-columns");
     if (mode == PipelineSettings.Mode.UPSERT && keyColumns.isEmpty()) {
       s.problem(s.key("key-columns"), "is required when mode is upsert");
     }
     for (String key : keyColumns) {
-      if (!columns.containsKey(key)) {
+      if (!byName && !columns.containsKey(key)) {
         s.problem(s.key("key-columns"), "'" + key + "' is not one of the mapped columns");
       }
     }
@@ -189,13 +210,13 @@ final class PipelineReader {
         v -> {
           if (mode != PipelineSettings.Mode.UPSERT) {
             s.problem(s.key("version-column"), "needs mode: upsert (it guards the update)");
-          } else if (!columns.containsKey(v)) {
+          } else if (!byName && !columns.containsKey(v)) {
             s.problem(s.key("version-column"), "'" + v + "' is not one of the mapped columns");
           } else if (keyColumns.contains(v)) {
             s.problem(s.key("version-column"), "'" + v + "' is a key column");
           }
         });
-    return new TargetSettings(table, mode, keyColumns, columns, false, version);
+    return new TargetSettings(table, mode, keyColumns, columns, byName, version);
   }
 
   private static PipelineSettings.Mode mode(Section s) {

@@ -21,6 +21,12 @@ import java.util.Optional;
  * @param format how values are read: {@code json}, {@code avro} or {@code protobuf}
  * @param keyFormat how keys are read (key columns, {@code @key}, deletes): {@code text}, {@code
  *     avro} or {@code protobuf}
+ * @param tableTemplate present when {@code table} has placeholders: each record's table is resolved
+ *     from it (and checked against its allow-list); {@code primary}'s table is then only the
+ *     template's text, never a table to describe (see {@link #fixedTargets()})
+ * @param unknownFields what a plain value's top-level field that no column takes does, for a table
+ *     mapped by name ({@code unknown-fields}); change events use {@link
+ *     CdcSettings#unknownFields()}
  */
 public record PipelineSettings(
     String name,
@@ -33,7 +39,9 @@ public record PipelineSettings(
     List<TargetSettings> targets,
     Optional<CdcSettings> cdc,
     RecordFormat format,
-    RecordFormat keyFormat) {
+    RecordFormat keyFormat,
+    Optional<TableTemplate> tableTemplate,
+    CdcSettings.UnknownFields unknownFields) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -55,6 +63,49 @@ public record PipelineSettings(
     topics = List.copyOf(topics);
     transformOptions = Map.copyOf(transformOptions);
     targets = List.copyOf(targets);
+  }
+
+  /** A pipeline with a fixed table whose unknown fields are ignored. */
+  public PipelineSettings(
+      String name,
+      List<String> topics,
+      Optional<String> schema,
+      TargetSettings primary,
+      Tombstones tombstones,
+      Optional<String> transform,
+      Map<String, String> transformOptions,
+      List<TargetSettings> targets,
+      Optional<CdcSettings> cdc,
+      RecordFormat format,
+      RecordFormat keyFormat) {
+    this(
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        cdc,
+        format,
+        keyFormat,
+        Optional.empty(),
+        CdcSettings.UnknownFields.IGNORE);
+  }
+
+  /** Whether each record's table is resolved from a template. */
+  public boolean routed() {
+    return tableTemplate.isPresent();
+  }
+
+  /**
+   * The tables known from the config alone, described at start and checked by {@code ferry check}:
+   * every target of a pipeline with a fixed table, none of a routed one (its tables are described
+   * when a record first goes to them).
+   */
+  public List<TargetSettings> fixedTargets() {
+    return routed() ? List.of() : allTargets();
   }
 
   /** A pipeline without a transform: every record becomes one row of {@code table}. */
@@ -109,7 +160,9 @@ public record PipelineSettings(
         + ", topics="
         + topics
         + ", table="
-        + table()
+        + tableTemplate
+            .map(t -> t.text() + ", tables-allowed=" + t.allowed())
+            .orElse(table().toString())
         + ", mode="
         + mode().name().toLowerCase(java.util.Locale.ROOT)
         + ", columns="
@@ -118,6 +171,10 @@ public record PipelineSettings(
         + tombstones.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
         + (format == RecordFormat.JSON ? "" : ", format=" + format.label())
         + (keyFormat == RecordFormat.TEXT ? "" : ", key-format=" + keyFormat.label())
+        + (primary.columnsByName() && cdc.isEmpty() ? ", columns-by-name" : "")
+        + (unknownFields == CdcSettings.UnknownFields.DEAD_LETTER && cdc.isEmpty()
+            ? ", unknown-fields=dead-letter"
+            : "")
         + cdc.map(c -> ", envelope=debezium, truncate=" + c.truncate().label()).orElse("")
         + transform.map(t -> ", transform=" + t).orElse("")
         + (targets.isEmpty()

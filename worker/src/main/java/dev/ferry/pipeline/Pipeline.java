@@ -49,13 +49,25 @@ public final class Pipeline {
   private final Formats formats;
   private final ValueFormat values;
   private final boolean readsKey;
+  private final Optional<TableRoute> route;
+  private final SchemaFollower follower;
 
   /**
-   * One table of the pipeline: its writer key, column mapping, and the indexes of its key columns
-   * among the mapped ones (for a transform's deletes).
+   * One table of the pipeline: its writer key, column mapping (listed columns, and by name when the
+   * table maps columns by name), and the indexes of its key columns among the listed ones (for a
+   * transform's deletes). A routed pipeline's own table has a null key: each record's is resolved.
    */
   private record Target(
-      String key, RowMapper mapper, TableName table, List<String> keyNames, int[] keyIndexes) {}
+      String key,
+      RowMapper mapper,
+      TableName table,
+      List<String> keyNames,
+      int[] keyIndexes,
+      Optional<ByNameRows> byName) {
+    Target at(String resolvedKey, TableName resolved) {
+      return new Target(resolvedKey, mapper, resolved, keyNames, keyIndexes, byName);
+    }
+  }
 
   /**
    * @param coercers by {@link PostgresSink#targetKey}, for every table of the pipeline
@@ -79,29 +91,49 @@ public final class Pipeline {
   }
 
   /**
-   * @param coercions by {@link PostgresSink#targetKey}, for every table of the pipeline; the
-   *     current ones are used for each record
-   * @param transform the configured transform the pipeline names, if it names one
-   * @param formats how the pipeline reads values and keys
+   * A pipeline with a fixed table, as {@link #Pipeline(PipelineSettings, RowCoercions, Optional,
+   * Formats, PipelineRouting)}.
    */
   public Pipeline(
       PipelineSettings settings,
       RowCoercions coercions,
       Optional<RecordTransform> transform,
       Formats formats) {
+    this(settings, coercions, transform, formats, PipelineRouting.NONE);
+  }
+
+  /**
+   * @param coercions by {@link PostgresSink#targetKey}, for every fixed table of the pipeline and
+   *     every routed table {@code routing} finds; the current ones are used for each record
+   * @param transform the configured transform the pipeline names, if it names one
+   * @param formats how the pipeline reads values and keys
+   * @param routing where a routed pipeline's tables are found, and how tables follow schemas
+   */
+  public Pipeline(
+      PipelineSettings settings,
+      RowCoercions coercions,
+      Optional<RecordTransform> transform,
+      Formats formats,
+      PipelineRouting routing) {
     this.settings = settings;
     this.formats = formats;
     this.values = MappedFields.reader(settings, formats.value());
     this.coercions = coercions;
     this.schema = settings.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file)));
     this.transform = transform;
+    this.follower =
+        new SchemaFollower(settings, routing.schemas(), routing.provisioner(), routing.tables());
     for (TargetSettings t : settings.allTargets()) {
-      String key = PostgresSink.targetKey(settings.name(), t.table());
-      if (!coercions.has(key)) {
+      String key = settings.routed() ? null : PostgresSink.targetKey(settings.name(), t.table());
+      if (key != null && !coercions.has(key)) {
         throw new IllegalArgumentException("no column types for " + key);
       }
       List<String> names = List.copyOf(t.columns().keySet());
       int[] keyIndexes = t.keyColumns().stream().mapToInt(names::indexOf).toArray();
+      Optional<ByNameRows> byName =
+          t.columnsByName() && settings.cdc().isEmpty()
+              ? Optional.of(new ByNameRows(settings.name(), t, settings.unknownFields(), coercions))
+              : Optional.empty();
       targets.put(
           t.table(),
           new Target(
@@ -109,9 +141,15 @@ public final class Pipeline {
               new RowMapper(List.copyOf(t.columns().values())),
               t.table(),
               t.keyColumns(),
-              keyIndexes));
+              keyIndexes,
+              byName));
     }
     this.primary = targets.get(settings.table());
+    this.route =
+        settings.routed()
+            ? Optional.of(
+                new TableRoute(settings, routing.topicPattern(), routing.tables(), follower))
+            : Optional.empty();
     this.changeEvents =
         settings.cdc().map(cdc -> new ChangeEventRows(settings, primary.key(), coercions));
     this.readsKey =
@@ -183,7 +221,12 @@ public final class Pipeline {
       schema.get().validate(value);
     }
     if (transform.isEmpty()) {
-      return List.of(row(primary, value, key, record, origin));
+      Target target = primary;
+      if (route.isPresent()) {
+        TableRoute.Routed routed = route.get().route(record, value, true);
+        target = primary.at(routed.target(), routed.table());
+      }
+      return List.of(row(target, value, key, record, origin));
     }
     List<TransformedRow> out = transform(value, record);
     List<Row> rows = new ArrayList<>(out.size());
@@ -229,7 +272,12 @@ public final class Pipeline {
    */
   public Row delete(ConsumerRecord<byte[], byte[]> record, JsonNode key, Origin origin)
       throws RecordFailure {
-    return deleteRow(primary, KeyValues.extract(record.key(), key, settings.keyColumns()), origin);
+    Target target = primary;
+    if (route.isPresent()) {
+      TableRoute.Routed routed = route.get().route(record, null, false);
+      target = primary.at(routed.target(), routed.table());
+    }
+    return deleteRow(target, KeyValues.extract(record.key(), key, settings.keyColumns()), origin);
   }
 
   /** The delete of {@code target}'s rows whose key columns equal {@code values}, coerced. */
@@ -320,6 +368,10 @@ public final class Pipeline {
       ConsumerRecord<byte[], byte[]> record,
       Origin origin)
       throws RecordFailure {
+    if (target.byName().isPresent()) {
+      follower.widen(target.key(), target.table(), coercions.current(target.key()), record, value);
+      return target.byName().get().row(target.key(), target.table(), value, key, record, origin);
+    }
     JsonNode[] values = target.mapper().map(value, record, key);
     RowCoercer coercer = coercions.current(target.key());
     String[] row;

@@ -88,13 +88,17 @@ final class TargetChecks {
   }
 
   /**
-   * The configured key columns, or for a target mapped by name without them the primary key; for an
+   * The configured key columns, or for a change-event target without them the primary key; for an
    * upsert, checked to be the columns of a unique index (the arbiter of {@code ON CONFLICT}).
    */
   static List<String> keyColumns(
-      Connection connection, TargetSettings target, List<String> problems) throws SQLException {
+      Connection connection, TargetSettings target, boolean changeEvents, List<String> problems)
+      throws SQLException {
     boolean upsert = target.mode() == PipelineSettings.Mode.UPSERT;
-    boolean primaryByDefault = target.columnsByName() && target.keyColumns().isEmpty();
+    // Change events are upserted and deleted by key: the primary key when none is configured. A
+    // plain value mapped by name needs key columns only for an upsert, where the config has them.
+    boolean primaryByDefault =
+        changeEvents && target.columnsByName() && target.keyColumns().isEmpty();
     if (!primaryByDefault && (!upsert || target.keyColumns().isEmpty())) {
       return target.keyColumns(); // the config's validation speaks for these
     }
