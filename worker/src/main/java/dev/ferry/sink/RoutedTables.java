@@ -1,5 +1,6 @@
 package dev.ferry.sink;
 
+import dev.ferry.config.Durations;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.config.TargetSettings;
@@ -115,8 +116,8 @@ final class RoutedTables implements TableLookup {
                     + " does not exist (pipeline "
                     + pipeline.name()
                     + " looks for it again after "
-                    + RECHECK.toSeconds()
-                    + " s)");
+                    + Durations.format(RECHECK)
+                    + ")");
       } else {
         try {
           TableWriter writer = TableWriter.describe(c, pipeline, settings);
