@@ -35,8 +35,10 @@ import org.apache.kafka.common.header.Header;
  * pipeline's JSON Schema, passes it through the pipeline's transform (if it names one), maps each
  * resulting value onto its target table's columns and coerces the values into the columns' types. A
  * value its column's type refuses is tried once more against the table's current definition when
- * that is newer (after an {@code ALTER TABLE … ALTER COLUMN … TYPE}), before the record fails.
- * Thread-safe when its transform is.
+ * that is newer (after an {@code ALTER TABLE … ALTER COLUMN … TYPE}), before the record fails. A
+ * pipeline whose table is a template routes each record to the table it resolves to ({@link
+ * TableRoute}); a table mapped by name takes each column from the field of its name ({@link
+ * ByNameRows}). Thread-safe when its transform is.
  */
 public final class Pipeline {
   private final PipelineSettings settings;
@@ -53,9 +55,8 @@ public final class Pipeline {
   private final SchemaFollower follower;
 
   /**
-   * One table of the pipeline: its writer key, column mapping (listed columns, and by name when the
-   * table maps columns by name), and the indexes of its key columns among the listed ones (for a
-   * transform's deletes). A routed pipeline's own table has a null key: each record's is resolved.
+   * One table of the pipeline: its writer key (null for a routed table), column mapping, and its
+   * key columns' indexes among the listed ones (for a transform's deletes).
    */
   private record Target(
       String key,
