@@ -68,13 +68,9 @@ final class PipelineReader {
     RecordFormat format = format(s, "format", RecordFormat.JSON);
     RecordFormat keyFormat = format(s, "key-format", RecordFormat.TEXT);
     Optional<CdcSettings> cdc = CdcReader.read(s);
+    Optional<TableTemplate> template = TableRouting.template(s);
+    TableName table = primaryTable(s, template);
     if (cdc.isPresent()) {
-      if (TableTemplate.isTemplate(s.string("table", ""))) {
-        s.problem(
-            s.key("table"),
-            "cannot be a template with envelope: debezium yet: name one table per pipeline");
-      }
-      TableName table = table(s).orElse(UNKNOWN_TABLE);
       TargetSettings primary = CdcReader.target(s, table);
       if (!moreTargets(s, table).isEmpty()) {
         s.problem(s.key("targets"), "is not allowed with envelope: debezium");
@@ -90,14 +86,11 @@ final class PipelineReader {
           List.of(),
           cdc,
           format,
-          keyFormat);
+          keyFormat,
+          template,
+          cdc.get().unknownFields());
     }
     Optional<String> schema = schema(s);
-    Optional<TableTemplate> template = TableRouting.template(s);
-    TableName table =
-        template
-            .map(t -> new TableName(Optional.empty(), t.text()))
-            .orElseGet(() -> table(s).orElse(UNKNOWN_TABLE));
     TargetSettings primary = target(s, table);
     CdcSettings.UnknownFields unknownFields = TableRouting.unknownFields(s, primary);
     PipelineSettings.Tombstones tombstones = tombstones(s);
@@ -156,6 +149,20 @@ final class PipelineReader {
           }
         });
     return schema;
+  }
+
+  /**
+   * The pipeline's own table: the template's text when {@code table} is a template (a placeholder
+   * that is never described), else the table named.
+   */
+  private static TableName primaryTable(Section s, Optional<TableTemplate> template) {
+    if (template.isPresent()) {
+      return new TableName(Optional.empty(), template.get().text());
+    }
+    if (TableTemplate.isTemplate(s.string("table", ""))) {
+      return UNKNOWN_TABLE; // an invalid template: its problem is reported already
+    }
+    return table(s).orElse(UNKNOWN_TABLE);
   }
 
   /** The required {@code table} of {@code s}; empty, with a problem, when missing or invalid. */

@@ -17,18 +17,14 @@ import dev.ferry.metrics.SkipReason;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.Row;
-import dev.ferry.spi.InputRecord;
 import dev.ferry.spi.RecordTransform;
-import dev.ferry.spi.TransformException;
 import dev.ferry.spi.TransformedRow;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * One configured pipeline, ready to turn decoded records into rows: validates the value against the
@@ -216,6 +212,10 @@ public final class Pipeline {
       ObjectNode value, JsonNode key, ConsumerRecord<byte[], byte[]> record, Origin origin)
       throws RecordFailure {
     if (changeEvents.isPresent()) {
+      if (route.isPresent()) {
+        TableRoute.Routed routed = route.get().route(record, value, true);
+        return changeEvents.get().rows(value, key, record, origin, routed.target(), routed.table());
+      }
       return changeEvents.get().rows(value, key, record, origin);
     }
     if (schema.isPresent()) {
@@ -229,7 +229,7 @@ public final class Pipeline {
       }
       return List.of(row(target, value, key, record, origin));
     }
-    List<TransformedRow> out = transform(value, record);
+    List<TransformedRow> out = TransformCall.apply(transform.get(), value, record);
     List<Row> rows = new ArrayList<>(out.size());
     for (TransformedRow r : out) {
       Optional<TableName> table = TableName.parse(r.table());
@@ -330,36 +330,6 @@ public final class Pipeline {
       }
     }
     return deleteRow(target, values, origin);
-  }
-
-  private List<TransformedRow> transform(ObjectNode value, ConsumerRecord<byte[], byte[]> record)
-      throws RecordFailure {
-    Map<String, byte[]> headers = new HashMap<>();
-    for (Header h : record.headers()) {
-      headers.put(h.key(), h.value());
-    }
-    InputRecord input =
-        new InputRecord(
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            record.timestamp(),
-            record.key(),
-            value,
-            headers);
-    String name = transform.get().name();
-    try {
-      List<TransformedRow> out = transform.get().apply(input);
-      if (out == null) {
-        throw new RecordFailure(Reason.TRANSFORM_FAILED, "transform " + name + " returned null");
-      }
-      return out;
-    } catch (TransformException e) {
-      throw new RecordFailure(Reason.TRANSFORM_FAILED, e.getMessage(), e);
-    } catch (RuntimeException e) {
-      // A plugin's bug on one record is that record's failure, not the worker's.
-      throw new RecordFailure(Reason.TRANSFORM_FAILED, "transform " + name + " failed: " + e, e);
-    }
   }
 
   private Row row(

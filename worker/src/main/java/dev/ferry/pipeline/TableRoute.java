@@ -69,10 +69,21 @@ final class TableRoute {
     throw new RecordFailure(Reason.TABLE_MISSING, why);
   }
 
-  /** The record's table name, resolved and allowed. */
+  /**
+   * The record's table name, resolved and allowed. A change event's {@code {field:…}} reads the
+   * event without the Connect wrapper, as its listed columns do ({@code /source/table}).
+   */
   TableName resolve(ConsumerRecord<byte[], byte[]> record, JsonNode value) throws RecordFailure {
+    JsonNode fields = value;
+    if (settings.cdc().isPresent()
+        && value != null
+        && value.size() == 2
+        && value.has("payload")
+        && (value.path("schema").isObject() || value.path("schema").isNull())) {
+      fields = value.get("payload"); // the Connect wrapper, as DebeziumEnvelope reads it
+    }
     TableTemplate.Resolution resolution =
-        template.resolve(groups(record.topic()), record.topic(), record.headers(), value);
+        template.resolve(groups(record.topic()), record.topic(), record.headers(), fields);
     if (resolution instanceof TableTemplate.Resolved r) {
       return r.table();
     }

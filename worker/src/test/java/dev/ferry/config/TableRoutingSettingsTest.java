@@ -83,6 +83,34 @@ class TableRoutingSettingsTest {
   }
 
   @Test
+  void aChangeEventPipelineMayRouteToo() throws Exception {
+    PipelineSettings p =
+        load("""
+                  - name: cdc
+                    topics: [shop.public.customers]
+                    table: "replica.{field:/source/table}"
+                    tables-allowed: "replica\\\\.[a-z_]+"
+                    envelope: debezium
+                """)
+            .pipelines()
+            .get(0);
+
+    assertThat(p.routed()).isTrue();
+    assertThat(p.cdc()).isPresent();
+    assertThat(p.unknownFields()).isEqualTo(CdcSettings.UnknownFields.DEAD_LETTER);
+  }
+
+  @Test
+  void anInvalidTemplateIsOneProblem() {
+    assertThat(
+            problems("  - {name: a, topics: [a], table: \"app.{x}\", tables-allowed: y}\n")
+                .problems())
+        .containsExactly(
+            "pipelines[0].table template 'app.{x}' has an unknown placeholder {x}: use {topic},"
+                + " {1}..{9}, {header:NAME} or {field:/pointer}");
+  }
+
+  @Test
   void everyMistakeNamesItsKey() {
     ConfigException e =
         problems(
@@ -99,7 +127,6 @@ class TableRoutingSettingsTest {
               - {name: j, topics: [j], table: j, columns: {x: /x}, unknown-fields: dead-letter}
               - {name: k, topics: [k], table: k, unknown-fields: keep}
               - {name: l, topics: [l], table: "a.b.{topic}", tables-allowed: "x"}
-              - {name: m, topics: [m], table: "{topic}", tables-allowed: "x", envelope: debezium}
             """);
 
     assertThat(e.problems())
@@ -121,9 +148,7 @@ class TableRoutingSettingsTest {
             "pipelines[9].unknown-fields dead-letter needs columns-by-name: with columns listed"
                 + " only, every other field is unused by design",
             "pipelines[10].unknown-fields must be ignore or dead-letter, was 'keep'",
-            "pipelines[11].table template 'a.b.{topic}' has more than one '.' (schema.table)",
-            "pipelines[12].table cannot be a template with envelope: debezium yet: name one table"
-                + " per pipeline");
+            "pipelines[11].table template 'a.b.{topic}' has more than one '.' (schema.table)");
     assertThat(e.problems())
         .anySatisfy(
             p -> assertThat(p).startsWith("pipelines[5].tables-allowed is not a valid regular"));
