@@ -90,7 +90,8 @@ final class CheckCommand implements Callable<Integer> {
               + Migrations.latestVersion()
               + (version < Migrations.latestVersion() ? " (run or migrate upgrades it)" : ""));
       for (PipelineSettings p : settings.pipelines()) {
-        for (TargetSettings target : p.allTargets()) {
+        p.tableTemplate().ifPresent(t -> RoutedTablesCheck.report(c, p, t, out, problems));
+        for (TargetSettings target : p.fixedTargets()) {
           try {
             TableWriter writer = TableWriter.describe(c, p, target);
             out.println(

@@ -56,11 +56,10 @@ import org.slf4j.LoggerFactory;
  * PipelineAssembly} build the parts; {@link WorkerLifecycle} holds the state, exit code and stop
  * request; {@link HealthChecks} computes liveness and readiness.
  *
- * <p>Shutdown order: the poll loop stops taking records and drains (in-flight batches finish and
- * commit, up to {@code worker.drain-timeout}), commits final offsets and closes the consumer
- * (leaving the group); then the workers stop, the DLT producer flushes and the connection pool
- * closes. Each step is bounded and guarded on its own ({@link CloseSteps}), and the final state is
- * set last.
+ * <p>Shutdown order: the poll loop stops taking records and drains (in-flight batches commit, up to
+ * {@code worker.drain-timeout}), commits final offsets and closes the consumer; then the workers
+ * stop, the DLT producer flushes and the pool closes. Each step is bounded and guarded on its own
+ * ({@link CloseSteps}), and the final state is set last.
  */
 public final class FerryWorker {
   private static final Logger log = LoggerFactory.getLogger(FerryWorker.class);
@@ -269,7 +268,8 @@ public final class FerryWorker {
                 this.pipelines.schemaRegistry().map(MetricViews::registry),
                 () -> lifecycle.state().code(),
                 () -> readinessReasons().isEmpty(),
-                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE)));
+                () -> !readiness.has(PipelineProcessor.SINK_UNAVAILABLE),
+                this.pipelines.ddlStatements()));
     counters.registerPipelines(pipelines);
     binders.addAll(LibraryMetrics.bind(registry, consumer, producer));
   }

@@ -3,6 +3,12 @@ package dev.ferry.app;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.MemoryBudget;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TopicPattern;
+import dev.ferry.ddl.DdlStatements;
+import dev.ferry.ddl.DeclaredSchemas;
+import dev.ferry.ddl.PostgresTableProvisioner;
+import dev.ferry.ddl.RecordSchemas;
+import dev.ferry.ddl.TableProvisioner;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.Lanes;
@@ -14,9 +20,11 @@ import dev.ferry.format.RegistryClient;
 import dev.ferry.format.SchemaSource;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.StopSignal;
+import dev.ferry.metrics.DdlStatementView;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.pipeline.Pipeline;
 import dev.ferry.pipeline.PipelineProcessor;
+import dev.ferry.pipeline.PipelineRouting;
 import dev.ferry.plugin.Plugins;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.TableDefinitions;
@@ -49,6 +57,7 @@ final class PipelineAssembly {
   private final Clock clock;
   private final Backoff backoff;
   private final StopSignal workersStop = new StopSignal();
+  private final DdlStatements ddlStatements = new DdlStatements();
   private Optional<RegistryClient> schemaRegistry = Optional.empty();
 
   PipelineAssembly(FerryConfig config, Readiness readiness, Clock clock) {
@@ -149,10 +158,23 @@ final class PipelineAssembly {
       throws StartupException {
     try {
       schemaRegistry = config.registry().map(RegistryClient::new);
+      TableProvisioner provisioner =
+          PostgresTableProvisioner.of(tables.dataSource(), config.pipelines(), ddlStatements);
       List<Pipeline> pipelines = new ArrayList<>();
       for (PipelineSettings p : config.pipelines()) {
         Optional<SchemaSource> source = schemaRegistry.map(r -> r);
-        pipelines.add(new Pipeline(p, tables, transforms.get(p.name()), Formats.of(p, source)));
+        RecordSchemas schemas = DeclaredSchemas.forPipeline(p, source);
+        pipelines.add(
+            new Pipeline(
+                p,
+                tables,
+                transforms.get(p.name()),
+                Formats.of(p, source),
+                new PipelineRouting(
+                    tables.routed(),
+                    schemas,
+                    provisioner,
+                    p.topicPattern().map(TopicPattern::pattern))));
       }
       return new PipelineProcessor(
           pipelines,
@@ -171,6 +193,11 @@ final class PipelineAssembly {
     } catch (IllegalStateException e) {
       throw new StartupException(e.getMessage(), e); // an unusable registry.ca-file
     }
+  }
+
+  /** The DDL statements the pipelines' {@code auto-create} and {@code evolve} ran, by kind. */
+  DdlStatementView ddlStatements() {
+    return ddlStatements::count;
   }
 
   /** The worker pool, not started; {@code onCrash} is told of a worker thread that died. */

@@ -49,7 +49,7 @@ final class ServerChecks {
     List<String> problems = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       for (PipelineSettings p : pipelines) {
-        for (TargetSettings target : p.allTargets()) {
+        for (TargetSettings target : p.fixedTargets()) {
           try {
             TableWriter.describe(c, p, target);
           } catch (SinkSetupException e) {

@@ -18,7 +18,7 @@ final class CdcReader {
   static Optional<CdcSettings> read(Section s) {
     String envelope = s.string("envelope", "plain").trim().toLowerCase(Locale.ROOT);
     if (envelope.equals("plain")) {
-      for (String key : List.of("truncate", "unknown-fields")) {
+      for (String key : List.of("truncate")) {
         if (s.optionalString(key).isPresent()) {
           s.problem(s.key(key), "applies to change events only: set envelope: debezium");
         }

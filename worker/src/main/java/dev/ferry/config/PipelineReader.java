@@ -78,8 +78,10 @@ final class PipelineReader {
     RecordFormat format = format(s, "format", RecordFormat.JSON);
     RecordFormat keyFormat = format(s, "key-format", RecordFormat.TEXT);
     Optional<CdcSettings> cdc = CdcReader.read(s);
+    Optional<TableTemplate> template = TableRouting.template(s);
+    TableName table = primaryTable(s, template);
     if (cdc.isPresent()) {
-      TableName table = table(s).orElse(UNKNOWN_TABLE);
+      boolean autoCreate = followsSchema(s, "auto-create", format != RecordFormat.PROTOBUF, format);
       TargetSettings primary = CdcReader.target(s, table);
       if (!moreTargets(s, table).isEmpty()) {
         s.problem(s.key("targets"), "is not allowed with envelope: debezium");
@@ -97,12 +99,14 @@ final class PipelineReader {
           format,
           keyFormat,
           Optional.empty(),
-          followsSchema(s, "auto-create", format != RecordFormat.PROTOBUF, format),
-          followsSchema(s, "evolve", format != RecordFormat.PROTOBUF, format));
+          autoCreate,
+          followsSchema(s, "evolve", format != RecordFormat.PROTOBUF, format),
+          creatable(template, table, autoCreate),
+          cdc.get().unknownFields());
     }
     Optional<String> schema = schema(s);
-    TableName table = table(s).orElse(UNKNOWN_TABLE);
     TargetSettings primary = target(s, table);
+    CdcSettings.UnknownFields unknownFields = TableRouting.unknownFields(s, primary);
     PipelineSettings.Tombstones tombstones = tombstones(s);
     if (tombstones == PipelineSettings.Tombstones.DELETE && primary.keyColumns().isEmpty()) {
       s.problem(s.key("tombstones"), "delete needs key-columns: the columns the record key fills");
@@ -116,6 +120,10 @@ final class PipelineReader {
     if (!targets.isEmpty() && transform.isEmpty()) {
       s.problem(s.key("targets"), "needs a transform: only a transform writes rows to more tables");
     }
+    boolean declared = schema.isPresent() || format == RecordFormat.AVRO;
+    boolean autoCreate = followsSchema(s, "auto-create", declared, format);
+    boolean evolve = followsSchema(s, "evolve", declared, format);
+    transform.ifPresent(t -> checkTransformAlone(s, template.isPresent(), autoCreate, evolve));
     return new PipelineSettings(
         name,
         topics,
@@ -129,8 +137,41 @@ final class PipelineReader {
         format,
         keyFormat,
         Optional.empty(),
-        followsSchema(s, "auto-create", schema.isPresent() || format == RecordFormat.AVRO, format),
-        followsSchema(s, "evolve", schema.isPresent() || format == RecordFormat.AVRO, format));
+        autoCreate,
+        evolve,
+        creatable(template, table, autoCreate && transform.isEmpty()),
+        unknownFields);
+  }
+
+  /**
+   * A transform names the tables it writes and gives rows of its own shape: no table template, no
+   * tables that follow the declared schema.
+   */
+  private static void checkTransformAlone(
+      Section s, boolean template, boolean autoCreate, boolean evolve) {
+    if (autoCreate || evolve) {
+      s.problem(
+          s.key(autoCreate ? "auto-create" : "evolve"),
+          "cannot be used with a transform: the tables follow the records' declared schema, and a"
+              + " transform writes rows of its own shape");
+    }
+    if (template) {
+      s.problem(
+          s.key("transform"),
+          "cannot be used with a table template: a transform names the tables it writes");
+    }
+  }
+
+  /**
+   * How records find their table: {@code template}; with {@code auto-create} and a fixed table, the
+   * one-table template of it, so that the table is looked up per record and created when missing.
+   */
+  private static Optional<TableTemplate> creatable(
+      Optional<TableTemplate> template, TableName table, boolean autoCreate) {
+    if (template.isPresent() || !autoCreate || table == UNKNOWN_TABLE) {
+      return template;
+    }
+    return Optional.of(TableTemplate.fixed(table));
   }
 
   /**
@@ -178,8 +219,22 @@ final class PipelineReader {
     return schema;
   }
 
+  /**
+   * The pipeline's own table: the template's text when {@code table} is a template (a placeholder
+   * that is never described), else the table named.
+   */
+  private static TableName primaryTable(Section s, Optional<TableTemplate> template) {
+    if (template.isPresent()) {
+      return new TableName(Optional.empty(), template.get().text());
+    }
+    if (TableTemplate.isTemplate(s.string("table", ""))) {
+      return UNKNOWN_TABLE; // an invalid template: its problem is reported already
+    }
+    return table(s).orElse(UNKNOWN_TABLE);
+  }
+
   /** The required {@code table} of {@code s}; empty, with a problem, when missing or invalid. */
-  private static Optional<TableName> table(Section s) {
+  static Optional<TableName> table(Section s) {
     String text = s.requiredString("table");
     Optional<TableName> table = TableName.parse(text);
     if (!text.isEmpty() && table.isEmpty()) {
@@ -211,13 +266,17 @@ final class PipelineReader {
   /** A table's mode, key columns, column map, version column and column formats. */
   private static TargetSettings target(Section s, TableName table) {
     PipelineSettings.Mode mode = mode(s);
-    Map<String, ColumnSource> columns = columns(s, true);
+    Map<String, ColumnSource> columns = columns(s, false);
+    boolean byName = TableRouting.columnsByName(s, columns);
+    if (!byName && columns.isEmpty()) {
+      s.problem(s.key("columns"), "must map at least one column to a JSON Pointer or @source");
+    }
     List<String> keyColumns = s.stringList("key-columns");
     if (mode == PipelineSettings.Mode.UPSERT && keyColumns.isEmpty()) {
       s.problem(s.key("key-columns"), "is required when mode is upsert");
     }
     for (String key : keyColumns) {
-      if (!columns.containsKey(key)) {
+      if (!byName && !columns.containsKey(key)) {
         s.problem(s.key("key-columns"), "'" + key + "' is not one of the mapped columns");
       }
     }
@@ -226,14 +285,14 @@ final class PipelineReader {
         v -> {
           if (mode != PipelineSettings.Mode.UPSERT) {
             s.problem(s.key("version-column"), "needs mode: upsert (it guards the update)");
-          } else if (!columns.containsKey(v)) {
+          } else if (!byName && !columns.containsKey(v)) {
             s.problem(s.key("version-column"), "'" + v + "' is not one of the mapped columns");
           } else if (keyColumns.contains(v)) {
             s.problem(s.key("version-column"), "'" + v + "' is a key column");
           }
         });
     Map<String, ColumnFormat> formats = ColumnFormat.read(s);
-    return new TargetSettings(table, mode, keyColumns, columns, false, version, formats);
+    return new TargetSettings(table, mode, keyColumns, columns, byName, version, formats);
   }
 
   private static PipelineSettings.Mode mode(Section s) {

@@ -27,6 +27,12 @@ import java.util.Optional;
  * @param autoCreate {@code auto-create}: a missing target table is created from the records'
  *     declared schema (the JSON Schema, the registry's Avro schema, or the Debezium envelope's)
  * @param evolve {@code evolve}: a new optional field of the declared schema adds a nullable column
+ * @param tableTemplate present when {@code table} has placeholders: each record's table is resolved
+ *     from it (and checked against its allow-list); {@code primary}'s table is then only the
+ *     template's text, never a table to describe (see {@link #fixedTargets()})
+ * @param unknownFields what a plain value's top-level field that no column takes does, for a table
+ *     mapped by name ({@code unknown-fields}); change events use {@link
+ *     CdcSettings#unknownFields()}
  */
 public record PipelineSettings(
     String name,
@@ -42,7 +48,9 @@ public record PipelineSettings(
     RecordFormat keyFormat,
     Optional<TopicPattern> topicPattern,
     boolean autoCreate,
-    boolean evolve) {
+    boolean evolve,
+    Optional<TableTemplate> tableTemplate,
+    CdcSettings.UnknownFields unknownFields) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -67,8 +75,8 @@ public record PipelineSettings(
   }
 
   /**
-   * A pipeline over the listed {@code topics}, without a topic pattern, that neither creates nor
-   * alters its tables ({@code auto-create}, {@code evolve}).
+   * A pipeline over the listed {@code topics} into a fixed table, without a topic pattern, that
+   * neither creates nor alters its tables and ignores unknown fields.
    */
   public PipelineSettings(
       String name,
@@ -96,7 +104,9 @@ public record PipelineSettings(
         keyFormat,
         Optional.empty(),
         false,
-        false);
+        false,
+        Optional.empty(),
+        CdcSettings.UnknownFields.IGNORE);
   }
 
   /** The same pipeline subscribing by {@code pattern} instead of its listed topics. */
@@ -115,7 +125,23 @@ public record PipelineSettings(
         keyFormat,
         Optional.of(pattern),
         autoCreate,
-        evolve);
+        evolve,
+        tableTemplate,
+        unknownFields);
+  }
+
+  /** Whether each record's table is resolved from a template. */
+  public boolean routed() {
+    return tableTemplate.isPresent();
+  }
+
+  /**
+   * The tables known from the config alone, described at start and checked by {@code ferry check}:
+   * every target of a pipeline with a fixed table, none of a routed one (its tables are described
+   * when a record first goes to them).
+   */
+  public List<TargetSettings> fixedTargets() {
+    return routed() ? List.of() : allTargets();
   }
 
   /** A pipeline without a transform: every record becomes one row of {@code table}. */
@@ -169,7 +195,9 @@ public record PipelineSettings(
         + name
         + topicPattern.map(p -> ", topic-pattern=" + p).orElse(", topics=" + topics)
         + ", table="
-        + table()
+        + tableTemplate
+            .map(t -> t.text() + ", tables-allowed=" + t.allowed())
+            .orElse(table().toString())
         + ", mode="
         + mode().name().toLowerCase(java.util.Locale.ROOT)
         + ", columns="
@@ -178,6 +206,10 @@ public record PipelineSettings(
         + tombstones.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
         + (format == RecordFormat.JSON ? "" : ", format=" + format.label())
         + (keyFormat == RecordFormat.TEXT ? "" : ", key-format=" + keyFormat.label())
+        + (primary.columnsByName() && cdc.isEmpty() ? ", columns-by-name" : "")
+        + (unknownFields == CdcSettings.UnknownFields.DEAD_LETTER && cdc.isEmpty()
+            ? ", unknown-fields=dead-letter"
+            : "")
         + cdc.map(c -> ", envelope=debezium, truncate=" + c.truncate().label()).orElse("")
         + transform.map(t -> ", transform=" + t).orElse("")
         + (autoCreate ? ", auto-create" : "")

@@ -8,11 +8,17 @@ import java.util.Locale;
  * {@code HTTPStatus} → {@code http_status}, {@code user-id} → {@code user_id}), so the column Ferry
  * creates is the one the field then fills. Stateless.
  */
-final class ColumnNames {
+public final class ColumnNames {
   private ColumnNames() {}
 
-  /** The snake_case form of {@code field}: words split at case changes, lower-cased, {@code _}. */
-  static String snakeCase(String field) {
+  /**
+   * A field name in snake_case: a '_' before an upper-case letter that follows a lower-case letter
+   * or digit, or that starts a word after an acronym; every letter lower-cased; every character
+   * other than an ASCII letter, digit or '_' becomes '_' ({@code userId} → {@code user_id}, {@code
+   * HTTPStatus} → {@code http_status}, {@code user-id} → {@code user_id}). Columns by name and the
+   * columns a table is created with use this one rule.
+   */
+  public static String snakeCase(String field) {
     StringBuilder out = new StringBuilder(field.length() + 4);
     for (int i = 0; i < field.length(); i++) {
       char c = field.charAt(i);

@@ -44,6 +44,12 @@ public enum Reason {
   NUL_CHARACTER("nul-character", Stage.TRANSFORM),
   /** The pipeline's transform refused the record, failed on it, or wrote to a foreign table. */
   TRANSFORM_FAILED("transform-failed", Stage.TRANSFORM),
+  /** The table a record routes to is not a valid name, or the pipeline's allow-list refuses it. */
+  TABLE_NOT_ALLOWED("table-not-allowed", Stage.TRANSFORM),
+  /** A header or field the pipeline's table template needs is absent, null or empty. */
+  ROUTE_MISSING("route-missing", Stage.TRANSFORM),
+  /** The table a record routes to does not exist, and could not be created. */
+  TABLE_MISSING("table-missing", Stage.TRANSFORM),
   /** SQLSTATE 23502: a required column got no value. */
   NOT_NULL_VIOLATION("not-null-violation", Stage.SINK),
   /** SQLSTATE 23514: a CHECK constraint rejected the row. */

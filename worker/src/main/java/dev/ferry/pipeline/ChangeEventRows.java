@@ -44,6 +44,10 @@ final class ChangeEventRows {
   private final String target;
   private final RowCoercions coercions;
 
+  /**
+   * @param target the key of the pipeline's fixed table; null for a routed pipeline, whose table
+   *     each record names
+   */
   ChangeEventRows(PipelineSettings settings, String target, RowCoercions coercions) {
     this.settings = settings;
     this.cdc = settings.cdc().orElseThrow();
@@ -59,15 +63,34 @@ final class ChangeEventRows {
   List<Row> rows(
       ObjectNode value, JsonNode decodedKey, ConsumerRecord<byte[], byte[]> record, Origin origin)
       throws RecordFailure {
+    return rows(value, decodedKey, record, origin, target, settings.table());
+  }
+
+  /**
+   * The row of one change event for the table a routed pipeline resolved for it.
+   *
+   * @param target the table's key ({@code PostgresSink#targetKey})
+   * @param table the table, for messages
+   */
+  List<Row> rows(
+      ObjectNode value,
+      JsonNode decodedKey,
+      ConsumerRecord<byte[], byte[]> record,
+      Origin origin,
+      String target,
+      Object table)
+      throws RecordFailure {
     ChangeEvent event = DebeziumEnvelope.read(value);
     return switch (event.op()) {
-      case READ, CREATE, UPDATE -> List.of(upsert(event, key(record, decodedKey), origin));
-      case DELETE -> List.of(delete(event, key(record, decodedKey), origin));
-      case TRUNCATE -> truncate(event, origin);
+      case READ, CREATE, UPDATE ->
+          List.of(upsert(event, key(record, decodedKey), origin, target, table));
+      case DELETE -> List.of(delete(event, key(record, decodedKey), origin, target));
+      case TRUNCATE -> truncate(event, origin, target, table);
     };
   }
 
-  private List<Row> truncate(ChangeEvent event, Origin origin) throws RecordFailure {
+  private List<Row> truncate(ChangeEvent event, Origin origin, String target, Object table)
+      throws RecordFailure {
     return switch (cdc.truncate()) {
       case APPLY -> List.of(Row.truncate(settings.name(), target, origin).at(event.position()));
       case SKIP -> List.of();
@@ -77,7 +100,7 @@ final class ChangeEventRows {
               "a truncate event of the source table; pipeline "
                   + settings.name()
                   + " has truncate: dead-letter (set truncate: apply to delete every row of "
-                  + settings.table()
+                  + table
                   + ", or skip to ignore truncates)");
     };
   }
@@ -91,7 +114,8 @@ final class ChangeEventRows {
     return decodedKey != null ? DebeziumKey.of(decodedKey) : DebeziumKey.read(record.key());
   }
 
-  private Row upsert(ChangeEvent event, DebeziumKey key, Origin origin) throws RecordFailure {
+  private Row upsert(ChangeEvent event, DebeziumKey key, Origin origin, String target, Object table)
+      throws RecordFailure {
     RowCoercer coercer = coercions.current(target);
     if (cdc.unknownFields() == CdcSettings.UnknownFields.DEAD_LETTER
         && !unknownFields(event.after(), coercer).isEmpty()) {
@@ -104,7 +128,7 @@ final class ChangeEventRows {
             "the event's row has field(s) "
                 + unknown
                 + " but table "
-                + settings.table()
+                + table
                 + " has no such column (it has: "
                 + coercer.columnNames()
                 + "); add the column(s), or set unknown-fields: ignore");
@@ -123,7 +147,8 @@ final class ChangeEventRows {
     }
   }
 
-  private Row delete(ChangeEvent event, DebeziumKey key, Origin origin) throws RecordFailure {
+  private Row delete(ChangeEvent event, DebeziumKey key, Origin origin, String target)
+      throws RecordFailure {
     RowCoercer coercer = coercions.current(target);
     List<RowCoercer.Column> keys = coercer.keyColumns();
     JsonNode[] values = new JsonNode[keys.size()];

@@ -30,11 +30,15 @@ final class MappedFields {
   static Optional<Set<String>> of(PipelineSettings settings) {
     if (settings.schema().isPresent()
         || settings.transform().isPresent()
-        || settings.cdc().isPresent()) {
-      return Optional.empty();
+        || settings.cdc().isPresent()
+        || settings.routed()) {
+      return Optional.empty(); // a routed value may be read by a {field:…} of the template
     }
     Set<String> fields = new HashSet<>();
     for (TargetSettings target : settings.allTargets()) {
+      if (target.columnsByName()) {
+        return Optional.empty(); // every field may be some column's
+      }
       for (ColumnSource source : target.columns().values()) {
         if (source instanceof ColumnSource.ValuePointer p) {
           if (p.pointer().matches()) {

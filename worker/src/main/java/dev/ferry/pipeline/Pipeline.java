@@ -17,26 +17,24 @@ import dev.ferry.metrics.SkipReason;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.PostgresSink;
 import dev.ferry.sink.Row;
-import dev.ferry.spi.InputRecord;
 import dev.ferry.spi.RecordTransform;
-import dev.ferry.spi.TransformException;
 import dev.ferry.spi.TransformedRow;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 /**
  * One configured pipeline, ready to turn decoded records into rows: validates the value against the
  * pipeline's JSON Schema, passes it through the pipeline's transform (if it names one), maps each
  * resulting value onto its target table's columns and coerces the values into the columns' types. A
  * value its column's type refuses is tried once more against the table's current definition when
- * that is newer (after an {@code ALTER TABLE … ALTER COLUMN … TYPE}), before the record fails.
- * Thread-safe when its transform is.
+ * that is newer (after an {@code ALTER TABLE … ALTER COLUMN … TYPE}), before the record fails. A
+ * pipeline whose table is a template routes each record to the table it resolves to ({@link
+ * TableRoute}); a table mapped by name takes each column from the field of its name ({@link
+ * ByNameRows}). Thread-safe when its transform is.
  */
 public final class Pipeline {
   private final PipelineSettings settings;
@@ -49,13 +47,24 @@ public final class Pipeline {
   private final Formats formats;
   private final ValueFormat values;
   private final boolean readsKey;
+  private final Optional<TableRoute> route;
+  private final SchemaFollower follower;
 
   /**
-   * One table of the pipeline: its writer key, column mapping, and the indexes of its key columns
-   * among the mapped ones (for a transform's deletes).
+   * One table of the pipeline: its writer key (null for a routed table), column mapping, and its
+   * key columns' indexes among the listed ones (for a transform's deletes).
    */
   private record Target(
-      String key, RowMapper mapper, TableName table, List<String> keyNames, int[] keyIndexes) {}
+      String key,
+      RowMapper mapper,
+      TableName table,
+      List<String> keyNames,
+      int[] keyIndexes,
+      Optional<ByNameRows> byName) {
+    Target at(String resolvedKey, TableName resolved) {
+      return new Target(resolvedKey, mapper, resolved, keyNames, keyIndexes, byName);
+    }
+  }
 
   /**
    * @param coercers by {@link PostgresSink#targetKey}, for every table of the pipeline
@@ -79,29 +88,49 @@ public final class Pipeline {
   }
 
   /**
-   * @param coercions by {@link PostgresSink#targetKey}, for every table of the pipeline; the
-   *     current ones are used for each record
-   * @param transform the configured transform the pipeline names, if it names one
-   * @param formats how the pipeline reads values and keys
+   * A pipeline with a fixed table, as {@link #Pipeline(PipelineSettings, RowCoercions, Optional,
+   * Formats, PipelineRouting)}.
    */
   public Pipeline(
       PipelineSettings settings,
       RowCoercions coercions,
       Optional<RecordTransform> transform,
       Formats formats) {
+    this(settings, coercions, transform, formats, PipelineRouting.NONE);
+  }
+
+  /**
+   * @param coercions by {@link PostgresSink#targetKey}, for every fixed table of the pipeline and
+   *     every routed table {@code routing} finds; the current ones are used for each record
+   * @param transform the configured transform the pipeline names, if it names one
+   * @param formats how the pipeline reads values and keys
+   * @param routing where a routed pipeline's tables are found, and how tables follow schemas
+   */
+  public Pipeline(
+      PipelineSettings settings,
+      RowCoercions coercions,
+      Optional<RecordTransform> transform,
+      Formats formats,
+      PipelineRouting routing) {
     this.settings = settings;
     this.formats = formats;
     this.values = MappedFields.reader(settings, formats.value());
     this.coercions = coercions;
     this.schema = settings.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file)));
     this.transform = transform;
+    this.follower =
+        new SchemaFollower(settings, routing.schemas(), routing.provisioner(), routing.tables());
     for (TargetSettings t : settings.allTargets()) {
-      String key = PostgresSink.targetKey(settings.name(), t.table());
-      if (!coercions.has(key)) {
+      String key = settings.routed() ? null : PostgresSink.targetKey(settings.name(), t.table());
+      if (key != null && !coercions.has(key)) {
         throw new IllegalArgumentException("no column types for " + key);
       }
       List<String> names = List.copyOf(t.columns().keySet());
       int[] keyIndexes = t.keyColumns().stream().mapToInt(names::indexOf).toArray();
+      Optional<ByNameRows> byName =
+          t.columnsByName() && settings.cdc().isEmpty()
+              ? Optional.of(new ByNameRows(settings.name(), t, settings.unknownFields(), coercions))
+              : Optional.empty();
       targets.put(
           t.table(),
           new Target(
@@ -109,9 +138,15 @@ public final class Pipeline {
               new RowMapper(List.copyOf(t.columns().values())),
               t.table(),
               t.keyColumns(),
-              keyIndexes));
+              keyIndexes,
+              byName));
     }
     this.primary = targets.get(settings.table());
+    this.route =
+        settings.routed()
+            ? Optional.of(
+                new TableRoute(settings, routing.topicPattern(), routing.tables(), follower))
+            : Optional.empty();
     this.changeEvents =
         settings.cdc().map(cdc -> new ChangeEventRows(settings, primary.key(), coercions));
     this.readsKey =
@@ -177,15 +212,28 @@ public final class Pipeline {
       ObjectNode value, JsonNode key, ConsumerRecord<byte[], byte[]> record, Origin origin)
       throws RecordFailure {
     if (changeEvents.isPresent()) {
+      if (route.isPresent()) {
+        TableRoute.Routed routed = route.get().route(record, value, true);
+        String target = routed.target();
+        follower.widen(target, routed.table(), coercions.current(target), record, value);
+        return changeEvents.get().rows(value, key, record, origin, target, routed.table());
+      }
+      follower.widen(
+          primary.key(), primary.table(), coercions.current(primary.key()), record, value);
       return changeEvents.get().rows(value, key, record, origin);
     }
     if (schema.isPresent()) {
       schema.get().validate(value);
     }
     if (transform.isEmpty()) {
-      return List.of(row(primary, value, key, record, origin));
+      Target target = primary;
+      if (route.isPresent()) {
+        TableRoute.Routed routed = route.get().route(record, value, true);
+        target = primary.at(routed.target(), routed.table());
+      }
+      return List.of(row(target, value, key, record, origin));
     }
-    List<TransformedRow> out = transform(value, record);
+    List<TransformedRow> out = TransformCall.apply(transform.get(), value, record);
     List<Row> rows = new ArrayList<>(out.size());
     for (TransformedRow r : out) {
       Optional<TableName> table = TableName.parse(r.table());
@@ -229,7 +277,12 @@ public final class Pipeline {
    */
   public Row delete(ConsumerRecord<byte[], byte[]> record, JsonNode key, Origin origin)
       throws RecordFailure {
-    return deleteRow(primary, KeyValues.extract(record.key(), key, settings.keyColumns()), origin);
+    Target target = primary;
+    if (route.isPresent()) {
+      TableRoute.Routed routed = route.get().route(record, null, false);
+      target = primary.at(routed.target(), routed.table());
+    }
+    return deleteRow(target, KeyValues.extract(record.key(), key, settings.keyColumns()), origin);
   }
 
   /** The delete of {@code target}'s rows whose key columns equal {@code values}, coerced. */
@@ -283,36 +336,6 @@ public final class Pipeline {
     return deleteRow(target, values, origin);
   }
 
-  private List<TransformedRow> transform(ObjectNode value, ConsumerRecord<byte[], byte[]> record)
-      throws RecordFailure {
-    Map<String, byte[]> headers = new HashMap<>();
-    for (Header h : record.headers()) {
-      headers.put(h.key(), h.value());
-    }
-    InputRecord input =
-        new InputRecord(
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            record.timestamp(),
-            record.key(),
-            value,
-            headers);
-    String name = transform.get().name();
-    try {
-      List<TransformedRow> out = transform.get().apply(input);
-      if (out == null) {
-        throw new RecordFailure(Reason.TRANSFORM_FAILED, "transform " + name + " returned null");
-      }
-      return out;
-    } catch (TransformException e) {
-      throw new RecordFailure(Reason.TRANSFORM_FAILED, e.getMessage(), e);
-    } catch (RuntimeException e) {
-      // A plugin's bug on one record is that record's failure, not the worker's.
-      throw new RecordFailure(Reason.TRANSFORM_FAILED, "transform " + name + " failed: " + e, e);
-    }
-  }
-
   private Row row(
       Target target,
       JsonNode value,
@@ -320,6 +343,10 @@ public final class Pipeline {
       ConsumerRecord<byte[], byte[]> record,
       Origin origin)
       throws RecordFailure {
+    if (target.byName().isPresent()) {
+      follower.widen(target.key(), target.table(), coercions.current(target.key()), record, value);
+      return target.byName().get().row(target.key(), target.table(), value, key, record, origin);
+    }
     JsonNode[] values = target.mapper().map(value, record, key);
     RowCoercer coercer = coercions.current(target.key());
     String[] row;

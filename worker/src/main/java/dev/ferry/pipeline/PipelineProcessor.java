@@ -20,6 +20,7 @@ import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
+import dev.ferry.sink.TablesUnavailableException;
 import dev.ferry.tracing.RecordTracer;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,9 @@ public final class PipelineProcessor implements BatchProcessor {
   /** The readiness reason while the schema registry cannot be asked for a schema a batch needs. */
   public static final String REGISTRY_UNAVAILABLE = RegistryOutage.REGISTRY_UNAVAILABLE;
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(PipelineProcessor.class);
+
   private final List<Pipeline> pipelines;
 
   /** Each topic's pipeline, resolved once: many workers read it. */
@@ -69,6 +73,9 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Clock clock;
   private final RecordTracer tracer;
   private final RegistryOutage registryOutage;
+  private final Readiness readiness;
+  private final Backoff backoff;
+  private final Waiter backoffWait;
 
   /**
    * @param pipelines the configured pipelines, each ready to turn records into rows
@@ -95,6 +102,9 @@ public final class PipelineProcessor implements BatchProcessor {
     this.clock = clock;
     this.tracer = tracer;
     this.registryOutage = new RegistryOutage(backoff, backoffWait, readiness);
+    this.readiness = readiness;
+    this.backoff = backoff;
+    this.backoffWait = backoffWait;
   }
 
   /** The pipeline of a topic the poll loop subscribed to, by {@link TopicRouting}'s rules. */
@@ -134,6 +144,14 @@ public final class PipelineProcessor implements BatchProcessor {
       } catch (RegistryUnavailableException e) {
         work.endSpans();
         if (registryOutage.waitAfter(e, attempt)) {
+          return null;
+        }
+      } catch (TablesUnavailableException e) {
+        // A routed table could not be described (Postgres down): like a failed write, transient.
+        work.endSpans();
+        readiness.set(SINK_UNAVAILABLE, true);
+        log.warn("batch waits: {}", e.getMessage());
+        if (backoffWait.await(backoff.delay(attempt))) {
           return null;
         }
       }

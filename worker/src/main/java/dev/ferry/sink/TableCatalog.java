@@ -25,6 +25,16 @@ final class TableCatalog {
 
   private TableCatalog() {}
 
+  /** Whether a table, view or other relation of this name exists (and the session may see it). */
+  static boolean exists(Connection connection, TableName table) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, table.quoted());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
   /** The table's columns in attnum order, with their types. */
   static Map<String, ColumnType> columnTypes(Connection connection, TableName table)
       throws SQLException, SinkSetupException {

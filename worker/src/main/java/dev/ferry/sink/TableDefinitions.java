@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,9 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
   public enum Trigger {
     COERCION_FAILURE,
     SINK_ERROR,
-    TIMER;
+    TIMER,
+    /** Ferry created the table or added columns to it ({@code ddl.TableProvisioner}). */
+    DDL;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -75,16 +78,23 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
       RefreshLimiter limiter) {}
 
   private final DataSource dataSource;
+  private final Clock clock;
+
+  /** By target key; a routed pipeline's tables are added when first used ({@link #routed()}). */
   private final Map<String, Entry> entries;
+
+  private final RoutedTables routed;
   private final AtomicLong generation = new AtomicLong();
   private final AtomicLongArray refreshes =
       new AtomicLongArray(Trigger.values().length * Outcome.values().length);
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ferry-metadata-refresh"));
 
-  private TableDefinitions(DataSource dataSource, Map<String, Entry> entries) {
+  private TableDefinitions(DataSource dataSource, Map<String, Entry> entries, Clock clock) {
     this.dataSource = dataSource;
-    this.entries = Map.copyOf(entries);
+    this.clock = clock;
+    this.entries = new ConcurrentHashMap<>(entries);
+    this.routed = new RoutedTables(this, dataSource, clock);
   }
 
   /**
@@ -100,7 +110,7 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
     List<String> problems = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       for (PipelineSettings p : pipelines) {
-        for (TargetSettings target : p.allTargets()) {
+        for (TargetSettings target : p.fixedTargets()) {
           try {
             entries.put(
                 PostgresSink.targetKey(p.name(), target.table()),
@@ -121,7 +131,42 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
     if (!problems.isEmpty()) {
       throw new SinkSetupException(String.join("; ", problems));
     }
-    return new TableDefinitions(dataSource, entries);
+    return new TableDefinitions(dataSource, entries, clock);
+  }
+
+  /**
+   * The tables of routed pipelines, each described when a record first goes to it and from then on
+   * refreshed like the tables read at start.
+   */
+  public TableLookup routed() {
+    return routed;
+  }
+
+  /** Whether {@code target} is described already. */
+  boolean known(String target) {
+    return entries.containsKey(target);
+  }
+
+  /** Adds a table described after start; the first one described for its key stays. */
+  void add(String target, PipelineSettings pipeline, TargetSettings settings, TableWriter writer) {
+    entries.putIfAbsent(
+        target,
+        new Entry(
+            pipeline,
+            settings,
+            new AtomicReference<>(writer),
+            new AtomicReference<>(),
+            new RefreshLimiter(clock)));
+  }
+
+  /** Reads {@code target} again after Ferry ran DDL on it; whether its definition changed. */
+  boolean refreshAfterDdl(String target) {
+    return refresh(entry(target), Trigger.DDL) == Outcome.CHANGED;
+  }
+
+  /** The pool the tables are read through; tables are created and altered through it too. */
+  public DataSource dataSource() {
+    return dataSource;
   }
 
   /** Reads every table again every {@code interval}, on its own thread; zero leaves it off. */

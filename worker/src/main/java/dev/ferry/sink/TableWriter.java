@@ -85,7 +85,11 @@ public final class TableWriter {
           }
         });
     TargetChecks.formatsMapped(target, sources, types, problems);
-    List<String> keys = TargetChecks.keyColumns(connection, target, problems);
+    List<String> keys =
+        TargetChecks.keyColumns(connection, target, pipeline.cdc().isPresent(), problems);
+    keys.stream()
+        .filter(k -> !sources.containsKey(k) && !target.columns().containsKey(k))
+        .forEach(k -> problems.add("no key column " + k));
     target
         .versionColumn()
         .ifPresent(v -> TargetChecks.checkVersion(v, target, columns, keys, problems));

@@ -142,13 +142,18 @@ final class TargetChecks {
   }
 
   /**
-   * The configured key columns, or for a target mapped by name without them the primary key; for an
-   * upsert, checked to be the columns of a unique index (the arbiter of {@code ON CONFLICT}).
+   * The configured key columns, or for a change-event or upsert target mapped by name without them
+   * the primary key; for an upsert, checked to be the columns of a unique index (the arbiter of
+   * {@code ON CONFLICT}).
    */
   static List<String> keyColumns(
-      Connection connection, TargetSettings target, List<String> problems) throws SQLException {
+      Connection connection, TargetSettings target, boolean changeEvents, List<String> problems)
+      throws SQLException {
     boolean upsert = target.mode() == PipelineSettings.Mode.UPSERT;
-    boolean primaryByDefault = target.columnsByName() && target.keyColumns().isEmpty();
+    // Change events are upserted and deleted by key, an upsert by its conflict target: the primary
+    // key when none is configured. Plain values inserted by name need no key.
+    boolean primaryByDefault =
+        (changeEvents || upsert) && target.columnsByName() && target.keyColumns().isEmpty();
     if (!primaryByDefault && (!upsert || target.keyColumns().isEmpty())) {
       return target.keyColumns(); // the config's validation speaks for these
     }

@@ -123,6 +123,10 @@ final class WriteStatements {
   }
 
   private String write(List<String> present) {
+    if (present.isEmpty()) {
+      // A row of a table mapped by name whose record has none of its fields: every default.
+      return "INSERT INTO " + table.quoted() + " DEFAULT VALUES";
+    }
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
             .append(table.quoted())

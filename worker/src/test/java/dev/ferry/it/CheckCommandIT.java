@@ -200,6 +200,48 @@ class CheckCommandIT {
   }
 
   @Test
+  void aRoutedPipelineShowsItsTemplateAndChecksTheTablesItAllowsNow(@TempDir Path dir)
+      throws Exception {
+    String topic = KAFKA.uniqueTopic("check-routed");
+    KAFKA.createTopic(topic, 1);
+    PG.execute("CREATE TABLE r_a (id int, note text)");
+    PG.execute("CREATE TABLE r_b (id int, shape point)");
+    PG.execute("CREATE TABLE r_c (id int, shape point)");
+    String schema = PG.schema();
+    String pipelines =
+        """
+          - name: routed
+            topics: [%s]
+            table: "%s.r_{header:kind}"
+            tables-allowed: "%s\\\\.r_[ab]"
+        """
+            .formatted(topic, schema, schema);
+
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+                .withoutEventsPipeline()
+                .morePipelines(pipelines),
+            1);
+
+    assertThat(output)
+        .contains(
+            "table      routed: "
+                + schema
+                + ".r_{header:kind} (pipeline routed, tables-allowed "
+                + schema
+                + "\\.r_[ab]); other tables are checked at run time")
+        .contains("table      ok: " + PG.qualified("r_a") + " (pipeline routed)")
+        .contains(
+            "table      PROBLEM: pipeline routed: table "
+                + PG.qualified("r_b")
+                + ": column shape has type point")
+        .doesNotContain("r_c")
+        .contains("result     1 problem(s):");
+  }
+
+  @Test
   void theUrlsSslParametersReachTheDriver(@TempDir Path dir) throws Exception {
     // The Postgres of these machines has ssl off: requiring it must fail, and say so.
     String topic = KAFKA.uniqueTopic("check-ssl");

@@ -10,10 +10,15 @@ import dev.ferry.coerce.RowCoercer;
 import dev.ferry.coerce.RowCoercions;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TableName;
+import dev.ferry.ddl.RecordSchemas;
+import dev.ferry.ddl.TableProvisioner;
 import dev.ferry.errors.RecordFailure;
+import dev.ferry.format.Formats;
 import dev.ferry.metrics.SkipReason;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
+import dev.ferry.sink.TableLookup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -145,6 +150,60 @@ class ChangeEventRowsTest {
             "2000-02-29T12:00:00.000001",
             Row.UNCHANGED);
     assertThat(Row.isUnchanged(row.values()[5])).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"schemas-on", "schemas-off"})
+  void aRoutedPipelineWritesEachEventToTheTableItsSourceNames(String form) throws Exception {
+    PipelineSettings p =
+        ConfigLoader.withEnvironment(Map.of())
+            .parse(
+                """
+                kafka: {bootstrap-servers: "k:9092"}
+                database: {url: "jdbc:postgresql://h/d"}
+                pipelines:
+                  - name: cdc
+                    topics: [src.public.all_types]
+                    table: "{field:/source/table}"
+                    tables-allowed: "all_[a-z]+"
+                    envelope: debezium
+                    unknown-fields: ignore
+                    columns: {lsn: /source/lsn}
+                """,
+                "test")
+            .pipelines()
+            .get(0);
+    List<String> lookedUp = new ArrayList<>();
+    TableLookup tables =
+        new TableLookup() {
+          @Override
+          public Lookup lookup(PipelineSettings pipeline, TableName table) {
+            lookedUp.add(table.toString());
+            return new Found("cdc:" + table);
+          }
+
+          @Override
+          public Lookup lookupAfterDdl(PipelineSettings pipeline, TableName table) {
+            return lookup(pipeline, table);
+          }
+        };
+    Pipeline pipeline =
+        new Pipeline(
+            p,
+            RowCoercions.fixed(Map.of("cdc:all_types", TABLE)),
+            Optional.empty(),
+            Formats.JSON,
+            new PipelineRouting(
+                tables, RecordSchemas.NONE, TableProvisioner.NONE, Optional.empty()));
+
+    Row upsert = rows(pipeline, form, "u-toast-unchanged").get(0);
+    Row delete = rows(pipeline, form, "d").get(0);
+
+    assertThat(lookedUp).containsExactly("all_types", "all_types");
+    assertThat(upsert.target()).isEqualTo("cdc:all_types");
+    assertThat(upsert.values()[1]).isEqualTo("10");
+    assertThat(delete.target()).isEqualTo("cdc:all_types");
+    assertThat(delete.values()).containsExactly("2");
   }
 
   @ParameterizedTest

@@ -56,6 +56,24 @@ class MappedFieldsTest {
   }
 
   @Test
+  void theWholeValueWhenColumnsMapByNameOrTheTableIsRouted() throws Exception {
+    assertThat(MappedFields.of(pipeline("columns-by-name: true", "id: /id"))).isEmpty();
+    PipelineSettings routed =
+        ConfigLoader.withEnvironment(Map.of())
+            .parse(
+                """
+                kafka: {bootstrap-servers: "k:9092"}
+                database: {url: "jdbc:postgresql://h/d"}
+                pipelines:
+                  - {name: p, topics: [t], table: "{topic}", tables-allowed: t, columns: {id: /id}}
+                """,
+                "test")
+            .pipelines()
+            .get(0);
+    assertThat(MappedFields.of(routed)).isEmpty(); // {field:…} may read any field
+  }
+
+  @Test
   void theWholeValueForATransformOrASchema() throws Exception {
     assertThat(MappedFields.of(pipeline("transform: t", "id: /id"))).isEmpty();
     assertThat(MappedFields.of(pipeline("schema: ../schemas/events.schema.json", "id: /id")))

@@ -41,6 +41,22 @@ class WriteStatementsTest {
   }
 
   @Test
+  void anInsertOfARowWithoutAnyColumnWritesEveryDefault() {
+    WriteStatements insert =
+        new WriteStatements(
+            TABLE,
+            PipelineSettings.Mode.INSERT,
+            List.of("id", "v", "name"),
+            TYPES,
+            List.of(),
+            Optional.empty());
+    BitSet all = new BitSet();
+    all.set(0, 3);
+
+    assertThat(insert.partial(all)).isEqualTo("INSERT INTO \"s\".\"items\" DEFAULT VALUES");
+  }
+
+  @Test
   void aPartialRowWritesOnlyItsColumnsWithOneCachedStatementPerColumnSet() {
     WriteStatements statements = upsert(Optional.empty());
     BitSet nameUnchanged = new BitSet();

@@ -1,0 +1,161 @@
+package dev.ferry.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.coerce.RowCoercer;
+import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.TableName;
+import dev.ferry.ddl.DeclarationException;
+import dev.ferry.ddl.DeclaredColumn;
+import dev.ferry.ddl.DeclaredTable;
+import dev.ferry.ddl.ProvisionException;
+import dev.ferry.ddl.RecordSchemas;
+import dev.ferry.ddl.TableProvisioner;
+import dev.ferry.errors.Reason;
+import dev.ferry.errors.RecordFailure;
+import dev.ferry.sink.TableLookup;
+import dev.ferry.sink.TablesUnavailableException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Gives the pipeline's {@link TableProvisioner} its chance to make a table fit a record's declared
+ * schema ({@link RecordSchemas}): to create a table a record routes to that does not exist, and to
+ * add the columns a by-name table lacks for a record's declared fields; then reads the table again.
+ * Whether it creates or alters anything is the provisioner's (the pipeline's {@code auto-create}
+ * and {@code evolve}). With {@link TableProvisioner#NONE} or {@link RecordSchemas#NONE} it does
+ * nothing and costs nothing. Thread-safe.
+ */
+final class SchemaFollower {
+  /** The reason of a record whose declared field the provisioner refused to add. */
+  static final Reason EVOLUTION_REFUSED = Reason.SCHEMA_EVOLUTION_REFUSED;
+
+  /** How many declared schemas per table are remembered as tried; more start over. */
+  private static final int MAX_TRIED = 64;
+
+  private final PipelineSettings settings;
+  private final RecordSchemas schemas;
+  private final TableProvisioner provisioner;
+  private final TableLookup tables;
+
+  /**
+   * Per target: each declared table already offered to the provisioner, with the column snapshot it
+   * was offered against; offered again only once the snapshot changed.
+   */
+  private final Map<String, Map<DeclaredTable, RowCoercer>> tried = new ConcurrentHashMap<>();
+
+  SchemaFollower(
+      PipelineSettings settings,
+      RecordSchemas schemas,
+      TableProvisioner provisioner,
+      TableLookup tables) {
+    this.settings = settings;
+    this.schemas = schemas;
+    this.provisioner = provisioner;
+    this.tables = tables;
+  }
+
+  /** Whether the pipeline may create or widen tables at all. */
+  boolean active() {
+    return schemas != RecordSchemas.NONE && provisioner != TableProvisioner.NONE;
+  }
+
+  /**
+   * After {@code table} was found missing: asks the provisioner to create it from the record's
+   * declared schema, and looks it up again when it did.
+   *
+   * @return the lookup after the DDL; empty when nothing was created
+   * @throws RecordFailure the provisioner refused (reason {@code table-missing}, its message)
+   */
+  Optional<TableLookup.Lookup> create(
+      TableName table, ConsumerRecord<byte[], byte[]> record, JsonNode value) throws RecordFailure {
+    if (!active()) {
+      return Optional.empty();
+    }
+    Optional<DeclaredTable> declared = declared(table, record, value, Reason.TABLE_MISSING);
+    if (declared.isEmpty()) {
+      return Optional.empty();
+    }
+    // Looked up again even when this replica ran nothing: another one may have created it.
+    ensure(table, declared.get(), Reason.TABLE_MISSING);
+    return Optional.of(tables.lookupAfterDdl(settings, table));
+  }
+
+  /**
+   * Offers the provisioner the record's declared fields that {@code current} (the table's columns
+   * as last read) lacks; reads the table again when it added any.
+   *
+   * @throws RecordFailure the provisioner refused to add a field
+   */
+  void widen(
+      String target,
+      TableName table,
+      RowCoercer current,
+      ConsumerRecord<byte[], byte[]> record,
+      JsonNode value)
+      throws RecordFailure {
+    if (!active()) {
+      return;
+    }
+    Optional<DeclaredTable> declared = declared(table, record, value, EVOLUTION_REFUSED);
+    if (declared.isEmpty() || !lacksColumn(declared.get(), current)) {
+      return;
+    }
+    Map<DeclaredTable, RowCoercer> offered =
+        tried.computeIfAbsent(target, k -> new ConcurrentHashMap<>());
+    if (offered.get(declared.get()) == current) {
+      return; // offered against this very snapshot already: the provisioner left it as it is
+    }
+    if (offered.size() >= MAX_TRIED) {
+      offered.clear();
+    }
+    offered.put(declared.get(), current);
+    // Read again even when this replica ran nothing: another one may have added the columns.
+    ensure(table, declared.get(), EVOLUTION_REFUSED);
+    tables.lookupAfterDdl(settings, table);
+  }
+
+  private static boolean lacksColumn(DeclaredTable declared, RowCoercer current) {
+    for (DeclaredColumn column : declared.columns()) {
+      if (!current.columnNames().contains(column.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The record's declared table.
+   *
+   * @throws TablesUnavailableException the declaration could not be read for now (the registry)
+   * @throws RecordFailure the record's declaration cannot be used (reason {@code refused})
+   */
+  private Optional<DeclaredTable> declared(
+      TableName table, ConsumerRecord<byte[], byte[]> record, JsonNode value, Reason refused)
+      throws RecordFailure {
+    try {
+      return schemas.of(record, value);
+    } catch (DeclarationException e) {
+      if (e.isTransient()) {
+        throw new TablesUnavailableException(
+            "cannot read the declared schema for table " + table + ": " + e.getMessage(), e);
+      }
+      throw new RecordFailure(refused, "table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean ensure(TableName table, DeclaredTable declared, Reason refused)
+      throws RecordFailure {
+    try {
+      return provisioner.ensure(settings.name(), table, declared);
+    } catch (ProvisionException e) {
+      if (e.isTransient()) {
+        throw new TablesUnavailableException(
+            "cannot create or alter table " + table + ": " + e.getMessage(), e);
+      }
+      throw new RecordFailure(
+          e.reason().orElse(refused), "table " + table + ": " + e.getMessage(), e);
+    }
+  }
+}
