@@ -119,7 +119,8 @@ public final class Pipeline {
     this.schema = settings.schema().map(file -> SchemaValidator.load(java.nio.file.Path.of(file)));
     this.transform = transform;
     this.follower =
-        new SchemaFollower(settings, routing.schemas(), routing.provisioner(), routing.tables());
+        new SchemaFollower(
+            settings, routing.schemas(), routing.provisioner(), routing.tables(), coercions);
     for (TargetSettings t : settings.allTargets()) {
       String key = settings.routed() ? null : PostgresSink.targetKey(settings.name(), t.table());
       if (key != null && !coercions.has(key)) {
@@ -215,11 +216,10 @@ public final class Pipeline {
       if (route.isPresent()) {
         TableRoute.Routed routed = route.get().route(record, value, true);
         String target = routed.target();
-        follower.widen(target, routed.table(), coercions.current(target), record, value);
+        follower.widen(target, routed.table(), record, value);
         return changeEvents.get().rows(value, key, record, origin, target, routed.table());
       }
-      follower.widen(
-          primary.key(), primary.table(), coercions.current(primary.key()), record, value);
+      follower.widen(primary.key(), primary.table(), record, value);
       return changeEvents.get().rows(value, key, record, origin);
     }
     if (schema.isPresent()) {
@@ -344,7 +344,7 @@ public final class Pipeline {
       Origin origin)
       throws RecordFailure {
     if (target.byName().isPresent()) {
-      follower.widen(target.key(), target.table(), coercions.current(target.key()), record, value);
+      follower.widen(target.key(), target.table(), record, value);
       return target.byName().get().row(target.key(), target.table(), value, key, record, origin);
     }
     JsonNode[] values = target.mapper().map(value, record, key);

@@ -2,6 +2,7 @@ package dev.ferry.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.coerce.RowCoercer;
+import dev.ferry.coerce.RowCoercions;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.ddl.DeclarationException;
@@ -38,22 +39,32 @@ final class SchemaFollower {
   private final RecordSchemas schemas;
   private final TableProvisioner provisioner;
   private final TableLookup tables;
+  private final RowCoercions coercions;
 
   /**
    * Per target: each declared table already offered to the provisioner, with the column snapshot it
-   * was offered against; offered again only once the snapshot changed.
+   * was offered against; offered again only once the snapshot changed. Each target's map is also
+   * the lock its offers are made under.
    */
-  private final Map<String, Map<DeclaredTable, RowCoercer>> tried = new ConcurrentHashMap<>();
+  private final Map<String, Map<DeclaredTable, Offer>> tried = new ConcurrentHashMap<>();
 
+  /** One offer of a declared table: the columns it was made against, and the refusal if any. */
+  private record Offer(RowCoercer snapshot, RecordFailure refusal) {}
+
+  /**
+   * @param coercions the current columns of the pipeline's tables, by target key
+   */
   SchemaFollower(
       PipelineSettings settings,
       RecordSchemas schemas,
       TableProvisioner provisioner,
-      TableLookup tables) {
+      TableLookup tables,
+      RowCoercions coercions) {
     this.settings = settings;
     this.schemas = schemas;
     this.provisioner = provisioner;
     this.tables = tables;
+    this.coercions = coercions;
   }
 
   /** Whether the pipeline may create or widen tables at all. */
@@ -83,37 +94,53 @@ final class SchemaFollower {
   }
 
   /**
-   * Offers the provisioner the record's declared fields that {@code current} (the table's columns
-   * as last read) lacks; reads the table again when it added any.
+   * Offers the provisioner the record's declared fields that the table's current columns lack;
+   * reads the table again when it offered any, so that the record's row is built with the new
+   * columns. Callers on other threads that find the same fields missing meanwhile wait for that
+   * offer and its read instead of building their rows from the columns read before (which would
+   * drop the new fields' values). A refusal is remembered with the columns it was made against:
+   * every record declaring the same schema is refused alike until the table changes.
    *
+   * @param target the table's key ({@code PostgresSink#targetKey}), whose current columns {@link
+   *     RowCoercions#current} gives
    * @throws RecordFailure the provisioner refused to add a field
    */
-  void widen(
-      String target,
-      TableName table,
-      RowCoercer current,
-      ConsumerRecord<byte[], byte[]> record,
-      JsonNode value)
+  void widen(String target, TableName table, ConsumerRecord<byte[], byte[]> record, JsonNode value)
       throws RecordFailure {
     if (!active()) {
       return;
     }
     Optional<DeclaredTable> declared = declared(table, record, value, EVOLUTION_REFUSED);
-    if (declared.isEmpty() || !lacksColumn(declared.get(), current)) {
-      return;
+    if (declared.isEmpty() || !lacksColumn(declared.get(), coercions.current(target))) {
+      return; // the common case: no lock
     }
-    Map<DeclaredTable, RowCoercer> offered =
+    Map<DeclaredTable, Offer> offered =
         tried.computeIfAbsent(target, k -> new ConcurrentHashMap<>());
-    if (offered.get(declared.get()) == current) {
-      return; // offered against this very snapshot already: the provisioner left it as it is
+    synchronized (offered) {
+      RowCoercer current = coercions.current(target);
+      if (!lacksColumn(declared.get(), current)) {
+        return; // another thread added the columns and read the table while this one waited
+      }
+      Offer last = offered.get(declared.get());
+      if (last != null && last.snapshot() == current) {
+        if (last.refusal() != null) {
+          throw new RecordFailure(last.refusal().reason(), last.refusal().getMessage());
+        }
+        return; // offered against this very snapshot already: the provisioner left it as it is
+      }
+      if (offered.size() >= MAX_TRIED) {
+        offered.clear();
+      }
+      try {
+        ensure(table, declared.get(), EVOLUTION_REFUSED);
+      } catch (RecordFailure refused) {
+        offered.put(declared.get(), new Offer(current, refused));
+        throw refused;
+      }
+      offered.put(declared.get(), new Offer(current, null));
+      // Read again even when this replica ran nothing: another one may have added the columns.
+      tables.lookupAfterDdl(settings, table);
     }
-    if (offered.size() >= MAX_TRIED) {
-      offered.clear();
-    }
-    offered.put(declared.get(), current);
-    // Read again even when this replica ran nothing: another one may have added the columns.
-    ensure(table, declared.get(), EVOLUTION_REFUSED);
-    tables.lookupAfterDdl(settings, table);
   }
 
   private static boolean lacksColumn(DeclaredTable declared, RowCoercer current) {
