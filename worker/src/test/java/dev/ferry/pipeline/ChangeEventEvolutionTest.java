@@ -25,12 +25,13 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A change-event pipeline with {@code evolve}: an event whose envelope schema declares a field its
- * fixed table lacks offers the declared table to the provisioner once, and the event's row, and the
- * rows after it, carry the field in the column the provisioner added.
+ * A change-event pipeline with {@code evolve}, its table fixed or routed: an event whose envelope
+ * schema declares a field its table lacks offers the declared table to the provisioner once, and
+ * the event's row, and the rows after it, carry the field in the column the provisioner added.
  */
 class ChangeEventEvolutionTest {
   private static final ColumnType INTEGER = ColumnType.of("integer", "integer", "int4", 'N', -1);
@@ -41,7 +42,7 @@ class ChangeEventEvolutionTest {
           + " \"payload\": {\"id\": %d}}";
 
   /** The table as the pipeline last read it. */
-  private final AtomicReference<RowCoercer> table =
+  private final AtomicReference<RowCoercer> current =
       new AtomicReference<>(coercer(List.of("id", "name"), List.of(INTEGER, TEXT)));
 
   private final List<String> offered = new ArrayList<>();
@@ -56,7 +57,10 @@ class ChangeEventEvolutionTest {
     return new RowCoercer(columns, List.of(columns.get(0)));
   }
 
-  private Pipeline pipeline() throws Exception {
+  /**
+   * @param table the pipeline's {@code table} lines: a fixed table, or a template
+   */
+  private Pipeline pipeline(String table) throws Exception {
     PipelineSettings p =
         ConfigLoader.withEnvironment(Map.of())
             .parse(
@@ -66,10 +70,10 @@ class ChangeEventEvolutionTest {
                 pipelines:
                   - name: cdc
                     topics: [src.public.items]
-                    table: items
                     envelope: debezium
                     evolve: true
-                """,
+                """
+                    + table,
                 "test")
             .pipelines()
             .get(0);
@@ -82,7 +86,7 @@ class ChangeEventEvolutionTest {
 
           @Override
           public RowCoercer current(String target) {
-            return table.get();
+            return current.get();
           }
 
           @Override
@@ -113,7 +117,7 @@ class ChangeEventEvolutionTest {
           @Override
           public Lookup lookupAfterDdl(PipelineSettings pipeline, TableName name) {
             lookedUpAfterDdl.add(name.toString());
-            table.set(coercer(List.of("id", "name", "color"), List.of(INTEGER, TEXT, TEXT)));
+            current.set(coercer(List.of("id", "name", "color"), List.of(INTEGER, TEXT, TEXT)));
             return new Found("cdc:items");
           }
         };
@@ -164,10 +168,15 @@ class ChangeEventEvolutionTest {
   private static final String V2 =
       V1 + ", {\"type\": \"string\", \"optional\": true, \"field\": \"color\"}";
 
-  @Test
-  void aNewOptionalFieldOfTheEnvelopeSchemaReachesTheProvisionerOnceAndTheRowsCarryIt()
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "    table: items\n",
+        "    table: \"{field:/source/table}\"\n    tables-allowed: \"items\"\n"
+      })
+  void aNewOptionalFieldOfTheEnvelopeSchemaReachesTheProvisionerOnceAndTheRowsCarryIt(String table)
       throws Exception {
-    Pipeline pipeline = pipeline();
+    Pipeline pipeline = pipeline(table);
 
     Row before = rows(pipeline, V1, "{\"id\": 1, \"name\": \"a\"}", 1, 100).get(0);
     Row first =
