@@ -40,7 +40,7 @@ final class RoutedTablesCheck {
       TableTemplate template,
       PrintWriter out,
       List<String> problems) {
-    if (!TableTemplate.isTemplate(template.text())) {
+    if (creatable(p)) {
       reportCreatable(c, p, out, problems);
       return;
     }
@@ -81,18 +81,10 @@ final class RoutedTablesCheck {
         describe(c, p, table, out, problems);
         return;
       }
-      Optional<String> schema = schemaOf(c, table);
-      if (schema.isEmpty()) {
-        String problem =
-            "pipeline "
-                + p.name()
-                + ": table "
-                + table
-                + " does not exist and cannot be created (auto-create): "
-                + table.schema().map(s -> "schema " + s + " does not exist").orElse("no schema")
-                + " (Ferry creates tables, not schemas)";
-        out.println("table      PROBLEM: " + problem);
-        problems.add(problem);
+      Optional<String> problem = uncreatable(c, p);
+      if (problem.isPresent()) {
+        out.println("table      PROBLEM: " + problem.get());
+        problems.add(problem.get());
         return;
       }
       out.println(
@@ -105,6 +97,32 @@ final class RoutedTablesCheck {
       out.println("table      PROBLEM: cannot look " + table + " up: " + e.getMessage());
       problems.add("pipeline " + p.name() + ": cannot look " + table + " up: " + e.getMessage());
     }
+  }
+
+  /** Whether {@code p}'s table is a fixed one that {@code auto-create} creates when missing. */
+  static boolean creatable(PipelineSettings p) {
+    return p.autoCreate()
+        && p.tableTemplate().map(t -> !TableTemplate.isTemplate(t.text())).orElse(false);
+  }
+
+  /**
+   * Why the fixed table of {@code p} (see {@link #creatable}) is missing and cannot be created: its
+   * Postgres schema does not exist either (Ferry creates tables, never schemas), so every record
+   * would be dead-lettered. Empty when the table exists or can be created.
+   */
+  static Optional<String> uncreatable(Connection c, PipelineSettings p) throws SQLException {
+    TableName table = p.table();
+    if (exists(c, table) || schemaOf(c, table).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "pipeline "
+            + p.name()
+            + ": table "
+            + table
+            + " does not exist and cannot be created (auto-create): "
+            + table.schema().map(s -> "schema " + s + " does not exist").orElse("no schema")
+            + " (Ferry creates tables, not schemas)");
   }
 
   /** Checks {@code table} as the pipeline's target would be described on first use. */
