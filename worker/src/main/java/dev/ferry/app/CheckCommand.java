@@ -198,7 +198,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   /** What a change-event pipeline's table gets: its key and its columns, listed or by name. */
-  private static String changeEvents(TableWriter writer, TargetSettings target) {
+  static String changeEvents(TableWriter writer, TargetSettings target) {
     List<String> byName = new java.util.ArrayList<>(writer.coercer().columnNames());
     byName.removeAll(target.columns().keySet());
     return ": change events upserted by "

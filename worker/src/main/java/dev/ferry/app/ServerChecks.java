@@ -43,12 +43,20 @@ final class ServerChecks {
     return problems;
   }
 
-  /** Every target table or column of {@code pipelines} that is missing or cannot be written. */
+  /**
+   * Every target table or column of {@code pipelines} that is missing or cannot be written, and
+   * every table {@code auto-create} should create in a Postgres schema that does not exist. The
+   * tables of a template, and a fixed table Ferry may create, are described when their first record
+   * arrives instead.
+   */
   static List<String> targetProblems(DataSource dataSource, List<PipelineSettings> pipelines)
       throws StartupException {
     List<String> problems = new ArrayList<>();
     try (Connection c = dataSource.getConnection()) {
       for (PipelineSettings p : pipelines) {
+        if (RoutedTablesCheck.creatable(p)) {
+          RoutedTablesCheck.uncreatable(c, p).ifPresent(problems::add);
+        }
         for (TargetSettings target : p.fixedTargets()) {
           try {
             TableWriter.describe(c, p, target);

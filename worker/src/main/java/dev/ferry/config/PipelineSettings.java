@@ -195,13 +195,17 @@ public record PipelineSettings(
         + name
         + topicPattern.map(p -> ", topic-pattern=" + p).orElse(", topics=" + topics)
         + ", table="
+        // auto-create's one-table template of a fixed table has no allow-list of its own to show
         + tableTemplate
+            .filter(t -> TableTemplate.isTemplate(t.text()))
             .map(t -> t.text() + ", tables-allowed=" + t.allowed())
             .orElse(table().toString())
         + ", mode="
         + mode().name().toLowerCase(java.util.Locale.ROOT)
         + ", columns="
         + columns().keySet()
+        + (keyColumns().isEmpty() ? "" : ", key-columns=" + keyColumns())
+        + (primary.columnFormats().isEmpty() ? "" : ", column-formats=" + primary.columnFormats())
         + ", tombstones="
         + tombstones.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
         + (format == RecordFormat.JSON ? "" : ", format=" + format.label())

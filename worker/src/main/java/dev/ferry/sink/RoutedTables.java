@@ -105,7 +105,8 @@ final class RoutedTables implements TableLookup {
             primary.keyColumns(),
             primary.columns(),
             primary.columnsByName(),
-            primary.versionColumn());
+            primary.versionColumn(),
+            primary.columnFormats());
     Lookup answer;
     try (Connection c = dataSource.getConnection()) {
       if (!TableCatalog.exists(c, table)) {

@@ -1,19 +1,24 @@
 package dev.ferry.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docs/configuration.md} documents exactly the settings the loader reads: a new key without
- * a line in the reference, or a documented key the loader no longer knows, fails here.
+ * a line in the reference, or a documented key the loader no longer knows, fails here. Its YAML
+ * examples load as written, and the settings of many topics (issue 20) each have one.
  */
 class ConfigurationDocsTest {
   private static final Path DOC = Path.of("..", "docs", "configuration.md");
@@ -30,6 +35,10 @@ class ConfigurationDocsTest {
           "pipelines");
   private static final Pattern ROW = Pattern.compile("^\\| `([a-z.-]+)` \\|");
 
+  /** A {@code schema:} file an example names, relative to the config. */
+  private static final Pattern SCHEMA_FILE =
+      Pattern.compile("(?m)^\\s*-?\\s*schema: \"?([^\"\\s#]+)");
+
   @Test
   void everySettingIsDocumentedAndEveryDocumentedSettingExists() throws Exception {
     Set<String> read = new TreeSet<>(ConfigLoader.keysRead("pipelines: [{}]"));
@@ -39,6 +48,85 @@ class ConfigurationDocsTest {
                 .anyMatch(other -> other.startsWith(k + ".") || other.startsWith(k + "[]")));
 
     assertThat(documented()).isEqualTo(read);
+  }
+
+  /**
+   * Every YAML example of the reference loads as it is written, given the sections it leaves out (a
+   * {@code kafka} and {@code database} to connect to, a {@code registry} for Avro) and the schema
+   * files it names.
+   */
+  @Test
+  void everyExampleLoads(@TempDir Path dir) throws Exception {
+    List<String> examples = yamlExamples();
+    assertThat(examples).as("```yaml blocks in %s", DOC).hasSizeGreaterThanOrEqualTo(7);
+    for (String example : examples) {
+      Matcher file = SCHEMA_FILE.matcher(example);
+      while (file.find()) {
+        Path schema = dir.resolve(file.group(1));
+        Files.createDirectories(schema.getParent());
+        Files.writeString(schema, "{\"type\": \"object\", \"properties\": {}}");
+      }
+      Path config = Files.writeString(dir.resolve("ferry.yaml"), completed(example));
+      assertThatCode(() -> ConfigLoader.withEnvironment(Map.of()).load(config))
+          .as("the example\n%s", example)
+          .doesNotThrowAnyException();
+    }
+  }
+
+  /** Each setting of issue 20 is shown in at least one example, not only described. */
+  @Test
+  void everySettingOfManyTopicsHasAnExample() throws Exception {
+    String examples = String.join("\n", yamlExamples());
+    for (String key :
+        List.of(
+            "topic-refresh-interval:",
+            "topic-pattern:",
+            "tables-allowed:",
+            "columns-by-name:",
+            "unknown-fields:",
+            "auto-create:",
+            "evolve:",
+            "column-formats:")) {
+      assertThat(examples).as("an example with %s", key).contains(key);
+    }
+    assertThat(examples)
+        .as("table templates with each kind of placeholder")
+        .contains("{topic}")
+        .contains("{1}")
+        .contains("{header:")
+        .contains("{field:/");
+  }
+
+  /** The text of every {@code ```yaml} block, in order. */
+  private static List<String> yamlExamples() throws Exception {
+    List<String> blocks = new ArrayList<>();
+    StringBuilder block = null;
+    for (String line : Files.readAllLines(DOC)) {
+      if (block == null && line.equals("```yaml")) {
+        block = new StringBuilder();
+      } else if (block != null && line.equals("```")) {
+        blocks.add(block.toString());
+        block = null;
+      } else if (block != null) {
+        block.append(line).append('\n');
+      }
+    }
+    return blocks;
+  }
+
+  /** {@code example} with the sections a loadable config needs and the example does not show. */
+  private static String completed(String example) {
+    StringBuilder config = new StringBuilder();
+    if (!example.startsWith("kafka:") && !example.contains("\nkafka:")) {
+      config.append("kafka: {bootstrap-servers: \"kafka:9092\"}\n");
+    }
+    if (!example.contains("database:")) {
+      config.append("database: {url: \"jdbc:postgresql://db/app\"}\n");
+    }
+    if (example.contains("format: avro") && !example.contains("registry:")) {
+      config.append("registry: {url: \"http://registry:8081\"}\n");
+    }
+    return config.append(example).toString();
   }
 
   private static Set<String> documented() throws Exception {

@@ -242,6 +242,68 @@ class CheckCommandIT {
   }
 
   @Test
+  void tablesFerryMayCreateAreNoProblemWhenMissingAndCheckedWhenPresent(@TempDir Path dir)
+      throws Exception {
+    String topic = KAFKA.uniqueTopic("check-create");
+    for (String t : new String[] {".present", ".absent", ".noschema", ".routed"}) {
+      KAFKA.createTopic(topic + t, 1);
+    }
+    PG.execute("CREATE TABLE ac_present (id bigint, note text)");
+    Files.writeString(
+        dir.resolve("order.json"),
+        "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}}}");
+    String schema = PG.schema();
+    String pipelines =
+        """
+          - {name: present, topics: [%1$s.present], table: %2$s.ac_present, schema: order.json,
+             auto-create: true, unknown-fields: ignore}
+          - {name: absent, topics: [%1$s.absent], table: %2$s.ac_absent, schema: order.json,
+             auto-create: true, evolve: true}
+          - {name: noschema, topics: [%1$s.noschema], table: no_such_schema_ac.orders,
+             schema: order.json, auto-create: true}
+          - name: routed
+            topics: [%1$s.routed]
+            table: "%2$s.ac_{header:kind}"
+            tables-allowed: "%2$s\\\\.ac_(x|y)"
+            schema: order.json
+            auto-create: true
+        """
+            .formatted(topic, schema);
+
+    String output =
+        check(
+            dir,
+            FerryYaml.events(KAFKA.bootstrapServers(), PG, topic + ".present")
+                .withoutEventsPipeline()
+                .morePipelines(pipelines),
+            1);
+
+    assertThat(output)
+        .contains("table      ok: " + PG.qualified("ac_present") + " (pipeline present)")
+        .contains(
+            "table      absent: "
+                + PG.qualified("ac_absent")
+                + " (pipeline absent): created from the declared schema on the first record"
+                + " (auto-create)")
+        .contains(
+            "table      PROBLEM: pipeline noschema: table no_such_schema_ac.orders does not exist"
+                + " and cannot be created (auto-create): schema no_such_schema_ac does not exist"
+                + " (Ferry creates tables, not schemas)")
+        .contains(
+            "table      routed: "
+                + schema
+                + ".ac_{header:kind} (pipeline routed, tables-allowed "
+                + schema
+                + "\\.ac_(x|y)); other tables are checked at run time, and created from the"
+                + " declared schema by the first record routed to them (auto-create)")
+        .contains(
+            "table      none of the existing tables is allowed yet; each is created on first use")
+        .contains("result     1 problem(s):");
+    // check changes nothing: the missing table is still missing.
+    assertThat(PG.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'ac_absent'")).isZero();
+  }
+
+  @Test
   void theUrlsSslParametersReachTheDriver(@TempDir Path dir) throws Exception {
     // The Postgres of these machines has ssl off: requiring it must fail, and say so.
     String topic = KAFKA.uniqueTopic("check-ssl");

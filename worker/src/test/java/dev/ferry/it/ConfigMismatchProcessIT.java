@@ -24,11 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A config that does not match the servers (a missing column, a missing table, a misspelled input
- * topic) or names a transform no plugin provides stops {@code run} with exit code 2 and every
- * problem listed, before any side effect: no schema {@code ferry}, no dead-letter topic, and the
- * misspelled topic is not auto-created. Runs against a database of its own, since schema {@code
- * ferry} is shared by the other tests.
+ * A config that does not match the servers (a missing column, a missing table, a table {@code
+ * auto-create} cannot create, a misspelled input topic) or names a transform no plugin provides
+ * stops {@code run} with exit code 2 and every problem listed, before any side effect: no schema
+ * {@code ferry}, no dead-letter topic, and the misspelled topic is not auto-created. Runs against a
+ * database of its own, since schema {@code ferry} is shared by the other tests.
  */
 @Timeout(120)
 class ConfigMismatchProcessIT {
@@ -63,6 +63,11 @@ class ConfigMismatchProcessIT {
     String topic = KAFKA.uniqueTopic("mismatch");
     KAFKA.createTopic(topic, 2);
     String misspelled = KAFKA.uniqueTopic("mispelled");
+    String created = KAFKA.uniqueTopic("created");
+    KAFKA.createTopic(created, 1);
+    KAFKA.createTopic(created + "-x", 1);
+    Files.writeString(
+        dir.resolve("thing.json"), "{\"properties\": {\"id\": {\"type\": \"integer\"}}}");
     Path config =
         config(
             dir,
@@ -79,18 +84,34 @@ class ConfigMismatchProcessIT {
                 table: public.orders
                 columns:
                   id: /id
+              - name: later
+                topics: [%s]
+                table: public.created_later
+                schema: thing.json
+                auto-create: true
+              - name: nowhere
+                topics: [%s]
+                table: no_such_schema.things
+                schema: thing.json
+                auto-create: true
             """
-                .formatted(topic, misspelled));
+                .formatted(topic, misspelled, created, created + "-x"));
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
       int exit = ferry.awaitExit(Duration.ofSeconds(60));
       String output = ferry.output();
       assertThat(exit).as("exit code; output:\n%s", output).isEqualTo(2);
+      // A missing table auto-create may create is no problem, unless its schema is missing too.
       assertThat(output)
-          .contains("the configuration cannot be used (3 problems); nothing was changed")
+          .contains("the configuration cannot be used (4 problems); nothing was changed")
           .contains("no column colour (it has: event_id, amount)")
           .contains("table public.orders does not exist")
-          .contains("input topic " + misspelled + " does not exist");
+          .contains(
+              "pipeline nowhere: table no_such_schema.things does not exist and cannot be created"
+                  + " (auto-create): schema no_such_schema does not exist (Ferry creates tables,"
+                  + " not schemas)")
+          .contains("input topic " + misspelled + " does not exist")
+          .doesNotContain("table public.created_later does not exist");
     }
 
     assertNoFerrySchema();
