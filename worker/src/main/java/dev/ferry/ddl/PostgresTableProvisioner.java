@@ -107,7 +107,15 @@ public final class PostgresTableProvisioner implements TableProvisioner {
     }
     validate(table, declared);
     try (Connection c = dataSource.getConnection()) {
-      if (plan(policy, table, declared, TableShape.read(c, table)).isEmpty()) {
+      TableShape shape = TableShape.read(c, table);
+      if (!c.getAutoCommit()) {
+        // Ends the read's transaction (a pooled connection is not in auto-commit mode): one that
+        // already holds its lock on pg_class processes no catalog invalidations, so to_regclass
+        // under the advisory lock would still answer "no such table" from the cache after another
+        // worker created it, and the CREATE would be logged and counted again.
+        c.rollback();
+      }
+      if (plan(policy, table, declared, shape).isEmpty()) {
         return false;
       }
       List<Planned> ran = underLock(c, policy, table, declared);
