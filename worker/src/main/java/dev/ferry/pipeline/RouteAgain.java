@@ -128,9 +128,10 @@ final class RouteAgain {
       try {
         return done(item, origin, recordRows.rows(item, origin), work, waitedFor);
       } catch (RecordFailure f) {
-        // Tried twice now: once as prepared, once routed again.
-        DeadLetter letter =
-            new DeadLetter(item.record(), first.pipeline(), f.reason(), f, 1 + work.routedAgain);
+        // One attempt, as for a record whose table was found missing when the batch was prepared:
+        // the write that failed was the dropped table's fault, and the same record gets the same
+        // dead letter whichever way it is found missing.
+        DeadLetter letter = new DeadLetter(item.record(), first.pipeline(), f.reason(), f, 1);
         DeadLetterStep.Sent sent = deadLetters.send(letter, work);
         if (sent == DeadLetterStep.Sent.STOPPING) {
           return null;

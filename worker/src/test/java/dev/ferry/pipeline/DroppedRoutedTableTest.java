@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * A routed table dropped between the preparation of a batch and its write: Postgres answers {@code
  * 42P01}, the sink finds the table dropped, and the records whose rows went to it are routed again,
  * in place. With a provisioner the table is created again and every record lands, none
- * dead-lettered; without one they are dead-lettered as {@code table-missing} (stage transform, two
- * attempts), and the other table's records are written once, in their order.
+ * dead-lettered; without one they are dead-lettered as {@code table-missing} (stage transform, one
+ * attempt), and the other table's records are written once, in their order.
  */
 class DroppedRoutedTableTest {
   private static final String DROPPED = "p:a";
@@ -232,8 +232,8 @@ class DroppedRoutedTableTest {
     }
     assertThat(dead)
         .containsExactly(
-            "0 table-missing transform 2: table a does not exist",
-            "2 table-missing transform 2: table a does not exist");
+            "0 table-missing transform 1: table a does not exist",
+            "2 table-missing transform 1: table a does not exist");
     assertThat(state.offsets().watermark()).hasValue(4);
   }
 
