@@ -112,16 +112,18 @@ final class RoutedTables implements TableLookup {
     Lookup answer;
     try (Connection c = dataSource.getConnection()) {
       boolean wasDropped = definitions.wasDropped(target);
+      String name = pipeline.name();
       if (!TableCatalog.exists(c, table)) {
         answer =
             new Missing(
                 "table "
                     + table
                     + " does not exist"
-                    + (wasDropped ? ": it was dropped after pipeline " + pipeline.name() : "")
-                    + (wasDropped ? " had written to it" : "")
+                    + (wasDropped
+                        ? ": it was dropped after pipeline " + name + " had written to it"
+                        : "")
                     + " (pipeline "
-                    + pipeline.name()
+                    + name
                     + " looks for it again after "
                     + Durations.format(RECHECK)
                     + ")");
