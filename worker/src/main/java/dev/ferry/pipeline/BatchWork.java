@@ -39,6 +39,10 @@ final class BatchWork {
   // Changes the sink skipped: their row already reflects a newer change (newer wins).
   Set<Origin> stale = Set.of();
   boolean completed;
+  // Tables of the rows found dropped by the last write: their records are to be routed again.
+  Set<String> droppedTargets = Set.of();
+  // How many times records of this batch were routed again (bounded by RouteAgain.MAX_ROUNDS).
+  int routedAgain;
 
   Span span(ConsumerRecord<byte[], byte[]> record) {
     Span span = spans.get(record);

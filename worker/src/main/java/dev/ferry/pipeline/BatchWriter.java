@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <li>permanent (bad value, constraint): written once more row by row behind savepoints, so that
  *       the good rows commit and the refused ones are returned;
  *   <li>a table changed under the batch (the server says so and a re-read confirms): written again
- *       at once, once, with the new statements, before any of the above;
+ *       at once, once, with the new statements, before any of the above; a table looked up per
+ *       record that was dropped: handed back, so that its records are routed again;
  *   <li>fenced (another worker claimed a partition): that partition's records are taken out of the
  *       work and left to the other worker; the rest is written again at once;
  *   <li>a COMMIT whose reply was lost: before the next attempt the markers say what it applied, and
@@ -103,7 +104,9 @@ final class BatchWriter {
    * Writes the work, retrying as the failure class says and dropping fenced partitions.
    *
    * @return the rows refused as permanently bad, by index into {@code work.rows} (empty when all
-   *     were written); null if the worker stopped first, leaving the work unwritten
+   *     were written); null if the worker stopped first, leaving the work unwritten, or when a
+   *     table of the rows was found dropped ({@link BatchWork#droppedTargets} then names it; see
+   *     {@link RouteAgain})
    */
   Map<Integer, Rejection> write(BatchWork work) throws InterruptedException {
     int unknownFailures = 0;
@@ -122,6 +125,13 @@ final class BatchWriter {
           if (!rewrittenAfterTableChange
               && r.tableChanged()
               && sink.refreshDefinitions(work.rows, definitions)) {
+            if (work.routedAgain < RouteAgain.MAX_ROUNDS) {
+              Set<String> dropped = sink.droppedTargets(work.rows);
+              if (!dropped.isEmpty()) {
+                work.droppedTargets = dropped;
+                return null; // their records are routed again, then written again
+              }
+            }
             rewrittenAfterTableChange = true;
             continue;
           }

@@ -49,7 +49,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * a dead letter for good, see {@link DeadLetterStep}), only the records whose dead letter was not
  * sent stay incomplete and unmarked; the rest of the batch, other pipelines' records included, is
  * applied and completed. A replayed copy of an original record applied before is completed without
- * a write ({@link ReplayCopies}). Thread-safe: holds no state per batch.
+ * a write ({@link ReplayCopies}). Records whose table was found dropped while their batch was
+ * written are routed again ({@link RouteAgain}). Thread-safe: holds no state per batch.
  */
 public final class PipelineProcessor implements BatchProcessor {
   /** The readiness reason while writes fail transiently (Postgres down, overloaded …). */
@@ -76,6 +77,7 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Readiness readiness;
   private final Backoff backoff;
   private final Waiter backoffWait;
+  private final RouteAgain routeAgain;
 
   /**
    * @param pipelines the configured pipelines, each ready to turn records into rows
@@ -105,6 +107,15 @@ public final class PipelineProcessor implements BatchProcessor {
     this.readiness = readiness;
     this.backoff = backoff;
     this.backoffWait = backoffWait;
+    this.routeAgain =
+        new RouteAgain(
+            (item, origin) ->
+                rows(
+                    byTopic.computeIfAbsent(item.record().topic(), this::pipelineOf), item, origin),
+            this.deadLetters,
+            backoff,
+            backoffWait,
+            readiness);
   }
 
   /** The pipeline of a topic the poll loop subscribed to, by {@link TopicRouting}'s rules. */
@@ -174,6 +185,12 @@ public final class PipelineProcessor implements BatchProcessor {
       work.dropUnsentDeadLetters();
     }
     Map<Integer, BatchWriter.Rejection> rejected = writer.write(work);
+    while (rejected == null && !work.droppedTargets.isEmpty()) {
+      if (!routeAgain.route(work)) {
+        return; // stopping: leave the batch incomplete, it will be read again
+      }
+      rejected = writer.write(work);
+    }
     if (rejected == null) {
       return; // stopping: leave the batch incomplete, it will be read again
     }

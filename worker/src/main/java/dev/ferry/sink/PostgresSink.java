@@ -93,6 +93,13 @@ public final class PostgresSink implements RowSink {
   }
 
   @Override
+  public Set<String> droppedTargets(List<Row> rows) {
+    Set<String> targets = new LinkedHashSet<>();
+    rows.forEach(row -> targets.add(row.target()));
+    return tables.droppedTargets(targets);
+  }
+
+  @Override
   public SinkResult write(List<Row> all, List<Origin> alsoCompleted) {
     try {
       return new SinkResult.Committed(writeAll(all, alsoCompleted));

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * the catalog, and the others wait for its result. A table found missing, or not fitting the
  * pipeline, is remembered for {@link #RECHECK} (records to it fail fast meanwhile) and then looked
  * for again, so that a table created later is found; DDL Ferry runs itself ends the wait at once
- * ({@link #lookupAfterDdl}). Thread-safe.
+ * ({@link #lookupAfterDdl}). A table found dropped while Ferry wrote to it ({@link
+ * TableDefinitions#droppedTargets}) is missing to its next lookup, and described anew once it
+ * exists again. Thread-safe.
  */
 final class RoutedTables implements TableLookup {
   /** How many tables found missing are remembered; more (a flood of names) start over. */
@@ -109,13 +111,19 @@ final class RoutedTables implements TableLookup {
             primary.columnFormats());
     Lookup answer;
     try (Connection c = dataSource.getConnection()) {
+      boolean wasDropped = definitions.wasDropped(target);
+      String name = pipeline.name();
       if (!TableCatalog.exists(c, table)) {
         answer =
             new Missing(
                 "table "
                     + table
-                    + " does not exist (pipeline "
-                    + pipeline.name()
+                    + " does not exist"
+                    + (wasDropped
+                        ? ": it was dropped after pipeline " + name + " had written to it"
+                        : "")
+                    + " (pipeline "
+                    + name
                     + " looks for it again after "
                     + Durations.format(RECHECK)
                     + ")");
@@ -124,7 +132,11 @@ final class RoutedTables implements TableLookup {
           TableWriter writer = TableWriter.describe(c, pipeline, settings);
           definitions.add(target, pipeline, settings, writer);
           absent.remove(target);
-          log.info("table {} of pipeline {} described on first use", table, pipeline.name());
+          log.info(
+              "table {} of pipeline {} described {}",
+              table,
+              pipeline.name(),
+              wasDropped ? "again after it was dropped" : "on first use");
           return new Found(target);
         } catch (SinkSetupException e) {
           answer = new Unfit(e.getMessage());

@@ -53,4 +53,15 @@ public interface RowSink {
   default boolean refreshDefinitions(List<Row> rows, long generationBefore) {
     return false;
   }
+
+  /**
+   * The tables of {@code rows} found dropped (by {@link #refreshDefinitions}, or before) among
+   * those looked up per record: the records of their rows are to be routed again, which looks each
+   * table up anew (and creates it again where the pipeline may).
+   *
+   * @return their target keys ({@link Row#target()}); empty for a sink whose tables never go
+   */
+  default Set<String> droppedTargets(List<Row> rows) {
+    return Set.of();
+  }
 }

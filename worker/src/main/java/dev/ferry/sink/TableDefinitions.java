@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,26 +63,32 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
     /** The catalog could not be read, or the table no longer fits the pipeline. */
     FAILED,
     /** Not read: the table was read too often just before. */
-    RATE_LIMITED;
+    RATE_LIMITED,
+    /** A table looked up per record no longer exists: its next lookup takes it as missing. */
+    DROPPED;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
-  /** One (pipeline, table): what to describe it from, and its current snapshot. */
+  /** One (pipeline, table): what to describe it from, its snapshot; lookedUp: not at start. */
   private record Entry(
       PipelineSettings pipeline,
       TargetSettings target,
       AtomicReference<TableWriter> writer,
       AtomicReference<TableWriter> previous,
-      RefreshLimiter limiter) {}
+      RefreshLimiter limiter,
+      boolean lookedUp) {}
 
   private final DataSource dataSource;
   private final Clock clock;
 
   /** By target key; a routed pipeline's tables are added when first used ({@link #routed()}). */
   private final Map<String, Entry> entries;
+
+  /** The looked-up tables found dropped; their entries stay until described anew ({@link #add}). */
+  private final DroppedTables dropped = new DroppedTables();
 
   private final RoutedTables routed;
   private final AtomicLong generation = new AtomicLong();
@@ -119,7 +126,8 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
                     target,
                     new AtomicReference<>(TableWriter.describe(c, p, target)),
                     new AtomicReference<>(),
-                    new RefreshLimiter(clock)));
+                    new RefreshLimiter(clock),
+                    false));
           } catch (SinkSetupException e) {
             problems.add(e.getMessage());
           }
@@ -142,21 +150,36 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
     return routed;
   }
 
-  /** Whether {@code target} is described already. */
+  /** Whether {@code target} is described already, and not found dropped since. */
   boolean known(String target) {
-    return entries.containsKey(target);
+    return entries.containsKey(target) && !dropped.contains(target);
   }
 
-  /** Adds a table described after start; the first one described for its key stays. */
+  /** Whether {@code target} was looked up per record, and found dropped since. */
+  boolean wasDropped(String target) {
+    return dropped.contains(target);
+  }
+
+  /**
+   * Adds a table described after start; the first one described for its key stays, unless that one
+   * was found dropped: then this one (the table created again) takes its place.
+   */
   void add(String target, PipelineSettings pipeline, TargetSettings settings, TableWriter writer) {
-    entries.putIfAbsent(
-        target,
+    Entry entry =
         new Entry(
             pipeline,
             settings,
             new AtomicReference<>(writer),
             new AtomicReference<>(),
-            new RefreshLimiter(clock)));
+            new RefreshLimiter(clock),
+            true);
+    if (dropped.contains(target)) { // created again: rows built before the drop may fit it
+      entries.put(target, entry);
+      dropped.remove(target);
+      generation.incrementAndGet();
+    } else {
+      entries.putIfAbsent(target, entry);
+    }
   }
 
   /** Reads {@code target} again after Ferry ran DDL on it; whether its definition changed. */
@@ -180,7 +203,11 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
 
   /** One timed pass over every table; runs on the timer's thread (or a test's). */
   void refreshAll() {
-    for (Entry entry : entries.values()) {
+    for (Map.Entry<String, Entry> known : entries.entrySet()) {
+      if (dropped.contains(known.getKey())) {
+        continue; // nothing to read: its next record looks it up
+      }
+      Entry entry = known.getValue();
       try {
         refresh(entry, Trigger.TIMER);
       } catch (RuntimeException e) {
@@ -242,22 +269,40 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
 
   /**
    * After the server refused a write in a way that says a table changed (see {@code
-   * FailureClassifier.signalsTableChange}): reads the targets again, within their rate limits.
+   * FailureClassifier.signalsTableChange}): reads the targets again, within their rate limits. A
+   * table looked up per record that no longer exists is taken as dropped ({@link #droppedTargets}).
    *
    * @param generationBefore {@link #generation()} when the failed write began
-   * @return whether any definition changed since then (here or on another thread), so that the
-   *     write is worth trying again with the new snapshots
+   * @return whether any definition changed since then (here or on another thread), or a target was
+   *     found dropped, so that the write is worth trying again with the new snapshots (or its
+   *     records routed again)
    */
   public boolean refreshAfterSinkError(Collection<String> targets, long generationBefore) {
+    boolean anyDropped = false;
     for (String target : targets) {
       Entry entry = entry(target);
-      if (entry.limiter().tryAcquire()) {
-        refresh(entry, Trigger.SINK_ERROR);
+      if (dropped.contains(target)) {
+        anyDropped = true; // found so by another thread: nothing more to read
+      } else if (entry.limiter().tryAcquire()) {
+        anyDropped |= refresh(entry, Trigger.SINK_ERROR) == Outcome.DROPPED;
       } else {
         count(Trigger.SINK_ERROR, Outcome.RATE_LIMITED);
+        // A read of this table may be under way on another thread (the first of many writes that
+        // failed at once): its answer, the table dropped above all, holds for this write too.
+        synchronized (entry) {
+          anyDropped |= dropped.contains(target);
+        }
       }
     }
-    return generation.get() != generationBefore;
+    return anyDropped || generation.get() != generationBefore;
+  }
+
+  /**
+   * The targets among {@code targets} that were looked up per record and found dropped since: the
+   * records of their rows are to be routed again.
+   */
+  public Set<String> droppedTargets(Collection<String> targets) {
+    return dropped.among(targets);
   }
 
   /** Reads made so far with {@code trigger} that ended in {@code outcome}. */
@@ -276,9 +321,24 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
   }
 
   private Outcome readAndSwap(Entry entry, Trigger trigger) {
+    String target = PostgresSink.targetKey(entry.pipeline().name(), entry.target().table());
+    if (dropped.contains(target)) {
+      return Outcome.DROPPED; // found so while this thread waited for the entry's lock
+    }
     TableWriter fresh;
     try (Connection c = dataSource.getConnection()) {
-      fresh = TableWriter.describe(c, entry.pipeline(), entry.target());
+      try {
+        fresh = TableWriter.describe(c, entry.pipeline(), entry.target());
+      } catch (SinkSetupException e) {
+        if (entry.lookedUp()
+            && entries.get(target) == entry
+            && !TableCatalog.exists(c, entry.target().table())) {
+          dropped.add(target, entry.pipeline().name(), entry.target().table(), trigger.label());
+          generation.incrementAndGet();
+          return Outcome.DROPPED;
+        }
+        throw e;
+      }
     } catch (SQLException | SinkSetupException e) {
       log.warn(
           "re-reading table {} of pipeline {} ({}) failed; the types read before stay in use: {}",
@@ -289,7 +349,7 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
       return Outcome.FAILED;
     }
     TableWriter old = entry.writer().get();
-    List<String> changes = changes(old.coercer(), fresh.coercer());
+    List<String> changes = ColumnChanges.between(old.coercer(), fresh.coercer());
     if (changes.isEmpty()) {
       return Outcome.UNCHANGED;
     }
@@ -306,27 +366,6 @@ public final class TableDefinitions implements RowCoercions, AutoCloseable {
           trigger.label());
     }
     return Outcome.CHANGED;
-  }
-
-  /**
-   * Each mapped column whose type differs, as {@code "amount" integer → text}, and each column
-   * mapped now or no longer (a column added to or dropped from a table mapped by name).
-   */
-  static List<String> changes(RowCoercer old, RowCoercer fresh) {
-    Map<String, RowCoercer.Column> before = new LinkedHashMap<>();
-    old.columns().forEach(c -> before.put(c.name(), c));
-    List<String> changes = new ArrayList<>();
-    for (RowCoercer.Column now : fresh.columns()) {
-      RowCoercer.Column was = before.remove(now.name());
-      if (was == null) {
-        changes.add("\"" + now.name() + "\" added (" + now.type().display() + ")");
-      } else if (!was.type().equals(now.type())) {
-        changes.add(
-            "\"" + now.name() + "\" " + was.type().display() + " → " + now.type().display());
-      }
-    }
-    before.keySet().forEach(name -> changes.add("\"" + name + "\" no longer mapped"));
-    return changes;
   }
 
   private Entry entry(String target) {
