@@ -97,7 +97,9 @@ final class SchemaFollower {
 
   /**
    * Offers the provisioner the record's declared fields that {@code current} (the table's columns
-   * as last read) lacks; reads the table again when it added any.
+   * as last read) lacks; reads the table again when it added any. Returns only once the table was
+   * read again after the offer, also when another thread made the offer for the same snapshot: the
+   * caller's next read of the table's columns sees what was added.
    *
    * @throws RecordFailure the provisioner refused to add a field
    */
@@ -117,16 +119,21 @@ final class SchemaFollower {
     }
     Map<DeclaredTable, RowCoercer> offered =
         tried.computeIfAbsent(target, k -> new ConcurrentHashMap<>());
-    if (offered.get(declared.get()) == current) {
-      return; // offered against this very snapshot already: the provisioner left it as it is
+    // One offer per target at a time: a record of another lane that finds the snapshot already
+    // offered must wait until the table was read again, or it would be written against the old
+    // columns and dead-lettered (unknown-field) while the column it needs is being added.
+    synchronized (offered) {
+      if (offered.get(declared.get()) == current) {
+        return; // offered against this very snapshot already: the table was read again since
+      }
+      if (offered.size() >= MAX_TRIED) {
+        offered.clear();
+      }
+      offered.put(declared.get(), current);
+      // Read again even when this replica ran nothing: another one may have added the columns.
+      ensure(table, declared.get(), EVOLUTION_REFUSED);
+      tables.lookupAfterDdl(settings, table);
     }
-    if (offered.size() >= MAX_TRIED) {
-      offered.clear();
-    }
-    offered.put(declared.get(), current);
-    // Read again even when this replica ran nothing: another one may have added the columns.
-    ensure(table, declared.get(), EVOLUTION_REFUSED);
-    tables.lookupAfterDdl(settings, table);
   }
 
   private static boolean lacksColumn(DeclaredTable declared, RowCoercer current) {
