@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * topic-pattern}, a {@code table} template from the pattern's group, {@code tables-allowed}, {@code
  * auto-create}, {@code evolve}) replicates them into a target schema that starts empty. Ferry
  * creates the three tables, keyed by the Debezium key (one composite), with the types docs/cdc.md
- * names; the snapshot, inserts, updates, a key change and deletes land, and each target equals its
- * source column by column. Then a column added at the source appears in its target (nullable), the
- * rows that use it carry it, the older rows keep NULL, and the targets equal the sources again: 3
- * tables created, 1 column added, nothing dead-lettered.
+ * names; the snapshot, inserts, updates, a key change, deletes and a truncate ({@code truncate:
+ * apply}) land, and each target equals its source column by column. Then a column added at the
+ * source appears in its target (nullable), the rows that use it carry it, the older rows keep NULL,
+ * and the targets equal the sources again: 3 tables created, 1 column added, nothing dead-lettered.
  */
 @Timeout(180)
 class CdcManyTablesIT {
@@ -67,7 +67,10 @@ class CdcManyTablesIT {
           source.db().transaction(transaction);
         }
         source.awaitStreamed();
-        awaitEqual(comparisons, "after inserts, updates, a key change and deletes");
+        awaitEqual(comparisons, "after inserts, updates, a key change, deletes and a truncate");
+        assertThat(source.db().queryLong("SELECT count(*) FROM shop.events"))
+            .as("source events after the truncate")
+            .isEqualTo(1);
 
         source.db().execute("ALTER TABLE shop.orders ADD COLUMN note text");
         for (List<String> transaction : changesWithTheNewColumn()) {
@@ -111,6 +114,7 @@ class CdcManyTablesIT {
                 table: "%s.{1}"
                 tables-allowed: '%s\\.(customers|orders|events)'
                 envelope: debezium
+                truncate: apply
                 auto-create: true
                 evolve: true
             """
@@ -140,7 +144,10 @@ class CdcManyTablesIT {
             + " '1999-01-01 00:00:00.000001+00')");
   }
 
-  /** Inserts, updates, a primary-key change and deletes across the three tables. */
+  /**
+   * Inserts, updates, a primary-key change and deletes across the three tables, then a truncate of
+   * one of them and changes after it.
+   */
   private static List<List<String>> changes() {
     return List.of(
         List.of(
@@ -158,7 +165,12 @@ class CdcManyTablesIT {
         List.of(
             "DELETE FROM shop.orders WHERE id = 10",
             "DELETE FROM shop.events WHERE stream = 'a' AND seq = 1",
-            "INSERT INTO shop.orders VALUES (30, 30, 5.00, '2026-07-08', NULL)"));
+            "INSERT INTO shop.orders VALUES (30, 30, 5.00, '2026-07-08', NULL)"),
+        List.of("TRUNCATE shop.events"),
+        List.of(
+            "INSERT INTO shop.events VALUES ('c', 1, gen_random_uuid(), '{\"after\": \"truncate\"}',"
+                + " 2.5, now())",
+            "UPDATE shop.customers SET name = 'Ann B' WHERE id = 1"));
   }
 
   /** After {@code note} was added: a new row and an update use it, a new row leaves it NULL. */
