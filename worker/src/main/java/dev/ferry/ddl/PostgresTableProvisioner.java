@@ -8,6 +8,7 @@ import dev.ferry.errors.Reason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,20 +153,44 @@ public final class PostgresTableProvisioner implements TableProvisioner {
         lock.setString(2, table.name());
         lock.execute();
       }
-      List<Planned> plan = plan(policy, table, declared, TableShape.read(c, table));
-      try (Statement s = c.createStatement()) {
-        for (Planned statement : plan) {
-          s.execute(statement.sql());
-        }
-      }
+      List<Planned> ran = execute(c, plan(policy, table, declared, TableShape.read(c, table)));
       c.commit();
-      return plan;
+      return ran;
     } catch (SQLException | ProvisionException | RuntimeException e) {
       rollback(c, e);
       throw e;
     } finally {
       c.setAutoCommit(autoCommit);
     }
+  }
+
+  /**
+   * Runs the planned statements; returns those that changed something. A statement whose {@code IF
+   * NOT EXISTS} found the table or column there already is left out (Postgres says so with a
+   * notice, 42P07 or 42701): with real Debezium, two lanes of one worker racing to create a table
+   * both planned the create under the lock, and the second, a no-op, was logged and counted too.
+   */
+  static List<Planned> execute(Connection c, List<Planned> plan) throws SQLException {
+    List<Planned> ran = new ArrayList<>();
+    try (Statement s = c.createStatement()) {
+      for (Planned statement : plan) {
+        s.clearWarnings();
+        s.execute(statement.sql());
+        if (!skipped(s.getWarnings())) {
+          ran.add(statement);
+        }
+      }
+    }
+    return ran;
+  }
+
+  private static boolean skipped(SQLWarning warning) {
+    for (SQLWarning w = warning; w != null; w = w.getNextWarning()) {
+      if ("42P07".equals(w.getSQLState()) || "42701".equals(w.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void rollback(Connection c, Exception failure) {

@@ -77,7 +77,9 @@ final class SchemaFollower {
    * declared schema, and looks it up again when it did.
    *
    * @return the lookup after the DDL; empty when nothing was created
-   * @throws RecordFailure the provisioner refused (reason {@code table-missing}, its message)
+   * @throws RecordFailure the provisioner refused (reason {@code table-missing}, its message), or
+   *     the record is a change event whose declaration has no primary key (a truncate, a keyless
+   *     source table, without {@code key-columns}): nothing is created from it
    */
   Optional<TableLookup.Lookup> create(
       TableName table, ConsumerRecord<byte[], byte[]> record, JsonNode value) throws RecordFailure {
@@ -87,6 +89,17 @@ final class SchemaFollower {
     Optional<DeclaredTable> declared = declared(table, record, value, Reason.TABLE_MISSING);
     if (declared.isEmpty()) {
       return Optional.empty();
+    }
+    if (settings.cdc().isPresent() && declared.get().keyColumns().isEmpty()) {
+      // A change-event table is written and deleted by its key: a table created without one
+      // would refuse every later event, even those that do carry the key.
+      throw new RecordFailure(
+          Reason.TABLE_MISSING,
+          "table "
+              + table
+              + " does not exist, and this change event declares no primary key to create it"
+              + " with (the record has no key: a truncate, or an event of a source table without"
+              + " a primary key); the first event with a key creates it, or set key-columns");
     }
     // Looked up again even when this replica ran nothing: another one may have created it.
     ensure(table, declared.get(), Reason.TABLE_MISSING);
