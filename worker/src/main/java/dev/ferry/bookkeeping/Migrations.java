@@ -33,7 +33,9 @@ public final class Migrations {
           "V2__topic_ids.sql",
           "V3__replay_audit.sql",
           "V4__replayed_origins.sql",
-          "V5__source_positions.sql");
+          "V5__source_positions.sql",
+          "V6__pipeline_pauses.sql",
+          "V7__rewind_audit.sql");
 
   private Migrations() {}
 
