@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,14 +131,9 @@ final class RewindCommand implements Callable<Integer> {
         HikariDataSource db = ConnectionPools.open(cfg, 1)) {
       RewindMarkers markers = new RewindMarkers(db, group);
       RewindPlan empty = new RewindPlan(List.of());
-      ConsumerGroupDescription described =
-          admin
-              .describeConsumerGroups(List.of(group))
-              .describedGroups()
-              .get(group)
-              .get(timeoutMs, TimeUnit.MILLISECONDS);
-      if (!described.members().isEmpty()) {
-        String refusal = refusal(group, described);
+      Optional<ConsumerGroupDescription> described = describe(admin, group, timeoutMs);
+      if (described.isPresent() && !described.get().members().isEmpty()) {
+        String refusal = refusal(group, described.get());
         markers.record(audit(group, empty), "refused: the group has active members");
         err.println("ferry: " + refusal);
         return ExitCodes.FAILURE;
@@ -221,6 +218,24 @@ final class RewindCommand implements Callable<Integer> {
         group, pipeline, requestedBy, target.spec(), dryRun, plan.json(), plan.reapplied());
   }
 
+  /** The group, or empty when Kafka does not know it (it never committed; nobody is in it). */
+  private static Optional<ConsumerGroupDescription> describe(
+      Admin admin, String group, long timeoutMs) throws Exception {
+    try {
+      return Optional.of(
+          admin
+              .describeConsumerGroups(List.of(group))
+              .describedGroups()
+              .get(group)
+              .get(timeoutMs, TimeUnit.MILLISECONDS));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   static String refusal(String group, ConsumerGroupDescription described) {
     String members =
         described.members().stream()
@@ -262,6 +277,10 @@ final class RewindCommand implements Callable<Integer> {
       long timeoutMs)
       throws Exception {
     List<String> topics = RewindTopics.of(admin, settings, timeoutMs);
+    if (topics.isEmpty()) {
+      throw new RewindRefusal(
+          "pipeline " + pipeline + " has no topic now: its topic-pattern matches none");
+    }
     Map<String, TopicDescription> described =
         admin.describeTopics(topics).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
     List<TopicPartition> partitions = new ArrayList<>();
