@@ -115,7 +115,8 @@ public final class AdminDoor {
           what,
           who);
       return HttpResponse.json(
-          401, "{\"error\":\"admin calls need the header 'Authorization: Bearer TOKEN'\"}");
+              401, "{\"error\":\"admin calls need the header 'Authorization: Bearer TOKEN'\"}")
+          .withHeader("WWW-Authenticate", "Bearer realm=\"ferry-admin\"");
     }
     counter.accept(Outcome.ALLOWED);
     HttpResponse response = routes.handle(request);

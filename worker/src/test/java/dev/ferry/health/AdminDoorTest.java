@@ -68,6 +68,8 @@ class AdminDoorTest {
     HttpResponse response = tokenDoor().handle(request("POST", "/pipelines/orders/resume", null));
 
     assertThat(response.status()).isEqualTo(401);
+    assertThat(response.headers())
+        .containsExactly(Map.entry("WWW-Authenticate", "Bearer realm=\"ferry-admin\""));
     assertThat(routed).isEmpty();
     assertThat(outcomes).containsExactly(Outcome.UNAUTHORIZED);
     assertThat(logs.list).hasSize(1);

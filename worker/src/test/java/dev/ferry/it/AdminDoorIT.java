@@ -76,7 +76,10 @@ class AdminDoorIT {
           .until(() -> scrape.ready().statusCode() == 200);
       assertThat(scrape.live().statusCode()).isEqualTo(200);
 
-      assertThat(post(port, "/pipelines/events/resume", null).statusCode()).isEqualTo(401);
+      HttpResponse<String> refused = post(port, "/pipelines/events/resume", null);
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate"))
+          .contains("Bearer realm=\"ferry-admin\"");
       assertThat(post(port, "/pipelines/events/resume", "Bearer not-" + TOKEN).statusCode())
           .isEqualTo(401);
       HttpResponse<String> notHalted = post(port, "/pipelines/events/resume", "Bearer " + TOKEN);
