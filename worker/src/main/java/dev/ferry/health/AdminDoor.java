@@ -74,6 +74,16 @@ public final class AdminDoor {
     return new AdminDoor(Optional.empty(), loopback, counter);
   }
 
+  /** How admin calls are let in, for the start log: never names the token. */
+  public String describe() {
+    if (tokenDigest.isPresent()) {
+      return "admin calls need the bearer token of http.admin-token-file";
+    }
+    return loopbackListener
+        ? "admin calls without a token (loopback listener, no http.admin-token-file)"
+        : "admin calls refused (no http.admin-token-file on a non-loopback listener)";
+  }
+
   /** Whether {@code request} is open to anyone: a read of the metrics or of a health probe. */
   public static boolean isOpen(HttpRequest request) {
     String method = request.method();

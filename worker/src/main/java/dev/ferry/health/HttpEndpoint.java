@@ -105,9 +105,10 @@ public final class HttpEndpoint implements AutoCloseable {
     this.metrics = metrics;
     server = HttpServer.start(address, limits, adminDoor.guard(this::route), Clock.systemUTC());
     log.info(
-        "http endpoint on {}:{} (/metrics, /health/live, /health/ready)",
+        "http endpoint on {}:{} (/metrics, /health/live, /health/ready); {}",
         server.address().getAddress().getHostAddress(),
-        port());
+        port(),
+        adminDoor.describe());
   }
 
   public int port() {

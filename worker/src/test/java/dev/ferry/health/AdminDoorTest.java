@@ -223,6 +223,21 @@ class AdminDoorTest {
   }
 
   @Test
+  void theDoorDescribesItselfWithoutTheToken() {
+    assertThat(AdminDoor.withToken(TOKEN, outcomes::add).describe())
+        .isEqualTo("admin calls need the bearer token of http.admin-token-file")
+        .doesNotContain(TOKEN);
+    assertThat(
+            AdminDoor.withoutToken(new InetSocketAddress("0.0.0.0", 1), outcomes::add).describe())
+        .startsWith("admin calls refused");
+    assertThat(
+            AdminDoor.withoutToken(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 1), outcomes::add)
+                .describe())
+        .startsWith("admin calls without a token");
+  }
+
+  @Test
   void anEmptyTokenIsNeverADoor() {
     assertThatThrownBy(() -> AdminDoor.withToken("", outcomes::add))
         .isInstanceOf(IllegalArgumentException.class);
