@@ -114,6 +114,37 @@ class AdminDoorIT {
     assertThat(lines.get(3)).endsWith("(token) -> 404");
   }
 
+  @Test
+  void withoutATokenAWorkerOnEveryInterfaceRefusesAdminCalls403() throws Exception {
+    String topic = KAFKA.uniqueTopic("admin-door-shut");
+    KAFKA.createTopic(topic, 1);
+    String yaml =
+        FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
+            .group("ferry-admin-door-shut")
+            .text()
+            .replace("  bind-address: 127.0.0.1\n", "  bind-address: 0.0.0.0\n");
+    FerryConfig config = ConfigLoader.withEnvironment(Map.of()).parse(yaml, "default door config");
+    assertThat(config.http().adminToken()).isEmpty();
+
+    try (RunningWorker worker = RunningWorker.start(config)) {
+      int port = worker.httpPort();
+      Scrape scrape = new Scrape(port);
+      await("ready")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> scrape.ready().statusCode() == 200);
+
+      // From loopback too: the listener decides, not the caller's address.
+      HttpResponse<String> refused = post(port, "/pipelines/events/resume", null);
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(refused.body()).contains("http.admin-token-file");
+      assertThat(
+              Scrape.sum(
+                  scrape.metrics().body(), "ferry_admin_requests_total{outcome=\"forbidden\"}"))
+          .isEqualTo(1.0);
+    }
+  }
+
   private static HttpResponse<String> post(int port, String path, String authorization)
       throws Exception {
     HttpRequest.Builder request =
