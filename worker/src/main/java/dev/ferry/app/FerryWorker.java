@@ -33,7 +33,6 @@ import dev.ferry.tracing.TracingSdk;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
@@ -212,19 +211,20 @@ public final class FerryWorker {
    * the start (live, and not ready with the reason: {@code starting}, {@code kafka-unreachable}).
    */
   private void startHttpEndpoint() throws StartupException {
-    String where = config.http().bindAddress() + ":" + config.http().port();
+    HttpListener listener = HttpListener.of(config.http(), registry);
     try {
       http =
           new HttpEndpoint(
-              new InetSocketAddress(config.http().bindAddress(), config.http().port()),
+              listener.address(),
               HttpLimits.DEFAULTS,
+              listener.door(),
               health::livenessProblems,
               health::readinessReasons,
               pipeline -> halted.resume(pipeline, topics -> pollLoop.restart(topics)),
               this::scrape);
     } catch (IOException | UnresolvedAddressException e) {
       throw new StartupException(
-          "cannot listen on " + where + " (http.bind-address, http.port): " + e, e);
+          "cannot listen on " + listener + " (http.bind-address, http.port): " + e, e);
     }
   }
 

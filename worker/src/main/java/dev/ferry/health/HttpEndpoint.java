@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *       was not halted (409) or does not exist (404).
  * </ul>
  *
- * {@code HEAD} is answered on every {@code GET} path, with the headers only. The suppliers are
- * called on the server's handler threads, concurrently.
+ * {@code HEAD} is answered on every {@code GET} path, with the headers only. Every route but the
+ * {@code GET}s of metrics and health sits behind an {@link AdminDoor}. The suppliers are called on
+ * the server's handler threads, concurrently.
  */
 public final class HttpEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
@@ -58,13 +59,8 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   /**
-   * Binds the address (port 0 picks a free one) and starts serving.
-   *
-   * @param liveness reasons the worker is not live; empty when it is
-   * @param readiness reasons the worker is not ready
-   * @param resume resumes a halted pipeline by name
-   * @param metrics the Prometheus text exposition
-   * @throws IOException when the address cannot be bound
+   * Binds the address without an admin token: admin calls are let in on a loopback address only;
+   * see the full constructor.
    */
   public HttpEndpoint(
       InetSocketAddress address,
@@ -74,15 +70,45 @@ public final class HttpEndpoint implements AutoCloseable {
       Function<String, ResumeResult> resume,
       Supplier<String> metrics)
       throws IOException {
+    this(
+        address,
+        limits,
+        AdminDoor.withoutToken(address, outcome -> {}),
+        liveness,
+        readiness,
+        resume,
+        metrics);
+  }
+
+  /**
+   * Binds the address (port 0 picks a free one) and starts serving.
+   *
+   * @param adminDoor guards every route but the reads of metrics and health
+   * @param liveness reasons the worker is not live; empty when it is
+   * @param readiness reasons the worker is not ready
+   * @param resume resumes a halted pipeline by name
+   * @param metrics the Prometheus text exposition
+   * @throws IOException when the address cannot be bound
+   */
+  public HttpEndpoint(
+      InetSocketAddress address,
+      HttpLimits limits,
+      AdminDoor adminDoor,
+      Supplier<? extends Collection<String>> liveness,
+      Supplier<? extends Collection<String>> readiness,
+      Function<String, ResumeResult> resume,
+      Supplier<String> metrics)
+      throws IOException {
     this.liveness = liveness;
     this.readiness = readiness;
     this.resume = resume;
     this.metrics = metrics;
-    server = HttpServer.start(address, limits, this::route, Clock.systemUTC());
+    server = HttpServer.start(address, limits, adminDoor.guard(this::route), Clock.systemUTC());
     log.info(
-        "http endpoint on {}:{} (/metrics, /health/live, /health/ready)",
+        "http endpoint on {}:{} (/metrics, /health/live, /health/ready); {}",
         server.address().getAddress().getHostAddress(),
-        port());
+        port(),
+        adminDoor.describe());
   }
 
   public int port() {

@@ -1,5 +1,6 @@
 package dev.ferry.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -7,9 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -341,5 +345,30 @@ public final class MetricsCatalog {
     Gauge.builder("ferry.registry.schemas.cached", view, RegistryView::cachedSchemas)
         .description("Schemas from the schema registry held in memory")
         .register(registry);
+  }
+
+  /**
+   * Declares {@code ferry_admin_requests_total{outcome}} (admin HTTP calls: {@code allowed}, {@code
+   * unauthorized}, {@code forbidden}, each at 0 from the start) and returns what counts one call by
+   * its outcome. Thread-safe.
+   */
+  public static Consumer<String> adminRequests(MeterRegistry registry) {
+    Map<String, Counter> counters = new HashMap<>();
+    for (String outcome : List.of("allowed", "unauthorized", "forbidden")) {
+      counters.put(
+          outcome,
+          Counter.builder("ferry.admin.requests")
+              .description("Admin HTTP calls (other than reads of metrics and health), by outcome")
+              .tag("outcome", outcome)
+              .register(registry));
+    }
+    Map<String, Counter> byOutcome = Map.copyOf(counters);
+    return outcome -> {
+      Counter counter = byOutcome.get(outcome);
+      if (counter == null) {
+        throw new IllegalArgumentException("unknown admin outcome: " + outcome);
+      }
+      counter.increment();
+    };
   }
 }

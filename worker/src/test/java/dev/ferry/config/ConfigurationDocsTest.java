@@ -39,6 +39,10 @@ class ConfigurationDocsTest {
   private static final Pattern SCHEMA_FILE =
       Pattern.compile("(?m)^\\s*-?\\s*schema: \"?([^\"\\s#]+)");
 
+  /** An {@code admin-token-file:} an example names, relative to the config. */
+  private static final Pattern TOKEN_FILE =
+      Pattern.compile("(?m)^\\s*admin-token-file: \"?([^\"\\s#]+)");
+
   @Test
   void everySettingIsDocumentedAndEveryDocumentedSettingExists() throws Exception {
     Set<String> read = new TreeSet<>(ConfigLoader.keysRead("pipelines: [{}]"));
@@ -65,6 +69,12 @@ class ConfigurationDocsTest {
         Path schema = dir.resolve(file.group(1));
         Files.createDirectories(schema.getParent());
         Files.writeString(schema, "{\"type\": \"object\", \"properties\": {}}");
+      }
+      Matcher token = TOKEN_FILE.matcher(example);
+      while (token.find()) {
+        Path tokenFile = dir.resolve(token.group(1));
+        Files.createDirectories(tokenFile.getParent());
+        Files.writeString(tokenFile, "0123456789abcdef0123456789abcdef\n");
       }
       Path config = Files.writeString(dir.resolve("ferry.yaml"), completed(example));
       assertThatCode(() -> ConfigLoader.withEnvironment(Map.of()).load(config))
@@ -126,7 +136,11 @@ class ConfigurationDocsTest {
     if (example.contains("format: avro") && !example.contains("registry:")) {
       config.append("registry: {url: \"http://registry:8081\"}\n");
     }
-    return config.append(example).toString();
+    config.append(example);
+    if (!example.contains("pipelines:")) {
+      config.append("\npipelines: [{name: events, topics: [events], table: public.events}]\n");
+    }
+    return config.toString();
   }
 
   private static Set<String> documented() throws Exception {

@@ -41,14 +41,18 @@ class DeployKitTest {
         assertThat(doc.path("apiVersion").asText()).as("%s apiVersion", f).isNotEmpty();
         assertThat(doc.path("kind").asText()).as("%s kind", f).isNotEmpty();
         assertThat(doc.path("metadata").path("name").asText()).as("%s name", f).isNotEmpty();
-        byKind.put(doc.get("kind").asText(), doc);
+        String kind = doc.get("kind").asText();
+        // Two Secrets (database password, admin token): each by its name.
+        byKind.put(
+            kind.equals("Secret") ? kind + "/" + doc.at("/metadata/name").asText() : kind, doc);
       }
     }
     assertThat(byKind)
         .containsKeys(
             "Deployment",
             "ConfigMap",
-            "Secret",
+            "Secret/ferry-db",
+            "Secret/ferry-admin",
             "Service",
             "PodMonitor",
             "PodDisruptionBudget",
@@ -58,12 +62,14 @@ class DeployKitTest {
 
   private static FerryConfig configMapConfig(JsonNode configMap, Path dir) throws Exception {
     Path password = Files.writeString(dir.resolve("db-password"), "x");
+    Path adminToken = Files.writeString(dir.resolve("admin-token"), "0123456789abcdef");
     String yaml =
         configMap
             .path("data")
             .path("ferry.yaml")
             .asText()
-            .replace("/etc/ferry/secrets/db-password", password.toString());
+            .replace("/etc/ferry/secrets/db-password", password.toString())
+            .replace("/etc/ferry/admin/admin-token", adminToken.toString());
     return ConfigLoader.withEnvironment(Map.of()).parse(yaml, "configmap");
   }
 
@@ -102,10 +108,15 @@ class DeployKitTest {
     assertThat(mounts).contains("/etc/ferry/ferry.yaml", "/tmp");
     assertThat(mounts).anyMatch(m -> passwordFile.startsWith(m + "/"));
     assertThat(
-            k8s.get("Secret")
+            k8s.get("Secret/ferry-db")
                 .path("stringData")
                 .has(Path.of(passwordFile).getFileName().toString()))
         .isTrue();
+
+    assertThat(config.http().adminToken()).as("the admin door is locked").isPresent();
+    assertThat(mounts).contains("/etc/ferry/admin");
+    assertThat(pod.toString()).contains("\"secretName\":\"ferry-admin\"");
+    assertThat(k8s.get("Secret/ferry-admin").path("stringData").has("admin-token")).isTrue();
 
     JsonNode labels = deployment.at("/spec/template/metadata/labels");
     for (String kind : List.of("Service", "PodDisruptionBudget")) {
@@ -128,6 +139,9 @@ class DeployKitTest {
         Files.readString(DEPLOY.resolve("compose/ferry.yaml"))
             .replace("/run/secrets/db-password", password.toString())
             .replace(
+                "/run/secrets/admin-token",
+                DEPLOY.resolve("compose/admin-token").toAbsolutePath().toString())
+            .replace(
                 "/etc/ferry/events.schema.json",
                 Path.of("..", "schemas", "events.schema.json").toAbsolutePath().toString());
 
@@ -135,6 +149,7 @@ class DeployKitTest {
 
     assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(config.http().port()).isEqualTo(9400);
+    assertThat(config.http().adminToken()).isPresent();
     assertThat(Files.readString(DEPLOY.resolve("prometheus/prometheus.yml")))
         .contains("ferry:" + config.http().port());
   }

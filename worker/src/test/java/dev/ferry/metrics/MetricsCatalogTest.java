@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.TopicPartition;
@@ -57,8 +58,25 @@ class MetricsCatalogTest {
                 () -> true,
                 ddl));
     counters.registerPipelines(PIPELINES);
+    adminRequests = MetricsCatalog.adminRequests(registry);
     refresh.run();
     return registry.scrape();
+  }
+
+  private Consumer<String> adminRequests;
+
+  @Test
+  void adminRequestsAreCountedByOutcomeFromZero() {
+    scrape();
+    adminRequests.accept("unauthorized");
+    adminRequests.accept("unauthorized");
+    adminRequests.accept("allowed");
+    String scrape = registry.scrape();
+
+    assertThat(value(scrape, "ferry_admin_requests_total{outcome=\"unauthorized\"}"))
+        .isEqualTo(2.0);
+    assertThat(value(scrape, "ferry_admin_requests_total{outcome=\"allowed\"}")).isEqualTo(1.0);
+    assertThat(value(scrape, "ferry_admin_requests_total{outcome=\"forbidden\"}")).isEqualTo(0.0);
   }
 
   @Test

@@ -12,12 +12,32 @@ import java.util.Optional;
  * @param version {@code HTTP/1.1} or {@code HTTP/1.0}
  * @param headers header fields, names in lower case; repeated fields joined with {@code ", "}
  * @param body the body ({@code Content-Length} bytes), empty when there is none
+ * @param remote the peer's address as {@code /IP:PORT}, for audit logs; {@link #UNKNOWN_REMOTE}
+ *     when the request did not come from a socket
  */
 public record HttpRequest(
-    String method, String path, String version, Map<String, String> headers, byte[] body) {
+    String method,
+    String path,
+    String version,
+    Map<String, String> headers,
+    byte[] body,
+    String remote) {
+  /** The remote address of a request that did not come from a socket (tests, parsers). */
+  public static final String UNKNOWN_REMOTE = "unknown";
 
   public HttpRequest {
     headers = Map.copyOf(headers);
+  }
+
+  /** A request whose peer is not known. */
+  public HttpRequest(
+      String method, String path, String version, Map<String, String> headers, byte[] body) {
+    this(method, path, version, headers, body, UNKNOWN_REMOTE);
+  }
+
+  /** This request, as received from {@code remote}. */
+  public HttpRequest from(String remote) {
+    return new HttpRequest(method, path, version, headers, body, remote);
   }
 
   public Optional<String> header(String name) {

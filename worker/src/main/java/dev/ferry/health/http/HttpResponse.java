@@ -1,12 +1,40 @@
 package dev.ferry.health.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * A complete response: status, content type and body. Every response carries {@code
- * Content-Length}, so that the connection can be kept alive.
+ * A complete response: status, content type, body and any further header fields (such as {@code
+ * WWW-Authenticate}). Every response carries {@code Content-Length}, so that the connection can be
+ * kept alive.
  */
-public record HttpResponse(int status, String contentType, byte[] body) {
+public record HttpResponse(
+    int status, String contentType, byte[] body, Map<String, String> headers) {
+
+  public HttpResponse {
+    headers = Map.copyOf(headers);
+  }
+
+  /** A response without further header fields. */
+  public HttpResponse(int status, String contentType, byte[] body) {
+    this(status, contentType, body, Map.of());
+  }
+
+  /**
+   * This response with one more header field.
+   *
+   * @throws IllegalArgumentException when the name or value holds a line break or other control
+   *     character, which would split the response
+   */
+  public HttpResponse withHeader(String name, String value) {
+    if (!name.matches("[A-Za-z0-9-]+") || value.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("not a header field: " + name);
+    }
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(name, value);
+    return new HttpResponse(status, contentType, body, more);
+  }
 
   public static HttpResponse json(int status, String json) {
     return new HttpResponse(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
@@ -31,6 +59,7 @@ public record HttpResponse(int status, String contentType, byte[] body) {
             + "\r\nContent-Length: "
             + body.length
             + "\r\nCache-Control: no-store"
+            + extraHeaders()
             + (keepAlive ? "" : "\r\nConnection: close")
             + "\r\n\r\n";
     byte[] start = headers.getBytes(StandardCharsets.US_ASCII);
@@ -43,10 +72,20 @@ public record HttpResponse(int status, String contentType, byte[] body) {
     return all;
   }
 
+  private String extraHeaders() {
+    StringBuilder lines = new StringBuilder();
+    headers.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> lines.append("\r\n").append(e.getKey()).append(": ").append(e.getValue()));
+    return lines.toString();
+  }
+
   static String reason(int status) {
     return switch (status) {
       case 200 -> "OK";
       case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
       case 409 -> "Conflict";

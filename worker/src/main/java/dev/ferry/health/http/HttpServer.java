@@ -262,7 +262,7 @@ public final class HttpServer implements AutoCloseable {
     } else if (result instanceof RequestParser.Complete complete) {
       System.arraycopy(c.in, complete.length(), c.in, 0, c.inLength - complete.length());
       c.inLength -= complete.length();
-      serve(c, complete.request());
+      serve(c, complete.request().from(remote(c)));
     }
   }
 
