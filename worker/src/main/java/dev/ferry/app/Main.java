@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
       CheckCommand.class,
       MigrateCommand.class,
       DltCommand.class,
+      PipelineCommand.class,
       NestedHelpCommand.class
     })
 public final class Main implements Runnable {
