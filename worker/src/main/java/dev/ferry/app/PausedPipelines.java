@@ -80,7 +80,9 @@ final class PausedPipelines implements AutoCloseable {
       return;
     }
     try {
-      apply(s.current());
+      synchronized (lock) { // read and apply as one, so that an older read never undoes a newer
+        apply(s.current());
+      }
     } catch (SQLException | RuntimeException e) {
       log.warn(
           "cannot read ferry.pipeline_pauses; the last known pauses stay in force: {}",

@@ -134,6 +134,9 @@ class PausePipelineIT {
       awaitCaughtUp(second);
       assertThat(count("second_events")).isEqualTo(DURING + AFTER_RESTART);
       assertThat(scrape.sum("ferry_pipeline_paused{pipeline=\"second\"}")).isZero();
+      Run resume = ferry("pipeline", "resume", "second", "-c", "" + config);
+      assertThat(resume.exit()).isZero();
+      assertThat(resume.out()).isEqualTo("pipeline second was not paused; nothing changed\n");
     }
     // Exactly the same rows in both tables (same seeds), each event once.
     assertThat(PG.queryLong("SELECT count(DISTINCT event_id) FROM second_events"))
