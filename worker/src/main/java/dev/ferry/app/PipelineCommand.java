@@ -5,6 +5,7 @@ import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.bookkeeping.PipelineHalts.Halt;
 import dev.ferry.bookkeeping.PipelinePauses;
 import dev.ferry.bookkeeping.PipelinePauses.Pause;
+import dev.ferry.config.Durations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import java.io.PrintWriter;
@@ -150,8 +151,8 @@ final class PipelineCommand implements Runnable {
                     + " paused (group "
                     + config.kafka().groupId()
                     + "); every worker stops reading it within worker.control-interval ("
-                    + config.worker().controlInterval().toMillis()
-                    + " ms)");
+                    + Durations.format(config.worker().controlInterval())
+                    + ")");
       } else {
         out()
             .println(

@@ -74,6 +74,8 @@ public record WorkerSettings(
         + Durations.format(drainTimeout)
         + ", commit-interval="
         + Durations.format(commitInterval)
+        + ", control-interval="
+        + Durations.format(controlInterval)
         + ", exactly-once="
         + exactlyOnce
         + pluginDir.map(d -> ", plugin-dir=" + d).orElse("")
