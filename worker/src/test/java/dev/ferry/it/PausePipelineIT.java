@@ -106,10 +106,10 @@ class PausePipelineIT {
       assertThat(count("events")).isEqualTo(DURING);
       pausedAt = count("second_events"); // ... the second stopped short of it
       assertThat(pausedAt).isLessThan(DURING);
-      long applied = pausedAt;
-      await() // the committed offsets stop exactly where the applied rows stop
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> GroupLag.of(KAFKA.bootstrapServers(), GROUP, second) == DURING - applied);
+      // Nothing is committed past what was applied (the dropped queued records leave a gap that
+      // keeps the watermark below rows of other keys already applied: those are skipped on resume).
+      assertThat(GroupLag.of(KAFKA.bootstrapServers(), GROUP, second))
+          .isGreaterThanOrEqualTo(DURING - pausedAt);
       assertThat(scrape.ready().statusCode()).isEqualTo(200); // a pause is not "not ready"
       assertThat(scrape.ready().body()).contains("\"paused\":[\"second\"]");
     }
