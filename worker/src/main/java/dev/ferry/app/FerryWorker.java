@@ -3,7 +3,6 @@ package dev.ferry.app;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.bookkeeping.EpochStore;
 import dev.ferry.bookkeeping.MarkerCleaner;
-import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.Durations;
 import dev.ferry.config.FerryConfig;
@@ -95,7 +94,7 @@ public final class FerryWorker {
 
   private FerryWorker(FerryConfig config, Clock clock) {
     this.config = config;
-    this.halted = new HaltedPipelines(config, readiness);
+    this.halted = new HaltedPipelines(config, readiness, this::pollLoop);
     this.breaker = halted.breaker();
     MetricsCatalog.configure(registry);
     this.counters = new WorkerCounters(registry);
@@ -153,7 +152,7 @@ public final class FerryWorker {
     kafka.awaitBroker(admin);
     checkConfigBeforeChanges();
     SinkAssembly.migrate(dataSource);
-    halted.recordIn(sinks.pipelineHalts(dataSource));
+    halted.recordIn(sinks.pipelineHalts(dataSource), dataSource);
     int largestDeadLetter = kafka.ensureDeadLetterTopics(admin);
     build(transforms, largestDeadLetter);
     startThreads();
@@ -180,7 +179,7 @@ public final class FerryWorker {
     pool = pipelines.pool(lanes, processor, memory, this::onWorkerCrash);
     consumer = kafka.consumer(memory);
     PartitionClaimer claimer = kafka.arrivals(admin, epochs, topicIds);
-    pollLoop = kafka.pollLoop(consumer, lanes, claimer, pipelines.backoff(), breaker);
+    pollLoop = kafka.pollLoop(consumer, lanes, claimer, pipelines.backoff(), halted::isStopped);
     if (epochs.isPresent()) {
       markerCleaner = sinks.startMarkerCleaner(epochs.get(), pollLoop::committedOffsets);
     }
@@ -220,7 +219,7 @@ public final class FerryWorker {
               listener.door(),
               health::livenessProblems,
               health::readinessReasons,
-              pipeline -> halted.resume(pipeline, topics -> pollLoop.restart(topics)),
+              halted,
               this::scrape);
     } catch (IOException | UnresolvedAddressException e) {
       throw new StartupException(
@@ -260,7 +259,7 @@ public final class FerryWorker {
                 pipelines,
                 MetricViews.queue(lanes),
                 MetricViews.consumer(pollLoop),
-                MetricViews.pipelineStatus(breaker),
+                halted.statusView(),
                 MetricViews.transactions(watchdog),
                 MetricViews.deadLetters(deadLetters),
                 MetricViews.tableRefreshes(tables),
@@ -354,9 +353,7 @@ public final class FerryWorker {
     CloseSteps.step("flush and stop tracing", tracing, TracingSdk::close);
     CloseSteps.step("close dead-letter producer", deadLetters, d -> d.close(timeout));
     CloseSteps.step("close admin client", admin, a -> a.close(timeout));
-    halted
-        .recordsToClear()
-        .ifPresent(r -> CloseSteps.step("clear pipeline halts", r, PipelineHalts::stopped));
+    CloseSteps.step("stop pipeline control", halted, HaltedPipelines::stop);
     CloseSteps.step("close connection pool", dataSource, HikariDataSource::close);
     for (AutoCloseable binder : binders) {
       CloseSteps.step("close metrics binder", binder, AutoCloseable::close);

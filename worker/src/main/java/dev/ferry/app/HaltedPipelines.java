@@ -1,16 +1,26 @@
 package dev.ferry.app;
 
 import dev.ferry.bookkeeping.PipelineHalts;
+import dev.ferry.bookkeeping.PipelinePauses;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TopicRouting;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterRefused;
 import dev.ferry.health.HttpEndpoint.ResumeResult;
+import dev.ferry.health.PipelineControl;
 import dev.ferry.health.Readiness;
+import dev.ferry.metrics.PipelineStatusView;
+import dev.ferry.source.PollLoop;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,31 +33,68 @@ import org.slf4j.LoggerFactory;
  * it replays will wait), and is logged with its remedy. {@link #resume} lifts the breaker's halt,
  * clears the readiness reasons of the halt and of a refused dead letter, clears the record, and has
  * the pipeline's topics read again from their watermarks (their queued records were dropped when
- * the pipeline halted). Thread-safe.
+ * the pipeline halted).
+ *
+ * <p>Beside the breaker's halts, the pauses an operator made ({@link PausedPipelines}, kept in
+ * {@code ferry.pipeline_pauses}): a pipeline is stopped ({@link #isStopped}) while it is halted or
+ * paused. A pause does not make the worker not ready (it is on purpose; Kubernetes should neither
+ * restart nor unroute the pod for it). {@link #resume} lifts both. Thread-safe.
  */
-final class HaltedPipelines {
+final class HaltedPipelines implements PipelineControl {
   private static final Logger log = LoggerFactory.getLogger(HaltedPipelines.class);
 
   private final FerryConfig config;
   private final Readiness readiness;
   private final DeadLetterBreaker breaker;
   private final TopicRouting routing;
+  private final Supplier<PollLoop> pollLoop;
+  private final PausedPipelines pauses;
   private volatile PipelineHalts records;
 
-  HaltedPipelines(FerryConfig config, Readiness readiness) {
+  /**
+   * @param pollLoop the worker's poll loop, null before it is built
+   */
+  HaltedPipelines(FerryConfig config, Readiness readiness, Supplier<PollLoop> pollLoop) {
     this.config = config;
     this.readiness = readiness;
     this.routing = config.routing();
+    this.pollLoop = pollLoop;
     this.breaker = new DeadLetterBreaker(config.deadLetter().breaker(), this::onHalt);
+    this.pauses =
+        new PausedPipelines(
+            config.pipelines().stream().map(PipelineSettings::name).collect(Collectors.toSet()),
+            this::restart);
   }
 
   DeadLetterBreaker breaker() {
     return breaker;
   }
 
-  /** Records halts and resumes in {@code records} from now on (once Ferry's schema exists). */
-  void recordIn(PipelineHalts records) {
+  /**
+   * Records halts and resumes in {@code records} from now on, and reads the operator pauses from
+   * {@code dataSource} now and every {@code worker.control-interval} (once Ferry's schema exists).
+   */
+  void recordIn(PipelineHalts records, DataSource dataSource) throws StartupException {
     this.records = records;
+    try {
+      pauses.start(
+          new PipelinePauses(dataSource, config.kafka().groupId()),
+          config.worker().controlInterval());
+    } catch (SQLException e) {
+      throw new StartupException(
+          "cannot read the paused pipelines from ferry.pipeline_pauses: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether the pipeline must not be fetched: halted by the breaker or paused by an operator. */
+  boolean isStopped(String pipeline) {
+    return breaker.isHalted(pipeline) || pauses.isPaused(pipeline);
+  }
+
+  /** Stops reading the pauses and clears this worker's halt records, when the worker stops. */
+  void stop() {
+    pauses.close();
+    recordsToClear().ifPresent(PipelineHalts::stopped);
   }
 
   /**
@@ -80,14 +127,14 @@ final class HaltedPipelines {
    * @param restartTopics starts the topics that match over from their watermarks (the poll loop's
    *     restart)
    */
-  ResumeResult resume(String pipeline, Consumer<Predicate<String>> restartTopics) {
-    Optional<PipelineSettings> settings =
-        config.pipelines().stream().filter(p -> p.name().equals(pipeline)).findFirst();
-    if (settings.isEmpty()) {
+  @Override
+  public ResumeResult resume(String pipeline) {
+    if (!known(pipeline)) {
       return ResumeResult.UNKNOWN;
     }
+    boolean unpaused = liftPause(pipeline);
     if (!breaker.resume(pipeline)) {
-      return ResumeResult.NOT_HALTED;
+      return unpaused ? ResumeResult.RESUMED : ResumeResult.NOT_HALTED;
     }
     readiness.set("pipeline-halted:" + pipeline, false);
     readiness.set(DeadLetterRefused.TOO_LARGE + ":" + pipeline, false);
@@ -96,9 +143,97 @@ final class HaltedPipelines {
     if (halts != null) {
       halts.resumed(pipeline);
     }
-    restartTopics.accept(
-        topic -> routing.pipelineOf(topic).map(p -> p.name().equals(pipeline)).orElse(false));
+    restart(pipeline);
     log.warn("pipeline {} resumed by an operator", pipeline);
     return ResumeResult.RESUMED;
+  }
+
+  /** Deletes the pipeline's pause row, and applies that here at once (the others follow). */
+  private boolean liftPause(String pipeline) {
+    Optional<PipelinePauses> store = pauses.store();
+    if (store.isEmpty()) {
+      return false;
+    }
+    try {
+      boolean lifted = store.get().resume(pipeline).isPresent();
+      pauses.refresh();
+      return lifted;
+    } catch (SQLException e) {
+      log.warn("cannot lift the pause of pipeline {}: {}", pipeline, e.toString());
+      return false;
+    }
+  }
+
+  @Override
+  public PauseResult pause(String pipeline, String by, String reason) {
+    if (!known(pipeline)) {
+      return PauseResult.UNKNOWN;
+    }
+    Optional<PipelinePauses> store = pauses.store();
+    if (store.isEmpty()) {
+      return PauseResult.UNAVAILABLE;
+    }
+    try {
+      PipelinePauses.Paused paused = store.get().pause(pipeline, by, reason);
+      pauses.refresh(); // here at once; the other replicas within worker.control-interval
+      return paused.madeNow() ? PauseResult.PAUSED : PauseResult.ALREADY_PAUSED;
+    } catch (SQLException e) {
+      log.warn("cannot pause pipeline {}: {}", pipeline, e.toString());
+      return PauseResult.UNAVAILABLE;
+    }
+  }
+
+  @Override
+  public Collection<String> paused() {
+    return config.pipelines().stream()
+        .map(PipelineSettings::name)
+        .filter(pauses::isPaused)
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  @Override
+  public String statusJson() {
+    List<String> items =
+        config.pipelines().stream()
+            .map(
+                p ->
+                    PipelineStates.json(
+                        p.name(), pauses.pause(p.name()), breaker.isHalted(p.name())))
+            .toList();
+    return "{\"pipelines\":[" + String.join(",", items) + "]}";
+  }
+
+  /** The per-pipeline gauges' view: halted by the breaker, paused by an operator. */
+  PipelineStatusView statusView() {
+    return new PipelineStatusView() {
+      @Override
+      public boolean halted(String pipeline) {
+        return breaker.isHalted(pipeline);
+      }
+
+      @Override
+      public boolean haltedForTooLargeDeadLetter(String pipeline) {
+        return breaker.isHaltedFor(pipeline, DeadLetterRefused.TOO_LARGE);
+      }
+
+      @Override
+      public boolean paused(String pipeline) {
+        return pauses.isPaused(pipeline);
+      }
+    };
+  }
+
+  private boolean known(String pipeline) {
+    return config.pipelines().stream().anyMatch(p -> p.name().equals(pipeline));
+  }
+
+  /** Has the poll loop read the pipeline's topics again from their watermarks. */
+  private void restart(String pipeline) {
+    PollLoop loop = pollLoop.get();
+    if (loop != null) { // before the poll loop exists nothing was fetched or dropped
+      Predicate<String> topics =
+          topic -> routing.pipelineOf(topic).map(p -> p.name().equals(pipeline)).orElse(false);
+      loop.restart(topics);
+    }
   }
 }

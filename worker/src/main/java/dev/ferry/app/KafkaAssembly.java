@@ -5,7 +5,6 @@ import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TopicRouting;
-import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterTopics;
 import dev.ferry.dispatch.MemoryPlan;
 import dev.ferry.errors.Backoff;
@@ -24,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -214,25 +214,25 @@ final class KafkaAssembly {
   /**
    * The poll loop over the input topics: the listed ones by name, or, when a pipeline has a topic
    * pattern, every topic {@link TopicRouting} gives a pipeline, by one combined pattern. It pauses
-   * the topics of pipelines the breaker halted and stops on the worker's stop request. A record
-   * without a key on a change-event pipeline's topic (a truncate; or every event of a source table
-   * without a primary key) is a barrier: it runs alone, after the records before it in its
-   * partition and before those after it, since it has no lane of its own to keep it in order with
-   * the keyed rows it affects.
+   * the topics of stopped pipelines (halted by the breaker or paused by an operator) and stops on
+   * the worker's stop request. A record without a key on a change-event pipeline's topic (a
+   * truncate; or every event of a source table without a primary key) is a barrier: it runs alone,
+   * after the records before it in its partition and before those after it, since it has no lane of
+   * its own to keep it in order with the keyed rows it affects.
    */
   PollLoop pollLoop(
       KafkaConsumer<byte[], byte[]> consumer,
       RecordHandler lanes,
       PartitionClaimer claimer,
       Backoff claimBackoff,
-      DeadLetterBreaker breaker) {
+      Predicate<String> stoppedPipeline) {
     return new PollLoop(
         consumer,
         subscription(),
         lanes,
         claimer,
         claimBackoff,
-        topic -> routing.pipelineOf(topic).map(p -> breaker.isHalted(p.name())).orElse(false),
+        topic -> routing.pipelineOf(topic).map(p -> stoppedPipeline.test(p.name())).orElse(false),
         record ->
             record.key() == null
                 && routing.pipelineOf(record.topic()).map(p -> p.cdc().isPresent()).orElse(false),

@@ -1,13 +1,10 @@
 package dev.ferry.app;
 
-import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
-import dev.ferry.deadletter.DeadLetterRefused;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.format.RegistryClient;
 import dev.ferry.metrics.ConsumerView;
 import dev.ferry.metrics.DeadLetterView;
-import dev.ferry.metrics.PipelineStatusView;
 import dev.ferry.metrics.QueueView;
 import dev.ferry.metrics.RegistryView;
 import dev.ferry.metrics.SpanDropView;
@@ -115,20 +112,6 @@ final class MetricViews {
       @Override
       public Map<TopicPartition, Long> lags() {
         return loop.lags();
-      }
-    };
-  }
-
-  static PipelineStatusView pipelineStatus(DeadLetterBreaker breaker) {
-    return new PipelineStatusView() {
-      @Override
-      public boolean halted(String pipeline) {
-        return breaker.isHalted(pipeline);
-      }
-
-      @Override
-      public boolean haltedForTooLargeDeadLetter(String pipeline) {
-        return breaker.isHaltedFor(pipeline, DeadLetterRefused.TOO_LARGE);
       }
     };
   }

@@ -1,22 +1,256 @@
 package dev.ferry.app;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.bookkeeping.PipelineHalts;
+import dev.ferry.bookkeeping.PipelineHalts.Halt;
+import dev.ferry.bookkeeping.PipelinePauses;
+import dev.ferry.bookkeeping.PipelinePauses.Pause;
+import dev.ferry.config.Durations;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.PipelineSettings;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ferry pipeline …}: operator actions on one pipeline of a config. */
+/**
+ * {@code ferry pipeline pause|resume|status|rewind}: an operator's control of the config's
+ * pipelines ({@link RewindCommand} for rewind). The commands talk to Postgres only (the state in
+ * {@code ferry.pipeline_pauses}), so they work when no worker is reachable; every worker of the
+ * consumer group obeys a change within its {@code worker.control-interval}, and a worker started
+ * later obeys it from its start. Exit codes: 0 done (also a pause of a paused pipeline, or a resume
+ * of a running one: what was found is printed), 1 Postgres failed or Ferry's schema is missing, 2 a
+ * bad config or a pipeline the config does not have.
+ */
 @Command(
     name = "pipeline",
-    description = "Operator actions on one pipeline.",
+    description = "Pause, resume, show and rewind the pipelines (state kept in Postgres).",
     mixinStandardHelpOptions = true,
-    subcommands = {RewindCommand.class})
+    subcommands = {
+      PipelineCommand.PauseCommand.class,
+      PipelineCommand.ResumeCommand.class,
+      PipelineCommand.StatusCommand.class,
+      RewindCommand.class
+    })
 final class PipelineCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is required: rewind");
+        spec.commandLine(), "a subcommand is required: pause, resume, status or rewind");
+  }
+
+  /** Loads the config, opens one connection's pool, checks the table, maps failures to codes. */
+  abstract static class Base implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin ConfigFileOption config;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+
+    @Override
+    public final Integer call() {
+      Optional<FerryConfig> loaded = config.load(err());
+      if (loaded.isEmpty()) {
+        return ExitCodes.BAD_CONFIG;
+      }
+      Optional<String> unknown = pipelineName().filter(n -> !has(loaded.get(), n));
+      if (unknown.isPresent()) {
+        err()
+            .println(
+                "ferry: the config has no pipeline '"
+                    + unknown.get()
+                    + "' (pipelines: "
+                    + loaded.get().pipelines().stream().map(PipelineSettings::name).toList()
+                    + ")");
+        return ExitCodes.BAD_CONFIG;
+      }
+      try (HikariDataSource db = ConnectionPools.open(loaded.get(), 1)) {
+        if (!tableExists(db)) {
+          err()
+              .println(
+                  "ferry: Ferry's schema has no table ferry.pipeline_pauses; run ferry migrate (or"
+                      + " start a worker) first");
+          return ExitCodes.FAILURE;
+        }
+        run(loaded.get(), new PipelinePauses(db, loaded.get().kafka().groupId()), db);
+        return ExitCodes.OK;
+      } catch (StartupException | SQLException e) {
+        err().println("ferry: cannot reach Postgres: " + FerryWorker.rootMessage(e));
+        return ExitCodes.FAILURE;
+      }
+    }
+
+    /** The pipeline the command names, if it names one. */
+    Optional<String> pipelineName() {
+      return Optional.empty();
+    }
+
+    abstract void run(FerryConfig config, PipelinePauses pauses, HikariDataSource db)
+        throws SQLException;
+
+    private static boolean has(FerryConfig config, String name) {
+      return config.pipelines().stream().anyMatch(p -> p.name().equals(name));
+    }
+
+    private static boolean tableExists(HikariDataSource db) throws SQLException {
+      try (Connection c = db.getConnection();
+          Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery("SELECT to_regclass('ferry.pipeline_pauses') IS NOT NULL")) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  @Command(
+      name = "pause",
+      description =
+          "Pause a pipeline on every worker of the group (in-flight batches finish; nothing more"
+              + " of it is read until it is resumed; a restart keeps it paused).",
+      mixinStandardHelpOptions = true)
+  static final class PauseCommand extends Base {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline.")
+    String name;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the record.")
+    String reason = "";
+
+    @Override
+    Optional<String> pipelineName() {
+      return Optional.of(name);
+    }
+
+    @Override
+    void run(FerryConfig config, PipelinePauses pauses, HikariDataSource db) throws SQLException {
+      PipelinePauses.Paused paused = pauses.pause(name, operator(), reason);
+      if (paused.madeNow()) {
+        out()
+            .println(
+                "pipeline "
+                    + name
+                    + " paused (group "
+                    + config.kafka().groupId()
+                    + "); every worker stops reading it within worker.control-interval ("
+                    + Durations.format(config.worker().controlInterval())
+                    + ")");
+      } else {
+        out()
+            .println(
+                "pipeline "
+                    + name
+                    + " was already paused "
+                    + (paused.pause() == null ? "" : PausedPipelines.describe(paused.pause()))
+                    + "; nothing changed");
+      }
+    }
+  }
+
+  @Command(
+      name = "resume",
+      description = "Resume a paused pipeline on every worker of the group.",
+      mixinStandardHelpOptions = true)
+  static final class ResumeCommand extends Base {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline.")
+    String name;
+
+    @Override
+    Optional<String> pipelineName() {
+      return Optional.of(name);
+    }
+
+    @Override
+    void run(FerryConfig config, PipelinePauses pauses, HikariDataSource db) throws SQLException {
+      Optional<Pause> lifted = pauses.resume(name);
+      if (lifted.isPresent()) {
+        out()
+            .println(
+                "pipeline "
+                    + name
+                    + " resumed (it was paused "
+                    + PausedPipelines.describe(lifted.get())
+                    + "); every worker reads it again within worker.control-interval");
+      } else {
+        out().println("pipeline " + name + " was not paused; nothing changed");
+      }
+      for (Halt h : PipelineHalts.current(db, config.kafka().groupId(), List.of(name))) {
+        out()
+            .println(
+                "note: pipeline "
+                    + name
+                    + " is halted by the dead-letter breaker on worker "
+                    + h.owner()
+                    + " ("
+                    + h.reason()
+                    + "); lift that with POST /pipelines/"
+                    + name
+                    + "/resume on that worker");
+      }
+    }
+  }
+
+  @Command(
+      name = "status",
+      description = "Show every pipeline: running, paused (since, by, why) or halted.",
+      mixinStandardHelpOptions = true)
+  static final class StatusCommand extends Base {
+    @Override
+    void run(FerryConfig config, PipelinePauses pauses, HikariDataSource db) throws SQLException {
+      Map<String, Pause> paused = pauses.current();
+      List<String> names = config.pipelines().stream().map(PipelineSettings::name).toList();
+      List<Halt> halts = PipelineHalts.current(db, config.kafka().groupId(), names);
+      for (String name : names) {
+        List<String> parts = new java.util.ArrayList<>();
+        Pause p = paused.get(name);
+        if (p != null) {
+          parts.add("paused " + PausedPipelines.describe(p));
+        }
+        halts.stream()
+            .filter(h -> h.pipeline().equals(name))
+            .forEach(
+                h ->
+                    parts.add(
+                        "halted by the dead-letter breaker on worker "
+                            + h.owner()
+                            + " since "
+                            + h.since()
+                            + " ("
+                            + h.reason()
+                            + ")"));
+        String line = name + ": " + (parts.isEmpty() ? "running" : String.join("; ", parts));
+        out().println(line);
+      }
+    }
+  }
+
+  /** Who a pause from the CLI is recorded as by: the OS user and the host. */
+  static String operator() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return "cli:" + System.getProperty("user.name", "unknown") + "@" + host;
   }
 }

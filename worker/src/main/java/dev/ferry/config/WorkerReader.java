@@ -26,6 +26,8 @@ final class WorkerReader {
     Duration drain = s.duration("drain-timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
     Duration commit = s.duration("commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10));
     boolean exactlyOnce = s.bool("exactly-once", true);
+    Duration control =
+        s.duration("control-interval", Duration.ofSeconds(2), Duration.ofMillis(100));
     Optional<Path> pluginDir = s.optionalPath("plugin-dir");
     MemoryBudget memoryBudget = memoryBudget(s);
     WorkerSettings.WriteMethod writeMethod = writeMethod(s);
@@ -46,7 +48,8 @@ final class WorkerReader {
         exactlyOnce,
         pluginDir,
         memoryBudget,
-        writeMethod);
+        writeMethod,
+        control);
   }
 
   /** {@code worker.write-method}: {@code copy} or {@code statements}. */

@@ -20,6 +20,7 @@ import java.util.Optional;
  *     against the JVM's heap at start; partitions pause at whichever of this and {@code
  *     queueCapacity} is reached first
  * @param writeMethod how the sink writes a run of insert-mode rows
+ * @param controlInterval how often the worker reads the operator pauses from Ferry's schema
  */
 public record WorkerSettings(
     int threads,
@@ -31,7 +32,8 @@ public record WorkerSettings(
     boolean exactlyOnce,
     Optional<Path> pluginDir,
     MemoryBudget memoryBudget,
-    WriteMethod writeMethod) {
+    WriteMethod writeMethod,
+    Duration controlInterval) {
   /**
    * The default {@code threads} for a machine of {@code processors} (what the JVM sees, so a
    * container's CPU limit): two per processor, so that one lane's transaction can run on the CPU
@@ -72,6 +74,8 @@ public record WorkerSettings(
         + Durations.format(drainTimeout)
         + ", commit-interval="
         + Durations.format(commitInterval)
+        + ", control-interval="
+        + Durations.format(controlInterval)
         + ", exactly-once="
         + exactlyOnce
         + pluginDir.map(d -> ", plugin-dir=" + d).orElse("")

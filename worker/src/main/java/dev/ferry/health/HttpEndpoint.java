@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text format;
  *   <li>{@code GET /health/live}: 200 while the poll loop and the workers run, else 503;
- *   <li>{@code GET /health/ready}: 200 when there is no reason not to be ready, else 503 with a
- *       JSON body naming the reasons;
- *   <li>{@code POST /pipelines/NAME/resume}: lifts a pipeline's dead-letter halt (200), or says it
- *       was not halted (409) or does not exist (404).
+ *   <li>{@code GET /health/ready}: 200 when there is no reason not to be ready (with the pipelines
+ *       an operator paused, if any, as {@code "paused":[…]}), else 503 with a JSON body naming the
+ *       reasons;
+ *   <li>{@code GET /pipelines}, {@code POST /pipelines/NAME/pause}, {@code POST
+ *       /pipelines/NAME/resume}: see {@link PipelineRoutes}.
  * </ul>
  *
  * {@code HEAD} is answered on every {@code GET} path, with the headers only. Every route but the
@@ -44,7 +46,7 @@ public final class HttpEndpoint implements AutoCloseable {
   private final HttpServer server;
   private final Supplier<? extends Collection<String>> liveness;
   private final Supplier<? extends Collection<String>> readiness;
-  private final Function<String, ResumeResult> resume;
+  private final PipelineControl control;
   private final Supplier<String> metrics;
 
   /** Binds {@code port} on every interface with the default limits; see the full constructor. */
@@ -76,17 +78,17 @@ public final class HttpEndpoint implements AutoCloseable {
         AdminDoor.withoutToken(address, outcome -> {}),
         liveness,
         readiness,
-        resume,
+        PipelineControl.resumeOnly(resume),
         metrics);
   }
 
   /**
-   * Binds the address (port 0 picks a free one) and starts serving.
+   * Binds the address (port 0 picks a free one) and starts serving, with every pipeline route.
    *
    * @param adminDoor guards every route but the reads of metrics and health
    * @param liveness reasons the worker is not live; empty when it is
    * @param readiness reasons the worker is not ready
-   * @param resume resumes a halted pipeline by name
+   * @param control pauses, resumes and reports the pipelines
    * @param metrics the Prometheus text exposition
    * @throws IOException when the address cannot be bound
    */
@@ -96,12 +98,12 @@ public final class HttpEndpoint implements AutoCloseable {
       AdminDoor adminDoor,
       Supplier<? extends Collection<String>> liveness,
       Supplier<? extends Collection<String>> readiness,
-      Function<String, ResumeResult> resume,
+      PipelineControl control,
       Supplier<String> metrics)
       throws IOException {
     this.liveness = liveness;
     this.readiness = readiness;
-    this.resume = resume;
+    this.control = control;
     this.metrics = metrics;
     server = HttpServer.start(address, limits, adminDoor.guard(this::route), Clock.systemUTC());
     log.info(
@@ -117,8 +119,8 @@ public final class HttpEndpoint implements AutoCloseable {
 
   private HttpResponse route(HttpRequest request) {
     String path = request.path();
-    if (path.startsWith("/pipelines/")) {
-      return resume(request);
+    if (path.equals("/pipelines") || path.startsWith("/pipelines/")) {
+      return PipelineRoutes.route(request, control);
     }
     if (!path.equals("/metrics") && !path.equals("/health/live") && !path.equals("/health/ready")) {
       return HttpResponse.json(404, "{\"error\":\"not found\"}");
@@ -134,36 +136,27 @@ public final class HttpEndpoint implements AutoCloseable {
     };
   }
 
-  private static HttpResponse health(Collection<String> reasons, String state) {
+  private HttpResponse health(Collection<String> reasons, String state) {
     if (reasons.isEmpty()) {
-      return HttpResponse.json(200, "{\"status\":\"" + state + "\"}");
+      // An operator's pause is a detail, not a reason: the pod stays routed and is not restarted.
+      Collection<String> paused = state.equals("ready") ? control.paused() : List.of();
+      String details =
+          paused.isEmpty()
+              ? ""
+              : ",\"paused\":["
+                  + paused.stream()
+                      .sorted()
+                      .map(HttpEndpoint::quote)
+                      .collect(Collectors.joining(","))
+                  + "]";
+      return HttpResponse.json(200, "{\"status\":\"" + state + "\"" + details + "}");
     }
     String list =
         reasons.stream().sorted().map(HttpEndpoint::quote).collect(Collectors.joining(","));
     return HttpResponse.json(503, "{\"status\":\"not-" + state + "\",\"reasons\":[" + list + "]}");
   }
 
-  private HttpResponse resume(HttpRequest request) {
-    String[] parts = request.path().split("/");
-    // ["", "pipelines", NAME, "resume"]
-    if (parts.length != 4 || !parts[3].equals("resume")) {
-      return HttpResponse.json(404, "{\"error\":\"not found\"}");
-    }
-    if (!request.method().equals("POST")) {
-      return HttpResponse.json(405, "{\"error\":\"use POST\"}");
-    }
-    String pipeline = parts[2];
-    return switch (resume.apply(pipeline)) {
-      case RESUMED ->
-          HttpResponse.json(200, "{\"pipeline\":" + quote(pipeline) + ",\"resumed\":true}");
-      case NOT_HALTED ->
-          HttpResponse.json(409, "{\"pipeline\":" + quote(pipeline) + ",\"error\":\"not halted\"}");
-      default ->
-          HttpResponse.json(404, "{\"pipeline\":" + quote(pipeline) + ",\"error\":\"unknown\"}");
-    };
-  }
-
-  private static String quote(String s) {
+  static String quote(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 

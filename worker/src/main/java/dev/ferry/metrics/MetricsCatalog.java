@@ -220,6 +220,10 @@ public final class MetricsCatalog {
           .description("1 while the dead-letter breaker halts the pipeline")
           .tag("pipeline", pipeline)
           .register(registry);
+      Gauge.builder("ferry.pipeline.paused", status, p -> p.paused(pipeline) ? 1 : 0)
+          .description("1 while an operator has paused the pipeline (ferry pipeline pause)")
+          .tag("pipeline", pipeline)
+          .register(registry);
       Gauge.builder(
               "ferry.pipeline.dead.letter.too.large",
               status,

@@ -7,4 +7,9 @@ public interface PipelineStatusView {
 
   /** Whether the pipeline is halted because one of its dead letters does not fit its DLT. */
   boolean haltedForTooLargeDeadLetter(String pipeline);
+
+  /** Whether an operator paused the pipeline ({@code ferry pipeline pause}). */
+  default boolean paused(String pipeline) {
+    return false;
+  }
 }
