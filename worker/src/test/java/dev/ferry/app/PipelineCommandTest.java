@@ -48,6 +48,7 @@ class PipelineCommandTest {
     assertThat(ferry("pipeline", "status", "-c", dir.resolve("absent.yaml").toString()))
         .isEqualTo(ExitCodes.BAD_CONFIG);
     assertThat(ferry("pipeline")).isEqualTo(ExitCodes.BAD_CONFIG);
-    assertThat(err.toString()).contains("a subcommand is required: pause, resume, status or rewind");
+    assertThat(err.toString())
+        .contains("a subcommand is required: pause, resume, status or rewind");
   }
 }
