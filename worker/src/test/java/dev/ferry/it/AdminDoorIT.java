@@ -84,7 +84,8 @@ class AdminDoorIT {
           .isEqualTo(401);
       HttpResponse<String> notHalted = post(port, "/pipelines/events/resume", "Bearer " + TOKEN);
       assertThat(notHalted.statusCode()).isEqualTo(409);
-      assertThat(notHalted.body()).isEqualTo("{\"pipeline\":\"events\",\"error\":\"not halted\"}");
+      assertThat(notHalted.body())
+          .isEqualTo("{\"pipeline\":\"events\",\"error\":\"not halted or paused\"}");
       assertThat(post(port, "/pipelines/nope/resume", "Bearer " + TOKEN).statusCode())
           .isEqualTo(404);
 
