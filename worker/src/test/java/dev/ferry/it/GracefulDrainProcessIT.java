@@ -142,7 +142,10 @@ class GracefulDrainProcessIT {
             FerryYaml.events(KAFKA.bootstrapServers(), PG, topic)
                 .group("ferry-second-signal")
                 .urlParameters("ApplicationName=ferry-second-signal")
-                .table("events_slow"));
+                .table("events_slow")
+                // Each row sleeps 0.2 s in a trigger: small batches commit the first rows within
+                // seconds, however many records the first poll brings; the drain stays long.
+                .worker("batch-size", 5));
 
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
       new Progress(PG, "events_slow")
