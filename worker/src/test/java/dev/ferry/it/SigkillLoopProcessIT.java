@@ -79,6 +79,9 @@ class SigkillLoopProcessIT {
       }
     }
     try (FerryProcess ferry = FerryProcess.start(dir, "run", "--config", config.toString())) {
+      // The workers before may have applied every row already: the SIGTERM that ends this run
+      // must still reach a started worker, not a JVM that has not installed its handlers yet.
+      ferry.awaitOutput("partitions assigned", Duration.ofSeconds(60));
       progress.awaitRows(RECORDS, Duration.ofSeconds(180), "all rows", () -> !ferry.isAlive());
       ferry.sigterm();
       assertThat(ferry.awaitExit(Duration.ofSeconds(40)))
