@@ -176,7 +176,7 @@ public final class FerryWorker {
     RecordTracer tracer = tracing != null ? tracing.tracer() : RecordTracer.OFF;
     PipelineProcessor processor =
         pipelines.processor(transforms, tables, sink, deadLetters, counters, breaker, tracer);
-    pool = pipelines.pool(lanes, processor, memory, this::onWorkerCrash);
+    pool = pipelines.pool(lanes, processor, memory, counters, this::onWorkerCrash);
     consumer = kafka.consumer(memory);
     PartitionClaimer claimer = kafka.arrivals(admin, epochs, topicIds);
     pollLoop = kafka.pollLoop(consumer, lanes, claimer, pipelines.backoff(), halted::isStopped);

@@ -12,6 +12,7 @@ import dev.ferry.ddl.TableProvisioner;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.Lanes;
+import dev.ferry.dispatch.LaterQueue;
 import dev.ferry.dispatch.MemoryPlan;
 import dev.ferry.dispatch.WorkerPool;
 import dev.ferry.errors.Backoff;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -200,9 +202,19 @@ final class PipelineAssembly {
     return ddlStatements::count;
   }
 
-  /** The worker pool, not started; {@code onCrash} is told of a worker thread that died. */
+  /**
+   * The worker pool, not started; {@code onCrash} is told of a worker thread that died. Each lane
+   * gets a queue of records that wait to be written again later, all of them counted together.
+   */
   WorkerPool pool(
-      Lanes lanes, PipelineProcessor processor, MemoryPlan memory, Consumer<Throwable> onCrash) {
+      Lanes lanes,
+      PipelineProcessor processor,
+      MemoryPlan memory,
+      WorkerCounters counters,
+      Consumer<Throwable> onCrash) {
+    AtomicInteger waiting = new AtomicInteger();
+    counters.registerWaiting(waiting);
+    int maxWaiting = config.retry().later().maxRecords();
     return new WorkerPool(
         lanes,
         processor,
@@ -210,6 +222,7 @@ final class PipelineAssembly {
         memory.batchBytesLimit(),
         config.worker().batchLinger(),
         workersStop,
-        onCrash);
+        onCrash,
+        () -> new LaterQueue(clock, waiting, maxWaiting));
   }
 }

@@ -9,6 +9,7 @@ import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.DatabaseTimeouts;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.errors.SqlStateClasses;
 import dev.ferry.health.PostgresProbe;
 import dev.ferry.health.Readiness;
 import dev.ferry.sink.PostgresSink;
@@ -98,7 +99,13 @@ final class SinkAssembly {
     Optional<String> bookkeepingGroup =
         config.worker().exactlyOnce() ? Optional.of(config.kafka().groupId()) : Optional.empty();
     return PostgresSink.open(
-        dataSource, tables, bookkeepingGroup, topicIds, watchdog, config.worker().writeMethod());
+        dataSource,
+        tables,
+        bookkeepingGroup,
+        topicIds,
+        watchdog,
+        config.worker().writeMethod(),
+        SqlStateClasses.of(config.retry().sqlStates()));
   }
 
   /** The partition epochs this worker claims partitions with; empty unless it runs exactly once. */

@@ -12,4 +12,13 @@ public interface BatchProcessor {
    * @throws InterruptedException if the worker thread is interrupted
    */
   void process(List<WorkItem> batch) throws InterruptedException;
+
+  /**
+   * {@link #process(List)}, where a record may also be left to wait in its lane's {@code later}
+   * queue, to be written again when due (retry later); the records of a key that waits are put
+   * behind it. A processor that never lets a record wait ignores {@code later}.
+   */
+  default void process(List<WorkItem> batch, LaterQueue later) throws InterruptedException {
+    process(batch);
+  }
 }

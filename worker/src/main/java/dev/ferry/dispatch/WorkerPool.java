@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class WorkerPool {
   private final Duration linger;
   private final StopSignal stop;
   private final Consumer<Throwable> onCrash;
+  private final Supplier<LaterQueue> laterQueues;
   private final List<Thread> threads = new ArrayList<>();
 
   /**
@@ -44,6 +46,21 @@ public final class WorkerPool {
       Duration linger,
       StopSignal stop,
       Consumer<Throwable> onCrash) {
+    this(lanes, processor, batchSize, batchBytes, linger, stop, onCrash, () -> LaterQueue.NONE);
+  }
+
+  /**
+   * @param laterQueues makes each lane's queue of records that wait to be written again later
+   */
+  public WorkerPool(
+      Lanes lanes,
+      BatchProcessor processor,
+      int batchSize,
+      long batchBytes,
+      Duration linger,
+      StopSignal stop,
+      Consumer<Throwable> onCrash,
+      Supplier<LaterQueue> laterQueues) {
     this.lanes = lanes;
     this.processor = processor;
     this.batchSize = batchSize;
@@ -51,6 +68,7 @@ public final class WorkerPool {
     this.linger = linger;
     this.stop = stop;
     this.onCrash = onCrash;
+    this.laterQueues = laterQueues;
   }
 
   public synchronized void start() {
@@ -63,22 +81,35 @@ public final class WorkerPool {
     }
   }
 
+  /**
+   * A worker's loop: a batch from the lane, after the lane's waiting records that are due (they are
+   * older than anything of their key in the lane); records of partitions no longer owned are left
+   * out. The lane's records leave the in-memory count once processed, those left waiting too.
+   */
   private void work(Lane lane) {
+    LaterQueue later = laterQueues.get();
     try {
       while (!stop.isStopped()) {
-        List<WorkItem> batch = lane.takeBatch(batchSize, batchBytes, linger, IDLE_WAIT);
-        if (batch.isEmpty()) {
+        Duration untilDue = later.isEmpty() ? null : later.untilDue();
+        Duration wait =
+            untilDue == null || untilDue.compareTo(IDLE_WAIT) > 0
+                ? IDLE_WAIT
+                : untilDue.plusMillis(1);
+        List<WorkItem> batch = lane.takeBatch(batchSize, batchBytes, linger, wait);
+        List<WorkItem> due = later.takeDue();
+        if (batch.isEmpty() && due.isEmpty()) {
           continue;
         }
         try {
-          List<WorkItem> live = new ArrayList<>(batch.size());
+          List<WorkItem> live = new ArrayList<>(due.size() + batch.size());
+          live.addAll(due);
           for (WorkItem item : batch) {
             if (!item.partition().isRetired()) {
               live.add(item);
             }
           }
           if (!live.isEmpty()) {
-            processor.process(live);
+            processor.process(live, later);
           }
         } finally {
           lanes.release(batch);

@@ -5,12 +5,14 @@ import dev.ferry.errors.Reason;
 import dev.ferry.errors.TimeoutKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the workers did, as Micrometer meters with low-cardinality labels (pipeline, reason, class);
@@ -98,7 +100,30 @@ public final class WorkerCounters {
       for (Reason reason : Reason.values()) {
         deadLettered(pipeline, reason);
       }
+      retriedLater(pipeline);
     }
+  }
+
+  /** Reports the records waiting to be written again later, in every lane: {@code waiting}. */
+  public void registerWaiting(AtomicInteger waiting) {
+    Gauge.builder("ferry.records.waiting", waiting, AtomicInteger::get)
+        .description(
+            "Records waiting to be written again later (retry later), and the records of their keys"
+                + " behind them")
+        .register(registry);
+  }
+
+  /** A record whose write was refused for a retry-later SQLSTATE, left to be written again. */
+  public void addRetriedLater(String pipeline) {
+    retriedLater(pipeline).increment();
+  }
+
+  private Counter retriedLater(String pipeline) {
+    return counter(
+        "ferry.records.retried.later",
+        "Refused writes of records left to be written again later (retry later)",
+        "pipeline",
+        pipeline);
   }
 
   public void addApplied(String pipeline, int records) {
@@ -220,6 +245,11 @@ public final class WorkerCounters {
 
   public long deadLettered() {
     return (long) sum("ferry.records.dead.lettered");
+  }
+
+  /** Refused writes of records left to wait, in every pipeline. */
+  public long retriedLater() {
+    return (long) sum("ferry.records.retried.later");
   }
 
   public long retries() {

@@ -1,7 +1,9 @@
 package dev.ferry.pipeline;
 
 import dev.ferry.deadletter.DeadLetter;
+import dev.ferry.dispatch.LaterQueue;
 import dev.ferry.dispatch.WorkItem;
+import dev.ferry.sink.KeyHold;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import io.opentelemetry.api.common.AttributeKey;
@@ -43,6 +45,14 @@ final class BatchWork {
   Set<String> droppedTargets = Set.of();
   // How many times records of this batch were routed again (bounded by RouteAgain.MAX_ROUNDS).
   int routedAgain;
+  // The lane's records that wait to be written again later, and the hold that keeps key order
+  // when an isolating write lets a record wait (RetryLater).
+  LaterQueue later = LaterQueue.NONE;
+  KeyHold hold = KeyHold.NONE;
+  // Whether a refused record waits, decided once per record (RetryLater.hold).
+  final Map<WorkItem, Boolean> waits = new IdentityHashMap<>();
+  // Rows the last committed isolating write held back behind a waiting record of their key.
+  Set<Integer> held = Set.of();
 
   Span span(ConsumerRecord<byte[], byte[]> record) {
     Span span = spans.get(record);

@@ -193,7 +193,7 @@ final class BatchWriter {
   private SinkResult isolate(BatchWork work, int attempts) {
     Instant started = clock.instant();
     Span isolating = tracer.transaction(work.spansToWrite(), work.rows.size(), true);
-    SinkResult outcome = sink.writeIsolating(work.rows, work.otherOrigins);
+    SinkResult outcome = sink.writeIsolating(work.rows, work.otherOrigins, work.hold);
     if (!(outcome instanceof SinkResult.Committed committed)) {
       failed(isolating, outcome);
       return outcome;
@@ -201,9 +201,11 @@ final class BatchWriter {
     Written written = committed.written();
     work.alreadyApplied = written.alreadyApplied();
     work.stale = written.stale();
+    work.held = written.held();
     isolating.end();
     counters.addTransaction(
-        work.rows.size() - written.rejected().size(), Duration.between(started, clock.instant()));
+        work.rows.size() - written.rejected().size() - written.held().size(),
+        Duration.between(started, clock.instant()));
     readiness.set(PipelineProcessor.SINK_UNAVAILABLE, false);
     return outcome;
   }

@@ -4,8 +4,11 @@ import dev.ferry.dispatch.WorkItem;
 import dev.ferry.metrics.SkipReason;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.Origin;
+import dev.ferry.sink.Row;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The records of a committed batch that the sink completed without applying them: replayed copies
@@ -42,5 +45,40 @@ final class NotApplied {
       }
     }
     return notApplied;
+  }
+
+  /** Adds each record of {@code rows} not in {@code failed} once, counted by pipeline. */
+  static void collectApplied(
+      List<Row> rows,
+      List<WorkItem> items,
+      Map<WorkItem, Integer> failed,
+      List<WorkItem> applied,
+      Map<String, Integer> byPipeline) {
+    WorkItem previous = null;
+    for (int i = 0; i < rows.size(); i++) {
+      WorkItem item = items.get(i);
+      if (item == previous) {
+        continue; // another row of the same record
+      }
+      previous = item;
+      if (!failed.isEmpty() && failed.containsKey(item)) {
+        continue;
+      }
+      applied.add(item);
+      byPipeline.merge(rows.get(i).pipeline(), 1, Integer::sum);
+    }
+  }
+
+  /** Completes each record once, its rows being next to each other, except {@code notSent}. */
+  static void completeEach(List<WorkItem> items, Set<WorkItem> notSent) {
+    WorkItem previous = null;
+    for (WorkItem item : items) {
+      if (item != previous) {
+        if (notSent.isEmpty() || !notSent.contains(item)) {
+          item.complete();
+        }
+        previous = item;
+      }
+    }
   }
 }

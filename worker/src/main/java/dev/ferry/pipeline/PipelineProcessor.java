@@ -7,11 +7,13 @@ import dev.ferry.deadletter.DeadLetter;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.BatchProcessor;
+import dev.ferry.dispatch.LaterQueue;
 import dev.ferry.dispatch.WorkItem;
 import dev.ferry.errors.Backoff;
 import dev.ferry.errors.FailureClassifier;
 import dev.ferry.errors.Reason;
 import dev.ferry.errors.RecordFailure;
+import dev.ferry.errors.SqlStateClasses;
 import dev.ferry.format.RegistryUnavailableException;
 import dev.ferry.health.Readiness;
 import dev.ferry.lifecycle.Waiter;
@@ -78,6 +80,7 @@ public final class PipelineProcessor implements BatchProcessor {
   private final Backoff backoff;
   private final Waiter backoffWait;
   private final RouteAgain routeAgain;
+  private final RetryLater retryLater;
 
   /**
    * @param pipelines the configured pipelines, each ready to turn records into rows
@@ -95,6 +98,8 @@ public final class PipelineProcessor implements BatchProcessor {
       Clock clock,
       RecordTracer tracer) {
     this.pipelines = List.copyOf(pipelines);
+    this.retryLater =
+        new RetryLater(SqlStateClasses.of(retry.sqlStates()), retry.later(), clock, counters);
     this.writer =
         new BatchWriter(
             sink, backoff, retry.maxAttempts(), backoffWait, counters, readiness, clock, tracer);
@@ -128,7 +133,12 @@ public final class PipelineProcessor implements BatchProcessor {
 
   @Override
   public void process(List<WorkItem> batch) throws InterruptedException {
-    BatchWork work = prepareWaitingForRegistry(batch);
+    process(batch, LaterQueue.NONE);
+  }
+
+  @Override
+  public void process(List<WorkItem> batch, LaterQueue later) throws InterruptedException {
+    BatchWork work = prepareWaitingForRegistry(batch, later);
     if (work == null) {
       return; // stopping while the registry was down: the batch is read again
     }
@@ -145,12 +155,18 @@ public final class PipelineProcessor implements BatchProcessor {
    *
    * @return the prepared work; null if the worker stopped first, leaving the batch incomplete
    */
-  private BatchWork prepareWaitingForRegistry(List<WorkItem> batch) throws InterruptedException {
+  private BatchWork prepareWaitingForRegistry(List<WorkItem> batch, LaterQueue later)
+      throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       BatchWork work = new BatchWork();
+      work.later = later;
       try {
-        prepare(batch, work);
+        List<WorkItem> behind = prepare(batch, work);
         registryOutage.prepared();
+        behind.forEach(later::behind); // once prepared: a prepare that failed is done again
+        if (later != LaterQueue.NONE) {
+          work.hold = retryLater.hold(work);
+        }
         return work;
       } catch (RegistryUnavailableException e) {
         work.endSpans();
@@ -203,9 +219,17 @@ public final class PipelineProcessor implements BatchProcessor {
         .forEach(i -> failedRecords.putIfAbsent(work.rowItems.get(i), i));
     List<WorkItem> appliedRecords = new ArrayList<>(work.rowItems.size());
     Map<String, Integer> appliedByPipeline = new HashMap<>();
+    Set<WorkItem> waiting = retryLater.leaveWaiting(work, rejected, failedRecords);
     Map<WorkItem, Integer> notApplied = NotApplied.with(work, failedRecords, counters);
-    collectApplied(work.rows, work.rowItems, notApplied, appliedRecords, appliedByPipeline);
-    collectApplied(
+    if (!waiting.isEmpty()) {
+      notApplied = new LinkedHashMap<>(notApplied);
+      for (WorkItem item : waiting) {
+        notApplied.putIfAbsent(item, -1);
+      }
+    }
+    NotApplied.collectApplied(
+        work.rows, work.rowItems, notApplied, appliedRecords, appliedByPipeline);
+    NotApplied.collectApplied(
         work.appliedRows, work.appliedRowItems, Map.of(), appliedRecords, appliedByPipeline);
     appliedByPipeline.forEach(breaker::recordApplied);
     appliedByPipeline.forEach(counters::addApplied);
@@ -216,19 +240,23 @@ public final class PipelineProcessor implements BatchProcessor {
         counters.recordEndToEnd(Duration.ofMillis(now - timestamp));
       }
     }
-    Set<WorkItem> notSent = deadLetterRejected(work, rejected, failedRecords);
+    Set<WorkItem> notSent = deadLetterRejected(work, rejected, failedRecords, waiting);
     if (notSent == null) {
       return; // stopping: the committed rows are in the markers, skipped when read again
     }
-    work.completed = notSent.isEmpty() && !someUnsent;
-    completeEach(work.rowItems, notSent);
+    work.completed = notSent.isEmpty() && !someUnsent && waiting.isEmpty();
+    if (!waiting.isEmpty()) {
+      notSent = notSent.isEmpty() ? new HashSet<>() : notSent;
+      notSent.addAll(waiting); // waiting records are not complete either
+    }
+    NotApplied.completeEach(work.rowItems, notSent);
     work.otherItems.forEach(WorkItem::complete);
-    completeEach(work.appliedRowItems, Set.of());
+    NotApplied.completeEach(work.appliedRowItems, Set.of());
     work.appliedOtherItems.forEach(WorkItem::complete);
   }
 
   /**
-   * Dead-letters the records whose rows Postgres rejected.
+   * Dead-letters the records whose rows Postgres rejected, except those left {@code waiting}.
    *
    * @return the records whose dead letter was not sent because their pipeline is halted: they stay
    *     incomplete (their rows were rolled back, so they have no marker) and are read again after a
@@ -237,10 +265,14 @@ public final class PipelineProcessor implements BatchProcessor {
   private Set<WorkItem> deadLetterRejected(
       BatchWork work,
       Map<Integer, BatchWriter.Rejection> rejected,
-      Map<WorkItem, Integer> failedRecords)
+      Map<WorkItem, Integer> failedRecords,
+      Set<WorkItem> waiting)
       throws InterruptedException {
     Set<WorkItem> notSent = Set.of();
     for (Map.Entry<WorkItem, Integer> e : failedRecords.entrySet()) {
+      if (!waiting.isEmpty() && waiting.contains(e.getKey())) {
+        continue;
+      }
       BatchWriter.Rejection rejection = rejected.get(e.getValue());
       DeadLetter letter =
           new DeadLetter(
@@ -248,7 +280,7 @@ public final class PipelineProcessor implements BatchProcessor {
               work.rows.get(e.getValue()).pipeline(),
               FailureClassifier.sinkReason(rejection.error()),
               rejection.error(),
-              rejection.attempts());
+              rejection.attempts() + RetryLater.refusalsBefore(work, e.getKey()));
       DeadLetterStep.Sent sent = deadLetters.send(letter, work);
       if (sent == DeadLetterStep.Sent.STOPPING) {
         return null;
@@ -261,53 +293,25 @@ public final class PipelineProcessor implements BatchProcessor {
     return notSent;
   }
 
-  /** Adds each record of {@code rows} not in {@code failed} once, counted by pipeline. */
-  private static void collectApplied(
-      List<Row> rows,
-      List<WorkItem> items,
-      Map<WorkItem, Integer> failed,
-      List<WorkItem> applied,
-      Map<String, Integer> byPipeline) {
-    WorkItem previous = null;
-    for (int i = 0; i < rows.size(); i++) {
-      WorkItem item = items.get(i);
-      if (item == previous) {
-        continue; // another row of the same record
-      }
-      previous = item;
-      if (!failed.isEmpty() && failed.containsKey(item)) {
-        continue;
-      }
-      applied.add(item);
-      byPipeline.merge(rows.get(i).pipeline(), 1, Integer::sum);
-    }
-  }
-
-  /** Completes each record once, its rows being next to each other, except {@code notSent}. */
-  private static void completeEach(List<WorkItem> items, Set<WorkItem> notSent) {
-    WorkItem previous = null;
-    for (WorkItem item : items) {
-      if (item != previous) {
-        if (notSent.isEmpty() || !notSent.contains(item)) {
-          item.complete();
-        }
-        previous = item;
-      }
-    }
-  }
-
   /**
    * Decodes and maps each record of the batch into {@code work}.
    *
    * @throws RegistryUnavailableException when the registry could not be asked for a schema: the
    *     work is incomplete and must be thrown away
    */
-  private void prepare(List<WorkItem> batch, BatchWork work) throws RegistryUnavailableException {
+  private List<WorkItem> prepare(List<WorkItem> batch, BatchWork work)
+      throws RegistryUnavailableException {
+    List<WorkItem> behind = List.of();
     for (WorkItem item : batch) {
       Pipeline pipeline = byTopic.computeIfAbsent(item.record().topic(), this::pipelineOf);
       String name = pipeline.name();
       if (breaker.isHalted(name)) {
         continue; // halted: not processed, not completed; read again after resume or restart
+      }
+      if (work.later.holds(item)) { // a record of its key waits (retry later): it waits behind
+        behind = behind.isEmpty() ? new ArrayList<>() : behind;
+        behind.add(item);
+        continue;
       }
       if (tracer.enabled()) {
         work.spans.put(item.record(), tracer.process(item.record(), name));
@@ -337,6 +341,7 @@ public final class PipelineProcessor implements BatchProcessor {
         work.otherOrigins.add(origin);
       }
     }
+    return behind;
   }
 
   private List<Row> rows(Pipeline pipeline, WorkItem item, Origin origin)

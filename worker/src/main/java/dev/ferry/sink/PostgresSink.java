@@ -4,7 +4,7 @@ import dev.ferry.bookkeeping.TopicIds;
 import dev.ferry.config.TableName;
 import dev.ferry.config.WorkerSettings;
 import dev.ferry.errors.FailureClass;
-import dev.ferry.errors.FailureClassifier;
+import dev.ferry.errors.SqlStateClasses;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntPredicate;
 import javax.sql.DataSource;
 
 /**
@@ -32,6 +33,7 @@ public final class PostgresSink implements RowSink {
   private final Optional<OffsetMarkers> markers;
   private final Optional<ReplayedOrigins> replays;
   private final TransactionWatchdog watchdog;
+  private final SqlStateClasses classes;
 
   private PostgresSink(
       DataSource dataSource,
@@ -39,13 +41,15 @@ public final class PostgresSink implements RowSink {
       Optional<OffsetMarkers> markers,
       Optional<ReplayedOrigins> replays,
       TransactionWatchdog watchdog,
-      WorkerSettings.WriteMethod writeMethod) {
+      WorkerSettings.WriteMethod writeMethod,
+      SqlStateClasses classes) {
     this.dataSource = dataSource;
     this.tables = tables;
     this.rowWrites = new RowWrites(tables, writeMethod);
     this.markers = markers;
     this.replays = replays;
     this.watchdog = watchdog;
+    this.classes = classes;
   }
 
   /**
@@ -66,13 +70,36 @@ public final class PostgresSink implements RowSink {
       TopicIds topicIds,
       TransactionWatchdog watchdog,
       WorkerSettings.WriteMethod writeMethod) {
+    return open(
+        dataSource,
+        tables,
+        exactlyOnceGroup,
+        topicIds,
+        watchdog,
+        writeMethod,
+        SqlStateClasses.defaults());
+  }
+
+  /**
+   * {@link #open(DataSource, TableDefinitions, Optional, TopicIds, TransactionWatchdog,
+   * WorkerSettings.WriteMethod)}, judging failures by {@code classes} ({@code retry.sqlstates}).
+   */
+  public static PostgresSink open(
+      DataSource dataSource,
+      TableDefinitions tables,
+      Optional<String> exactlyOnceGroup,
+      TopicIds topicIds,
+      TransactionWatchdog watchdog,
+      WorkerSettings.WriteMethod writeMethod,
+      SqlStateClasses classes) {
     return new PostgresSink(
         dataSource,
         tables,
         exactlyOnceGroup.map(group -> new OffsetMarkers(group, topicIds)),
         exactlyOnceGroup.map(ReplayedOrigins::new),
         watchdog,
-        writeMethod);
+        writeMethod,
+        classes);
   }
 
   /** The key a pipeline's table is known by in {@link Row#target()} and {@link #coercers()}. */
@@ -106,7 +133,7 @@ public final class PostgresSink implements RowSink {
     } catch (FencedException e) {
       return new SinkResult.Fenced(e.partitions());
     } catch (SQLException e) {
-      return SinkResult.failed(e);
+      return SinkResult.failed(e, classes);
     }
   }
 
@@ -133,7 +160,7 @@ public final class PostgresSink implements RowSink {
                 ? all
                 : all.stream().filter(r -> !alreadyApplied.contains(r.origin())).toList();
         Set<Origin> stale = rowWrites.writeBatch(c, rows);
-        commit(c, all, Map.of(), alsoCompleted);
+        commit(c, all, i -> false, alsoCompleted);
         watch.committed();
         return alreadyApplied.isEmpty() && stale.isEmpty()
             ? Written.ALL
@@ -166,12 +193,17 @@ public final class PostgresSink implements RowSink {
 
   @Override
   public SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted) {
+    return writeIsolating(rows, alsoCompleted, KeyHold.NONE);
+  }
+
+  @Override
+  public SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted, KeyHold hold) {
     try {
-      return new SinkResult.Committed(writeEachRecord(rows, alsoCompleted));
+      return new SinkResult.Committed(writeEachRecord(rows, alsoCompleted, hold));
     } catch (FencedException e) {
       return new SinkResult.Fenced(e.partitions());
     } catch (SQLException e) {
-      return SinkResult.failed(e);
+      return SinkResult.failed(e, classes);
     }
   }
 
@@ -189,9 +221,11 @@ public final class PostgresSink implements RowSink {
    *     written, retry the whole batch
    * @throws FencedException rolled back because another worker owns some of the partitions now
    */
-  private Written writeEachRecord(List<Row> rows, List<Origin> alsoCompleted)
+  private Written writeEachRecord(List<Row> rows, List<Origin> alsoCompleted, KeyHold hold)
       throws SQLException, FencedException {
     Map<Integer, SQLException> rejected = new LinkedHashMap<>();
+    Set<Integer> held = new HashSet<>();
+    Set<Object> heldKeys = new HashSet<>();
     Set<Origin> alreadyApplied = new HashSet<>();
     Set<Origin> stale = new HashSet<>();
     try (Connection c = dataSource.getConnection();
@@ -204,6 +238,13 @@ public final class PostgresSink implements RowSink {
           int end = start + 1;
           while (end < rows.size() && rows.get(end).origin().equals(rows.get(start).origin())) {
             end++;
+          }
+          if (!heldKeys.isEmpty() && heldKeys.contains(hold.key(start))) {
+            for (int i = start; i < end; i++) {
+              held.add(i); // behind a waiting record of its key: not written now
+            }
+            start = end;
+            continue;
           }
           Savepoint savepoint = c.setSavepoint();
           try {
@@ -220,12 +261,15 @@ public final class PostgresSink implements RowSink {
               stale.add(rows.get(start).origin());
             }
           } catch (SQLException e) {
-            if (FailureClassifier.classify(e) == FailureClass.TRANSIENT) {
+            if (classes.classify(e) == FailureClass.TRANSIENT) {
               throw e;
             }
             c.rollback(savepoint);
             for (int i = start; i < end; i++) {
               rejected.put(i, e);
+            }
+            if (hold.holds(start, e)) {
+              heldKeys.add(hold.key(start));
             }
           }
           start = end;
@@ -233,24 +277,29 @@ public final class PostgresSink implements RowSink {
         if (positions != null) {
           positions.save(c);
         }
-        commit(c, rows, rejected, alsoCompleted);
+        commit(c, rows, i -> rejected.containsKey(i) || held.contains(i), alsoCompleted);
         watch.committed();
       } catch (SQLException | FencedException | RuntimeException e) {
         rollbackQuietly(c, e);
         throw e;
       }
     }
-    return new Written(rejected, alreadyApplied, stale);
+    return new Written(rejected, alreadyApplied, stale, held);
   }
 
+  /**
+   * Marks the records written and commits.
+   *
+   * @param unmarked the rows, by index, whose records get no offset marker (refused, held)
+   */
   private void commit(
-      Connection c, List<Row> rows, Map<Integer, SQLException> rejected, List<Origin> alsoCompleted)
+      Connection c, List<Row> rows, IntPredicate unmarked, List<Origin> alsoCompleted)
       throws SQLException, FencedException {
     if (markers.isPresent()) {
       // A record with several rows is one origin: listed once.
       Set<Origin> completed = new LinkedHashSet<>(rows.size() + alsoCompleted.size());
       for (int i = 0; i < rows.size(); i++) {
-        if (!rejected.containsKey(i)) {
+        if (!unmarked.test(i)) {
           completed.add(rows.get(i).origin());
         }
       }

@@ -28,6 +28,14 @@ public interface RowSink {
   SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted);
 
   /**
+   * {@link #writeIsolating(List, List)}, keeping each key's order: the rows after a record {@code
+   * hold} makes wait, of the same key, are not written ({@link Written#held}).
+   */
+  default SinkResult writeIsolating(List<Row> rows, List<Origin> alsoCompleted, KeyHold hold) {
+    return writeIsolating(rows, alsoCompleted);
+  }
+
+  /**
    * Which of {@code origins} a committed transaction has already applied, after a {@link
    * SinkResult.InDoubt}. Waits for a transaction still running on the server to end first. Empty
    * without exactly-once bookkeeping: then a record may be written twice.

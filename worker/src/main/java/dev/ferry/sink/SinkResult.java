@@ -2,6 +2,7 @@ package dev.ferry.sink;
 
 import dev.ferry.errors.FailureClass;
 import dev.ferry.errors.FailureClassifier;
+import dev.ferry.errors.SqlStateClasses;
 import dev.ferry.errors.TimeoutKind;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -58,11 +59,16 @@ public sealed interface SinkResult {
 
   /** The outcome of a write that failed with {@code e}: rolled back, or in doubt. */
   static Failed failed(SQLException e) {
+    return failed(e, SqlStateClasses.defaults());
+  }
+
+  /** {@link #failed(SQLException)}, judged by {@code classes}. */
+  static Failed failed(SQLException e, SqlStateClasses classes) {
     if (e instanceof CommitInDoubtException) {
-      return new InDoubt(FailureClassifier.classify(e), FailureClassifier.timeoutKind(e), e);
+      return new InDoubt(classes.classify(e), FailureClassifier.timeoutKind(e), e);
     }
     return new RolledBack(
-        FailureClassifier.classify(e),
+        classes.classify(e),
         FailureClassifier.signalsTableChange(e),
         FailureClassifier.timeoutKind(e),
         e);

@@ -15,14 +15,25 @@ import java.util.Set;
  * @param stale the records whose rows were not applied because the table already reflects a newer
  *     change of the same key (newer wins: {@link Row#position()}, or a target's version column);
  *     they are complete, with an offset marker, and counted, not dead-lettered
+ * @param held the rows not written because an earlier record of their key was refused and waits
+ *     ({@link KeyHold}), by index; their records have no offset marker
  */
 public record Written(
-    Map<Integer, SQLException> rejected, Set<Origin> alreadyApplied, Set<Origin> stale) {
+    Map<Integer, SQLException> rejected,
+    Set<Origin> alreadyApplied,
+    Set<Origin> stale,
+    Set<Integer> held) {
   public static final Written ALL = new Written(Map.of(), Set.of(), Set.of());
 
   public Written {
     rejected = Map.copyOf(rejected);
     alreadyApplied = Set.copyOf(alreadyApplied);
     stale = Set.copyOf(stale);
+    held = Set.copyOf(held);
+  }
+
+  public Written(
+      Map<Integer, SQLException> rejected, Set<Origin> alreadyApplied, Set<Origin> stale) {
+    this(rejected, alreadyApplied, stale, Set.of());
   }
 }

@@ -58,6 +58,7 @@ class MetricsCatalogTest {
                 () -> true,
                 ddl));
     counters.registerPipelines(PIPELINES);
+    counters.registerWaiting(new java.util.concurrent.atomic.AtomicInteger());
     adminRequests = MetricsCatalog.adminRequests(registry);
     refresh.run();
     return registry.scrape();
@@ -104,7 +105,9 @@ class MetricsCatalogTest {
       }
       series.add("ferry_pipeline_halted{pipeline=\"" + p + "\"}");
       series.add("ferry_pipeline_dead_letter_too_large{pipeline=\"" + p + "\"}");
+      series.add("ferry_records_retried_later_total{pipeline=\"" + p + "\"}");
     }
+    series.add("ferry_records_waiting");
     for (FailureClass failureClass : FailureClass.values()) {
       series.add(
           "ferry_retries_total{class=\"" + failureClass.name().toLowerCase(Locale.ROOT) + "\"}");

@@ -40,6 +40,7 @@ public final class FerryYaml {
   private final Map<String, String> kafka = new LinkedHashMap<>();
   private final Map<String, String> database = new LinkedHashMap<>();
   private final Map<String, String> deadLetter = new LinkedHashMap<>();
+  private final Map<String, String> retry = new LinkedHashMap<>();
   private final Map<String, String> tracing = new LinkedHashMap<>();
 
   private FerryYaml(String bootstrap, PostgresSchemaExtension pg, String topic) {
@@ -160,6 +161,12 @@ public final class FerryYaml {
     return this;
   }
 
+  /** Another key of the {@code retry} section, such as {@code later} or {@code sqlstates}. */
+  public FerryYaml retry(String key, Object value) {
+    retry.put(key, String.valueOf(value));
+    return this;
+  }
+
   /** Another key of the {@code dead-letter} section, such as {@code send-timeout}. */
   public FerryYaml deadLetter(String key, Object value) {
     deadLetter.put(key, String.valueOf(value));
@@ -244,7 +251,7 @@ public final class FerryYaml {
         %s
         retry:
           initial-backoff: 50ms
-          max-backoff: 2s
+          max-backoff: 2s%s
         dead-letter:
           breaker: %s%s
         http:
@@ -263,6 +270,7 @@ public final class FerryYaml {
             password != null ? password : pg.password(),
             moreLines(database),
             workerLines,
+            moreLines(retry),
             breakerMap,
             moreLines(deadLetter),
             httpPort,
