@@ -93,7 +93,15 @@ public final class LaterQueue {
 
   /** Whether a new record may start to wait: the worker's limit is not reached. */
   public boolean hasRoom() {
-    return total.get() < limit;
+    return hasRoom(0);
+  }
+
+  /**
+   * Whether a new record may start to wait beside {@code pending} others that are to start waiting
+   * in the same batch.
+   */
+  public boolean hasRoom(int pending) {
+    return total.get() + pending < limit;
   }
 
   /**

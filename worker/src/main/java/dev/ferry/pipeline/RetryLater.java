@@ -66,17 +66,18 @@ final class RetryLater {
       @Override
       public boolean holds(int row, SQLException failure) {
         return work.waits.computeIfAbsent(
-            work.rowItems.get(row), item -> waits(work.later, item, failure));
+            work.rowItems.get(row), item -> waits(work, item, failure));
       }
     };
   }
 
-  private boolean waits(LaterQueue later, WorkItem item, SQLException failure) {
+  private boolean waits(BatchWork work, WorkItem item, SQLException failure) {
     if (!classes.retriesLater(failure)) {
       return false;
     }
+    LaterQueue later = work.later;
     Optional<LaterQueue.Retry> retry = later.retryOf(item);
-    if (retry.isEmpty() && !later.hasRoom()) {
+    if (retry.isEmpty() && !later.hasRoom(newWaits(work))) {
       long count = fullWarnings.occurred();
       if (count > 0) {
         log.warn(
@@ -158,6 +159,17 @@ final class RetryLater {
       }
     }
     return waiting;
+  }
+
+  /** The records of the batch decided to start waiting so far (none of them waited before). */
+  private static int newWaits(BatchWork work) {
+    int n = 0;
+    for (Map.Entry<WorkItem, Boolean> e : work.waits.entrySet()) {
+      if (e.getValue() && work.later.retryOf(e.getKey()).isEmpty()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** How many times {@code item}'s write was refused before, when it waited; 0 otherwise. */
