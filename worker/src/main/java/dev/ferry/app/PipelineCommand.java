@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
  * {@code ferry.pipeline_pauses}), so they work when no worker is reachable; every worker of the
  * consumer group obeys a change within its {@code worker.control-interval}, and a worker started
  * later obeys it from its start. Exit codes: 0 done (also a pause of a paused pipeline, or a resume
- * of a running one: what was found is printed), 1 Postgres failed or Ferry's schema is missing, 2 a
- * bad config or a pipeline the config does not have.
+ * of a running one: what was found is printed), 1 Postgres failed, Ferry's schema is missing or a
+ * rewind was refused or failed, 2 bad options, a bad config or a pipeline the config does not have.
  */
 @Command(
     name = "pipeline",
@@ -53,7 +53,10 @@ final class PipelineCommand implements Runnable {
         spec.commandLine(), "a subcommand is required: pause, resume, status or rewind");
   }
 
-  /** Loads the config, opens one connection's pool, checks the table, maps failures to codes. */
+  /**
+   * Parses the options picocli leaves as text, loads the config, checks the pipeline named, opens
+   * one connection's pool, checks the table, runs the command and maps failures to exit codes.
+   */
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -69,19 +72,27 @@ final class PipelineCommand implements Runnable {
 
     @Override
     public final Integer call() {
+      try {
+        return execute();
+      } finally {
+        out().flush();
+        err().flush();
+      }
+    }
+
+    private int execute() {
+      List<String> problems = parseOptions();
+      if (!problems.isEmpty()) {
+        problems.forEach(p -> err().println("ferry: " + p));
+        return ExitCodes.BAD_CONFIG;
+      }
       Optional<FerryConfig> loaded = config.load(err());
       if (loaded.isEmpty()) {
         return ExitCodes.BAD_CONFIG;
       }
       Optional<String> unknown = pipelineName().filter(n -> !has(loaded.get(), n));
       if (unknown.isPresent()) {
-        err()
-            .println(
-                "ferry: the config has no pipeline '"
-                    + unknown.get()
-                    + "' (pipelines: "
-                    + loaded.get().pipelines().stream().map(PipelineSettings::name).toList()
-                    + ")");
+        err().println("ferry: " + unknownPipeline(loaded.get(), unknown.get()));
         return ExitCodes.BAD_CONFIG;
       }
       try (HikariDataSource db = ConnectionPools.open(loaded.get(), 1)) {
@@ -94,10 +105,30 @@ final class PipelineCommand implements Runnable {
         }
         run(loaded.get(), new PipelinePauses(db, loaded.get().kafka().groupId()), db);
         return ExitCodes.OK;
+      } catch (Failure e) {
+        err().println("ferry: " + e.getMessage());
+        return ExitCodes.FAILURE;
       } catch (StartupException | SQLException e) {
         err().println("ferry: cannot reach Postgres: " + FerryWorker.rootMessage(e));
         return ExitCodes.FAILURE;
       }
+    }
+
+    /**
+     * Parses the options that picocli leaves as text, before the config is read: the problems
+     * found, each printed after {@code ferry: } (exit 2). None by default.
+     */
+    List<String> parseOptions() {
+      return List.of();
+    }
+
+    /** What is printed for a pipeline {@code name} that {@code config} does not have. */
+    String unknownPipeline(FerryConfig config, String name) {
+      return "the config has no pipeline '"
+          + name
+          + "' (pipelines: "
+          + config.pipelines().stream().map(PipelineSettings::name).toList()
+          + ")";
     }
 
     /** The pipeline the command names, if it names one. */
@@ -105,8 +136,12 @@ final class PipelineCommand implements Runnable {
       return Optional.empty();
     }
 
+    /**
+     * Runs the command on the open pool; a {@link Failure} ends it with exit 1, an {@link
+     * SQLException} as Postgres unreachable.
+     */
     abstract void run(FerryConfig config, PipelinePauses pauses, HikariDataSource db)
-        throws SQLException;
+        throws SQLException, Failure;
 
     private static boolean has(FerryConfig config, String name) {
       return config.pipelines().stream().anyMatch(p -> p.name().equals(name));
@@ -119,6 +154,15 @@ final class PipelineCommand implements Runnable {
               s.executeQuery("SELECT to_regclass('ferry.pipeline_pauses') IS NOT NULL")) {
         rs.next();
         return rs.getBoolean(1);
+      }
+    }
+
+    /** The command failed (exit 1); its message, printed after {@code ferry: }, says why. */
+    static final class Failure extends Exception {
+      private static final long serialVersionUID = 1L;
+
+      Failure(String message) {
+        super(message);
       }
     }
   }

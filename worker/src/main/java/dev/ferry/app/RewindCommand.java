@@ -1,10 +1,10 @@
 package dev.ferry.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.bookkeeping.PipelinePauses;
 import dev.ferry.bookkeeping.RewindMarkers;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
-import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -27,11 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ferry pipeline rewind NAME}: moves a pipeline's partitions of the consumer group back (or
@@ -48,11 +44,7 @@ import picocli.CommandLine.Spec;
         "Move a pipeline back to a timestamp, the earliest offset or given offsets, so that the"
             + " records from there are applied again, once. The group must have no members.",
     mixinStandardHelpOptions = true)
-final class RewindCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Mixin ConfigFileOption config;
-
+final class RewindCommand extends PipelineCommand.Base {
   @Parameters(index = "0", paramLabel = "NAME", description = "The pipeline's name.")
   String pipeline;
 
@@ -92,92 +84,82 @@ final class RewindCommand implements Callable<Integer> {
       description = "Who asks, for the audit row. Default: the OS user.")
   String requestedBy = System.getProperty("user.name", "unknown");
 
+  /** {@code --to-timestamp}, parsed by {@link #parseOptions}. */
+  private Optional<Instant> at = Optional.empty();
+
+  /** {@code --to-offsets}, parsed by {@link #parseOptions}; empty without it. */
+  private Map<TopicPartition, Long> explicit = Map.of();
+
   @Override
-  public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      return rewind(out, err);
-    } finally {
-      out.flush();
-      err.flush();
-    }
+  List<String> parseOptions() {
+    List<String> problems = new ArrayList<>();
+    at = parseTimestamp(problems);
+    explicit =
+        target.offsets == null ? Map.of() : RewindPlan.parseOffsets(target.offsets, problems);
+    return problems;
   }
 
-  private int rewind(PrintWriter out, PrintWriter err) {
-    List<String> problems = new ArrayList<>();
-    Optional<Instant> at = parseTimestamp(problems);
-    Map<TopicPartition, Long> explicit =
-        target.offsets == null ? Map.of() : RewindPlan.parseOffsets(target.offsets, problems);
-    if (!problems.isEmpty()) {
-      problems.forEach(p -> err.println("ferry: " + p));
-      return ExitCodes.BAD_CONFIG;
-    }
-    Optional<FerryConfig> loaded = config.load(err);
-    if (loaded.isEmpty()) {
-      return ExitCodes.BAD_CONFIG;
-    }
-    FerryConfig cfg = loaded.get();
-    Optional<PipelineSettings> settings =
-        cfg.pipelines().stream().filter(p -> p.name().equals(pipeline)).findFirst();
-    if (settings.isEmpty()) {
-      err.println("ferry: no pipeline named '" + pipeline + "' in " + config.file);
-      return ExitCodes.BAD_CONFIG;
-    }
+  @Override
+  Optional<String> pipelineName() {
+    return Optional.of(pipeline);
+  }
+
+  @Override
+  String unknownPipeline(FerryConfig cfg, String name) {
+    return "no pipeline named '" + name + "' in " + config.file;
+  }
+
+  @Override
+  void run(FerryConfig cfg, PipelinePauses pauses, HikariDataSource db) throws Failure {
+    PipelineSettings settings =
+        cfg.pipelines().stream().filter(p -> p.name().equals(pipeline)).findFirst().orElseThrow();
     String group = cfg.kafka().groupId();
     long timeoutMs = cfg.kafka().timeouts().api().toMillis();
     KafkaClients clients = new KafkaClients(cfg.kafka(), cfg.deadLetter().sendTimeout());
-    try (Admin admin = clients.admin();
-        HikariDataSource db = ConnectionPools.open(cfg, 1)) {
+    try (Admin admin = clients.admin()) {
       RewindMarkers markers = new RewindMarkers(db, group);
-      RewindPlan empty = new RewindPlan(List.of());
       Optional<ConsumerGroupDescription> described = describe(admin, group, timeoutMs);
       if (described.isPresent() && !described.get().members().isEmpty()) {
-        String refusal = refusal(group, described.get());
-        markers.record(audit(group, empty), "refused: the group has active members");
-        err.println("ferry: " + refusal);
-        return ExitCodes.FAILURE;
+        markers.record(
+            audit(group, new RewindPlan(List.of())), "refused: the group has active members");
+        throw new Failure(refusal(group, described.get()));
       }
-      RewindPlan plan = plan(admin, group, settings.get(), at, explicit, timeoutMs);
-      out.println(
-          "rewind pipeline "
-              + pipeline
-              + " of group "
-              + group
-              + " ("
-              + target.spec()
-              + (dryRun ? ", dry run" : "")
-              + "):");
-      plan.lines().forEach(out::println);
+      RewindPlan plan = plan(admin, group, settings, timeoutMs);
+      out()
+          .println(
+              "rewind pipeline "
+                  + pipeline
+                  + " of group "
+                  + group
+                  + " ("
+                  + target.spec()
+                  + (dryRun ? ", dry run" : "")
+                  + "):");
+      plan.lines().forEach(out()::println);
       RewindMarkers.Audit audit = audit(group, plan);
       if (dryRun) {
         long id = markers.record(audit, "dry-run: nothing changed");
-        out.println("audit row " + id + ": dry-run, nothing changed");
-        return ExitCodes.OK;
+        out().println("audit row " + id + ": dry-run, nothing changed");
+        return;
       }
-      return apply(admin, markers, plan, audit, timeoutMs, out, err);
-    } catch (RewindRefusal e) {
-      err.println("ferry: " + e.getMessage());
-      return ExitCodes.FAILURE;
+      apply(admin, markers, plan, audit, timeoutMs);
+    } catch (Failure e) {
+      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      err.println("ferry: interrupted");
-      return ExitCodes.FAILURE;
+      throw new Failure("interrupted");
     } catch (Exception e) {
-      err.println("ferry: rewind failed: " + clients.authenticationFailure(e).orElse(e.toString()));
-      return ExitCodes.FAILURE;
+      throw new Failure("rewind failed: " + clients.authenticationFailure(e).orElse(e.toString()));
     }
   }
 
   /** Step 1, the markers (and the audit row), then step 2, the group offsets. */
-  private int apply(
+  private void apply(
       Admin admin,
       RewindMarkers markers,
       RewindPlan plan,
       RewindMarkers.Audit audit,
-      long timeoutMs,
-      PrintWriter out,
-      PrintWriter err)
+      long timeoutMs)
       throws Exception {
     RewindMarkers.Reset reset =
         markers.reset(
@@ -199,8 +181,7 @@ final class RewindCommand implements Callable<Integer> {
               + e
               + "); keep the workers stopped and run the same command again";
       markers.outcome(reset.auditId(), outcome);
-      err.println("ferry: audit row " + reset.auditId() + ": " + outcome);
-      return ExitCodes.FAILURE;
+      throw new Failure("audit row " + reset.auditId() + ": " + outcome);
     }
     String outcome =
         "done: "
@@ -209,8 +190,7 @@ final class RewindCommand implements Callable<Integer> {
             + forgotten
             + " markers forgotten";
     markers.outcome(reset.auditId(), outcome);
-    out.println("audit row " + reset.auditId() + ": " + outcome);
-    return ExitCodes.OK;
+    out().println("audit row " + reset.auditId() + ": " + outcome);
   }
 
   private RewindMarkers.Audit audit(String group, RewindPlan plan) {
@@ -268,17 +248,12 @@ final class RewindCommand implements Callable<Integer> {
     }
   }
 
-  private RewindPlan plan(
-      Admin admin,
-      String group,
-      PipelineSettings settings,
-      Optional<Instant> at,
-      Map<TopicPartition, Long> explicit,
-      long timeoutMs)
+  /** The moves asked for; a {@link Failure} when they cannot be planned (nothing changed). */
+  private RewindPlan plan(Admin admin, String group, PipelineSettings settings, long timeoutMs)
       throws Exception {
     List<String> topics = RewindTopics.of(admin, settings, timeoutMs);
     if (topics.isEmpty()) {
-      throw new RewindRefusal(
+      throw new Failure(
           "pipeline " + pipeline + " has no topic now: its topic-pattern matches none");
     }
     Map<String, TopicDescription> described =
@@ -289,7 +264,7 @@ final class RewindCommand implements Callable<Integer> {
         .forEach(partitions::add);
     for (TopicPartition tp : explicit.keySet()) {
       if (!partitions.contains(tp)) {
-        throw new RewindRefusal(
+        throw new Failure(
             "--to-offsets: " + tp + " is not a partition of pipeline " + pipeline + " " + topics);
       }
     }
@@ -308,7 +283,7 @@ final class RewindCommand implements Callable<Integer> {
       for (Map.Entry<TopicPartition, Long> e : explicit.entrySet()) {
         TopicPartition tp = e.getKey();
         if (e.getValue() < earliest.get(tp) || e.getValue() > latest.get(tp)) {
-          throw new RewindRefusal(
+          throw new Failure(
               "--to-offsets: "
                   + tp
                   + "="
@@ -348,14 +323,5 @@ final class RewindCommand implements Callable<Integer> {
     Map<TopicPartition, Long> offsets = new HashMap<>();
     info.forEach((tp, i) -> offsets.put(tp, i.offset()));
     return offsets;
-  }
-
-  /** A rewind that cannot be planned as asked; nothing was changed. */
-  static final class RewindRefusal extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    RewindRefusal(String message) {
-      super(message);
-    }
   }
 }

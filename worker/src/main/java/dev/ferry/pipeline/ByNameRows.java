@@ -27,12 +27,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Maps a plain value onto a table whose columns are mapped by name ({@code columns-by-name}): a
  * listed column takes its configured source; every other column {@code c} of the table takes the
- * value's top-level field {@code c}, else the field whose snake_case form ({@link #snakeCase}) is
- * {@code c}. A column whose field the record lacks is left out of the row ({@link Row#UNCHANGED}:
- * its default on insert, its stored value on upsert); a key column's absent field is NULL, which
- * the table refuses as it would a listed column's. A top-level field no column takes is ignored, or
- * dead-lettered (reason {@code unknown-field}) under {@code unknown-fields: dead-letter}, after the
- * table's definition was read again in case it gained the column. Thread-safe.
+ * value's top-level field {@code c}, else the field whose snake_case form ({@link
+ * ColumnNames#snakeCase}) is {@code c}. A column whose field the record lacks is left out of the
+ * row ({@link Row#UNCHANGED}: its default on insert, its stored value on upsert); a key column's
+ * absent field is NULL, which the table refuses as it would a listed column's. A top-level field no
+ * column takes is ignored, or dead-lettered (reason {@code unknown-field}) under {@code
+ * unknown-fields: dead-letter}, after the table's definition was read again in case it gained the
+ * column. Thread-safe.
  */
 final class ByNameRows {
   /** How many field names' snake_case forms are remembered; more are computed each time. */
@@ -227,15 +228,10 @@ final class ByNameRows {
     if (known != null) {
       return known;
     }
-    String computed = snakeCase(field);
+    String computed = ColumnNames.snakeCase(field);
     if (snake.size() < MAX_SNAKE_CACHE) {
       snake.put(field, computed);
     }
     return computed;
-  }
-
-  /** A field name in snake_case, as {@link ColumnNames#snakeCase} writes it. */
-  static String snakeCase(String field) {
-    return ColumnNames.snakeCase(field);
   }
 }

@@ -117,13 +117,4 @@ class JsonSchemaTablesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("only local references");
   }
-
-  @Test
-  void snakeCaseFollowsTheColumnsByNameRule() {
-    assertThat(ColumnNames.snakeCase("userId")).isEqualTo("user_id");
-    assertThat(ColumnNames.snakeCase("HTTPStatus")).isEqualTo("http_status");
-    assertThat(ColumnNames.snakeCase("user-id")).isEqualTo("user_id");
-    assertThat(ColumnNames.snakeCase("already_snake")).isEqualTo("already_snake");
-    assertThat(ColumnNames.snakeCase("v2Count")).isEqualTo("v2_count");
-  }
 }

@@ -3,26 +3,16 @@ package dev.ferry.pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.coerce.Coercers;
-import dev.ferry.coerce.ColumnType;
 import dev.ferry.coerce.RowCoercer;
 import dev.ferry.coerce.RowCoercions;
-import dev.ferry.config.ConfigLoader;
-import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.ddl.DeclaredColumn;
 import dev.ferry.ddl.DeclaredTable;
 import dev.ferry.ddl.RecordSchemas;
 import dev.ferry.ddl.TableProvisioner;
-import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterHeaders;
-import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.WorkItem;
-import dev.ferry.errors.Backoff;
-import dev.ferry.health.Readiness;
-import dev.ferry.lifecycle.StopSignal;
-import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.Origin;
 import dev.ferry.sink.Row;
 import dev.ferry.sink.RowSink;
@@ -30,22 +20,15 @@ import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.TableLookup;
 import dev.ferry.sink.Written;
 import dev.ferry.source.PartitionState;
-import dev.ferry.tracing.RecordTracer;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,10 +43,9 @@ class DroppedRoutedTableTest {
 
   private final List<List<String>> written = new ArrayList<>();
   private final List<String> created = new ArrayList<>();
-  private final MockProducer<byte[], byte[]> producer =
-      new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-  private final Backoff backoff =
-      new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2), new SplittableRandom(3));
+  private final ScriptedProcessor scripted =
+      new ScriptedProcessor(
+          "{name: p, topics: [t], table: \"{header:kind}\", tables-allowed: \"a|b\"}");
 
   /** Whether table {@code a} exists; the first write finds it dropped. */
   private boolean exists = true;
@@ -121,65 +103,29 @@ class DroppedRoutedTableTest {
         }
       };
 
-  private PipelineProcessor processor(RecordSchemas schemas, TableProvisioner provisioner)
-      throws Exception {
-    FerryConfig config =
-        ConfigLoader.withEnvironment(Map.of())
-            .parse(
-                """
-                kafka: {bootstrap-servers: "k:9092"}
-                database: {url: "jdbc:postgresql://h/d"}
-                pipelines:
-                  - {name: p, topics: [t], table: "{header:kind}", tables-allowed: "a|b"}
-                """,
-                "test");
-    ColumnType bigint = ColumnType.of("bigint", "bigint", "int8", 'N', -1);
-    RowCoercer coercer =
-        new RowCoercer(
-            List.of(new RowCoercer.Column("id", bigint, Coercers.of(bigint).orElseThrow())),
-            List.of());
-    Readiness readiness = new Readiness();
+  private PipelineProcessor processor(RecordSchemas schemas, TableProvisioner provisioner) {
+    RowCoercer coercer = ScriptedProcessor.idBigint();
     Pipeline pipeline =
         new Pipeline(
-            config.pipelines().get(0),
+            scripted.settings(),
             RowCoercions.fixed(Map.of("p:a", coercer, "p:b", coercer)),
             Optional.empty(),
             dev.ferry.format.Formats.JSON,
             new PipelineRouting(tables, schemas, provisioner, Optional.empty()));
-    return new PipelineProcessor(
-        List.of(pipeline),
-        config.retry(),
+    return scripted.processor(
+        pipeline,
         sink,
-        new DeadLetterPublisher(
-            producer,
-            config.deadLetter(),
-            "g",
-            backoff,
-            new StopSignal(),
-            Clock.systemUTC(),
-            Duration.ofSeconds(5),
-            readiness),
-        backoff,
         timeout -> {
           throw new AssertionError("nothing to wait for");
-        },
-        new WorkerCounters(),
-        new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-        readiness,
-        Clock.systemUTC(),
-        RecordTracer.OFF);
+        });
   }
 
   /** Records 0..3, routed to tables a, b, a, b by their header. */
   private static List<WorkItem> batch(PartitionState state) {
-    List<WorkItem> items = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      state.offsets().dispatched(i);
-      ConsumerRecord<byte[], byte[]> r =
-          new ConsumerRecord<>(
-              "t", 0, i, ("k" + i).getBytes(UTF_8), ("{\"id\":" + i + "}").getBytes(UTF_8));
-      r.headers().add("kind", (i % 2 == 0 ? "a" : "b").getBytes(UTF_8));
-      items.add(new WorkItem(r, state));
+    List<WorkItem> items = ScriptedProcessor.batch(state, 4);
+    for (WorkItem item : items) {
+      String kind = item.record().offset() % 2 == 0 ? "a" : "b";
+      item.record().headers().add("kind", kind.getBytes(UTF_8));
     }
     return items;
   }
@@ -205,7 +151,7 @@ class DroppedRoutedTableTest {
         .containsExactly(
             List.of("p:a=0", "p:b=1", "p:a=2", "p:b=3"),
             List.of("p:a=0", "p:b=1", "p:a=2", "p:b=3"));
-    assertThat(producer.history()).isEmpty();
+    assertThat(scripted.producer.history()).isEmpty();
     assertThat(state.offsets().watermark()).hasValue(4);
   }
 
@@ -218,7 +164,7 @@ class DroppedRoutedTableTest {
     assertThat(written)
         .containsExactly(List.of("p:a=0", "p:b=1", "p:a=2", "p:b=3"), List.of("p:b=1", "p:b=3"));
     List<String> dead = new ArrayList<>();
-    for (ProducerRecord<byte[], byte[]> r : producer.history()) {
+    for (ProducerRecord<byte[], byte[]> r : scripted.producer.history()) {
       dead.add(
           header(r, DeadLetterHeaders.ORIGINAL_OFFSET)
               + " "

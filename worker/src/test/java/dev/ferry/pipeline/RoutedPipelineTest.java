@@ -268,17 +268,6 @@ class RoutedPipelineTest {
     assertThat(rows(pipeline(""), "b", "{\"id\": 1}")).hasSize(1);
   }
 
-  @Test
-  void snakeCaseFollowsTheDocumentedRules() {
-    assertThat(ByNameRows.snakeCase("userId")).isEqualTo("user_id");
-    assertThat(ByNameRows.snakeCase("HTTPStatus")).isEqualTo("http_status");
-    assertThat(ByNameRows.snakeCase("user-id")).isEqualTo("user_id");
-    assertThat(ByNameRows.snakeCase("orderID2")).isEqualTo("order_id2");
-    assertThat(ByNameRows.snakeCase("already_snake")).isEqualTo("already_snake");
-    assertThat(ByNameRows.snakeCase("Name")).isEqualTo("name");
-    assertThat(ByNameRows.snakeCase("v2Count")).isEqualTo("v2_count");
-  }
-
   private static DeclaredTable declared(String... names) {
     List<DeclaredColumn> columns = new ArrayList<>();
     for (String name : names) {

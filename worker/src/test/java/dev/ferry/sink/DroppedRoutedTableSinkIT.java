@@ -2,20 +2,14 @@ package dev.ferry.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.config.CdcSettings;
 import dev.ferry.config.PipelineSettings;
-import dev.ferry.config.RecordFormat;
 import dev.ferry.config.TableName;
-import dev.ferry.config.TableTemplate;
 import dev.ferry.config.TargetSettings;
 import dev.ferry.support.LogCapture;
-import dev.ferry.support.ManualClock;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,64 +27,29 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DroppedRoutedTableSinkIT {
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
 
-  private static int tables;
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private SinkFixture fixture;
-  private String name;
+  private RoutedTablesFixture routed;
   private TableName table;
   private String target;
-  private PipelineSettings pipeline;
-  private TableDefinitions definitions;
 
   @BeforeEach
   void setUp() throws Exception {
-    fixture = new SinkFixture(PG);
-    name = "dropped_" + tables++;
-    table = fixture.table(name);
+    routed = new RoutedTablesFixture(PG, "dropped_");
+    table = routed.table();
     target = "p:" + table;
-    String template = PG.schema() + ".{topic}";
-    TargetSettings primary =
-        new TargetSettings(
-            new TableName(Optional.empty(), template),
-            PipelineSettings.Mode.INSERT,
-            List.of(),
-            Map.of(),
-            true,
-            Optional.empty());
-    pipeline =
-        new PipelineSettings(
-            "p",
-            List.of(SinkFixture.TOPIC),
-            Optional.empty(),
-            primary,
-            PipelineSettings.Tombstones.SKIP,
-            Optional.empty(),
-            Map.of(),
-            List.of(),
-            Optional.empty(),
-            RecordFormat.JSON,
-            RecordFormat.TEXT,
-            Optional.empty(),
-            false,
-            false,
-            Optional.of(TableTemplate.parse(template, Pattern.compile(".*"))),
-            CdcSettings.UnknownFields.IGNORE);
-    definitions = TableDefinitions.read(fixture.dataSource, List.of(pipeline), clock);
   }
 
   @AfterEach
   void close() {
-    definitions.close();
+    routed.close();
   }
 
   @Test
   void aDroppedTableIsMissingToItsNextLookupAndDescribedAnewOnceItExistsAgain() throws Exception {
-    PG.execute("CREATE TABLE " + name + " (id integer, note text)");
-    assertThat(definitions.routed().lookup(pipeline, table))
-        .isEqualTo(new TableLookup.Found(target));
-    PostgresSink sink = fixture.sink(definitions);
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, note text)");
+    assertThat(routed.lookup(table)).isEqualTo(new TableLookup.Found(target));
+    PostgresSink sink = routed.sink.sink(routed.definitions);
     new CommittingSink(sink).write(List.of(row(1)), List.of());
-    PG.execute("DROP TABLE " + name);
+    PG.execute("DROP TABLE " + routed.name);
     List<Row> rows = List.of(row(2), row(3));
     long generation = sink.definitionsGeneration();
 
@@ -110,10 +69,10 @@ class DroppedRoutedTableSinkIT {
     }
     assertThat(sink.droppedTargets(rows)).containsExactly(target);
     assertThat(
-            definitions.refreshes(
+            routed.definitions.refreshes(
                 TableDefinitions.Trigger.SINK_ERROR, TableDefinitions.Outcome.DROPPED))
         .isEqualTo(1);
-    assertThat(definitions.routed().lookup(pipeline, table))
+    assertThat(routed.lookup(table))
         .isEqualTo(
             new TableLookup.Missing(
                 "table "
@@ -121,50 +80,50 @@ class DroppedRoutedTableSinkIT {
                     + " does not exist: it was dropped after pipeline p had written to it"
                     + " (pipeline p looks for it again after 10s)"));
 
-    PG.execute("CREATE TABLE " + name + " (id integer, note text)");
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, note text)");
     try (LogCapture logs = LogCapture.attach()) {
-      assertThat(definitions.routed().lookupAfterDdl(pipeline, table))
-          .isEqualTo(new TableLookup.Found(target));
+      assertThat(routed.lookupAfterDdl(table)).isEqualTo(new TableLookup.Found(target));
       assertThat(logs.linesContaining("described again after it was dropped")).hasSize(1);
     }
     assertThat(sink.droppedTargets(rows)).isEmpty();
     new CommittingSink(sink).write(rows, List.of());
-    assertThat(PG.queryRows("SELECT id, note FROM " + name + " ORDER BY id"))
+    assertThat(PG.queryRows("SELECT id, note FROM " + routed.name + " ORDER BY id"))
         .extracting(r -> r.get("id") + "|" + r.get("note"))
         .containsExactly("2|n2", "3|n3");
   }
 
   @Test
   void theTimerFindsADroppedTableOnceAndThenLeavesItToItsNextLookup() throws Exception {
-    PG.execute("CREATE TABLE " + name + " (id integer, note text)");
-    definitions.routed().lookup(pipeline, table);
-    PG.execute("DROP TABLE " + name);
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, note text)");
+    routed.lookup(table);
+    PG.execute("DROP TABLE " + routed.name);
 
-    definitions.refreshAll();
-    definitions.refreshAll();
+    routed.definitions.refreshAll();
+    routed.definitions.refreshAll();
 
     assertThat(
-            definitions.refreshes(TableDefinitions.Trigger.TIMER, TableDefinitions.Outcome.DROPPED))
+            routed.definitions.refreshes(
+                TableDefinitions.Trigger.TIMER, TableDefinitions.Outcome.DROPPED))
         .isEqualTo(1);
     assertThat(
-            definitions.refreshes(TableDefinitions.Trigger.TIMER, TableDefinitions.Outcome.FAILED))
+            routed.definitions.refreshes(
+                TableDefinitions.Trigger.TIMER, TableDefinitions.Outcome.FAILED))
         .isZero();
-    assertThat(definitions.droppedTargets(List.of(target))).containsExactly(target);
-    assertThat(definitions.routed().lookup(pipeline, table))
-        .isInstanceOf(TableLookup.Missing.class);
+    assertThat(routed.definitions.droppedTargets(List.of(target))).containsExactly(target);
+    assertThat(routed.lookup(table)).isInstanceOf(TableLookup.Missing.class);
   }
 
   @Test
   void aFixedTableReadAtStartThatIsDroppedIsKeptAsItWas() throws Exception {
-    PG.execute("CREATE TABLE " + name + " (id integer, note text)");
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, note text)");
     PipelineSettings fixed =
         SinkFixture.pipeline(
             "f",
             new TargetSettings(
                 table, PipelineSettings.Mode.INSERT, List.of(), Map.of(), true, Optional.empty()));
     try (TableDefinitions atStart =
-        TableDefinitions.read(fixture.dataSource, List.of(fixed), clock)) {
-      PG.execute("DROP TABLE " + name);
+        TableDefinitions.read(routed.sink.dataSource, List.of(fixed), routed.clock)) {
+      PG.execute("DROP TABLE " + routed.name);
       String key = "f:" + table;
       long generation = atStart.generation();
 
@@ -180,6 +139,7 @@ class DroppedRoutedTableSinkIT {
   }
 
   private Row row(int id) {
-    return Row.insert("p", target, new String[] {Integer.toString(id), "n" + id}, fixture.next());
+    return Row.insert(
+        "p", target, new String[] {Integer.toString(id), "n" + id}, routed.sink.next());
   }
 }

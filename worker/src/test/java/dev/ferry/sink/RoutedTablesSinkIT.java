@@ -5,29 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.ferry.config.CdcSettings;
 import dev.ferry.config.ColumnFormat;
 import dev.ferry.config.PipelineSettings;
-import dev.ferry.config.RecordFormat;
 import dev.ferry.config.TableName;
-import dev.ferry.config.TableTemplate;
-import dev.ferry.config.TargetSettings;
 import dev.ferry.config.WorkerSettings;
 import dev.ferry.support.LogCapture;
-import dev.ferry.support.ManualClock;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,56 +36,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RoutedTablesSinkIT {
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
 
-  private static int tables;
-  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private SinkFixture fixture;
-  private String name;
-  private TableDefinitions definitions;
-  private PipelineSettings pipeline;
+  private RoutedTablesFixture routed;
 
   @BeforeEach
   void setUp() throws Exception {
-    fixture = new SinkFixture(PG);
-    name = "routed_" + tables++;
-    String template = PG.schema() + ".{topic}";
-    TargetSettings primary =
-        new TargetSettings(
-            new TableName(Optional.empty(), template),
-            PipelineSettings.Mode.INSERT,
-            List.of(),
-            Map.of(),
-            true,
-            Optional.empty());
-    pipeline =
-        new PipelineSettings(
-            "p",
-            List.of(SinkFixture.TOPIC),
-            Optional.empty(),
-            primary,
-            PipelineSettings.Tombstones.SKIP,
-            Optional.empty(),
-            Map.of(),
-            List.of(),
-            Optional.empty(),
-            RecordFormat.JSON,
-            RecordFormat.TEXT,
-            Optional.empty(),
-            false,
-            false,
-            Optional.of(TableTemplate.parse(template, Pattern.compile(".*"))),
-            CdcSettings.UnknownFields.IGNORE);
-    definitions = TableDefinitions.read(fixture.dataSource, List.of(pipeline), clock);
+    routed = new RoutedTablesFixture(PG, "routed_");
   }
 
   @AfterEach
   void close() {
-    definitions.close();
+    routed.close();
   }
 
   @Test
   void racingWorkersDescribeATableOnce() throws Exception {
-    PG.execute("CREATE TABLE " + name + " (id integer, note text)");
-    TableName table = fixture.table(name);
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, note text)");
+    TableName table = routed.table();
     int threads = 8;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -104,7 +62,7 @@ class RoutedTablesSinkIT {
             pool.submit(
                 () -> {
                   start.await();
-                  return definitions.routed().lookup(pipeline, table);
+                  return routed.lookup(table);
                 }));
       }
       start.countDown();
@@ -115,33 +73,30 @@ class RoutedTablesSinkIT {
     } finally {
       pool.shutdownNow();
     }
-    assertThat(definitions.writer("p:" + table).columnNames()).containsExactly("id", "note");
+    assertThat(routed.definitions.writer("p:" + table).columnNames()).containsExactly("id", "note");
   }
 
   @Test
   void aMissingTableIsLookedForAgainAfterTheRecheckInterval() throws Exception {
-    TableName table = fixture.table(name);
+    TableName table = routed.table();
     String missing = "table " + table + " does not exist (pipeline p looks for it again after 10s)";
 
-    assertThat(definitions.routed().lookup(pipeline, table))
-        .isEqualTo(new TableLookup.Missing(missing));
-    PG.execute("CREATE TABLE " + name + " (id integer)");
-    clock.advance(RoutedTables.RECHECK.minusMillis(1));
-    assertThat(definitions.routed().lookup(pipeline, table))
+    assertThat(routed.lookup(table)).isEqualTo(new TableLookup.Missing(missing));
+    PG.execute("CREATE TABLE " + routed.name + " (id integer)");
+    routed.clock.advance(RoutedTables.RECHECK.minusMillis(1));
+    assertThat(routed.lookup(table))
         .isEqualTo(new TableLookup.Missing(missing)); // remembered: no catalog read per record
-    clock.advance(Duration.ofMillis(1));
-    assertThat(definitions.routed().lookup(pipeline, table))
-        .isEqualTo(new TableLookup.Found("p:" + table));
+    routed.clock.advance(Duration.ofMillis(1));
+    assertThat(routed.lookup(table)).isEqualTo(new TableLookup.Found("p:" + table));
   }
 
   @Test
   void ddlEndsTheWaitAtOnceAndATableThatCannotTakeTheRowsIsUnfit() throws Exception {
-    TableName table = fixture.table(name);
-    assertThat(definitions.routed().lookup(pipeline, table))
-        .isInstanceOf(TableLookup.Missing.class);
-    PG.execute("CREATE TABLE " + name + " (id integer, shape point)");
+    TableName table = routed.table();
+    assertThat(routed.lookup(table)).isInstanceOf(TableLookup.Missing.class);
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, shape point)");
 
-    TableLookup.Lookup unfit = definitions.routed().lookupAfterDdl(pipeline, table);
+    TableLookup.Lookup unfit = routed.lookupAfterDdl(table);
 
     assertThat(unfit).isInstanceOf(TableLookup.Unfit.class);
     assertThat(((TableLookup.Unfit) unfit).why())
@@ -150,17 +105,18 @@ class RoutedTablesSinkIT {
 
   @Test
   void aRoutedTableIsRefreshedByTheTimerLikeAFixedOne() throws Exception {
-    PG.execute("CREATE TABLE " + name + " (id integer, note text)");
-    TableName table = fixture.table(name);
-    definitions.routed().lookup(pipeline, table);
-    PG.execute("ALTER TABLE " + name + " ALTER COLUMN id TYPE bigint");
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, note text)");
+    TableName table = routed.table();
+    routed.lookup(table);
+    PG.execute("ALTER TABLE " + routed.name + " ALTER COLUMN id TYPE bigint");
 
-    definitions.refreshAll();
+    routed.definitions.refreshAll();
 
     assertThat(
-            definitions.refreshes(TableDefinitions.Trigger.TIMER, TableDefinitions.Outcome.CHANGED))
+            routed.definitions.refreshes(
+                TableDefinitions.Trigger.TIMER, TableDefinitions.Outcome.CHANGED))
         .isEqualTo(1);
-    assertThat(definitions.writer("p:" + table).coercer().columns().get(0).type().display())
+    assertThat(routed.definitions.writer("p:" + table).coercer().columns().get(0).type().display())
         .isEqualTo("bigint");
   }
 
@@ -168,25 +124,28 @@ class RoutedTablesSinkIT {
   void theSinkWritesATableThatAppearedAfterStartRowsWithoutSomeColumnsIncluded() throws Exception {
     PG.execute(
         "CREATE TABLE "
-            + name
+            + routed.name
             + " (id integer DEFAULT -1, note text DEFAULT 'none', n integer DEFAULT 7)");
-    TableName table = fixture.table(name);
+    TableName table = routed.table();
     String target = "p:" + table;
-    assertThat(definitions.routed().lookup(pipeline, table))
-        .isEqualTo(new TableLookup.Found(target));
+    assertThat(routed.lookup(table)).isEqualTo(new TableLookup.Found(target));
     List<Row> rows = new ArrayList<>();
     List<String> expected = new ArrayList<>();
     // Long enough runs for COPY, full rows and rows leaving columns out, in one batch.
     for (int i = 0; i < 2 * RowWrites.COPY_MIN_ROWS; i++) {
       String note = i % 2 == 0 ? "n" + i : Row.UNCHANGED;
       rows.add(
-          Row.insert("p", target, new String[] {Integer.toString(i), note, "1"}, fixture.next()));
+          Row.insert(
+              "p", target, new String[] {Integer.toString(i), note, "1"}, routed.sink.next()));
       expected.add(i + "|" + (i % 2 == 0 ? "n" + i : "none") + "|1");
     }
     for (int i = 100; i < 100 + 2 * RowWrites.COPY_MIN_ROWS; i++) {
       rows.add(
           Row.insert(
-              "p", target, new String[] {Integer.toString(i), "m", Row.UNCHANGED}, fixture.next()));
+              "p",
+              target,
+              new String[] {Integer.toString(i), "m", Row.UNCHANGED},
+              routed.sink.next()));
       expected.add(i + "|m|7");
     }
     rows.add(
@@ -194,52 +153,27 @@ class RoutedTablesSinkIT {
             "p",
             target,
             new String[] {Row.UNCHANGED, Row.UNCHANGED, Row.UNCHANGED},
-            fixture.next()));
+            routed.sink.next()));
     expected.add(0, "-1|none|7");
 
-    new CommittingSink(fixture.sink(definitions, WorkerSettings.WriteMethod.COPY))
+    new CommittingSink(routed.sink.sink(routed.definitions, WorkerSettings.WriteMethod.COPY))
         .write(rows, List.of());
 
     List<String> stored = new ArrayList<>();
-    PG.queryRows("SELECT id, note, n FROM " + name + " ORDER BY id")
+    PG.queryRows("SELECT id, note, n FROM " + routed.name + " ORDER BY id")
         .forEach(r -> stored.add(r.get("id") + "|" + r.get("note") + "|" + r.get("n")));
     assertThat(stored).isEqualTo(expected);
   }
 
   @Test
   void aRoutedTableIsDescribedWithThePipelinesColumnFormats() throws Exception {
-    PG.execute("CREATE TABLE " + name + " (id integer, payload bytea)");
-    String template = PG.schema() + ".{topic}";
-    TargetSettings primary =
-        new TargetSettings(
-            new TableName(Optional.empty(), template),
-            PipelineSettings.Mode.INSERT,
-            List.of(),
-            Map.of(),
-            true,
-            Optional.empty(),
-            Map.of("payload", ColumnFormat.of(ColumnFormat.Kind.BASE64)));
+    PG.execute("CREATE TABLE " + routed.name + " (id integer, payload bytea)");
     PipelineSettings declaring =
-        new PipelineSettings(
-            "p",
-            List.of(SinkFixture.TOPIC),
-            Optional.empty(),
-            primary,
-            PipelineSettings.Tombstones.SKIP,
-            Optional.empty(),
-            Map.of(),
-            List.of(),
-            Optional.empty(),
-            RecordFormat.JSON,
-            RecordFormat.TEXT,
-            Optional.empty(),
-            false,
-            false,
-            Optional.of(TableTemplate.parse(template, Pattern.compile(".*"))),
-            CdcSettings.UnknownFields.IGNORE);
-    TableName table = fixture.table(name);
+        RoutedTablesFixture.pipeline(
+            PG, Map.of("payload", ColumnFormat.of(ColumnFormat.Kind.BASE64)));
+    TableName table = routed.table();
     try (TableDefinitions own =
-        TableDefinitions.read(fixture.dataSource, List.of(declaring), clock)) {
+        TableDefinitions.read(routed.sink.dataSource, List.of(declaring), routed.clock)) {
       assertThat(own.routed().lookup(declaring, table))
           .isEqualTo(new TableLookup.Found("p:" + table));
 
