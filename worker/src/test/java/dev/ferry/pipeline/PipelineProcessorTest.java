@@ -3,17 +3,9 @@ package dev.ferry.pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.coerce.Coercers;
-import dev.ferry.coerce.ColumnType;
-import dev.ferry.coerce.RowCoercer;
-import dev.ferry.config.ConfigLoader;
-import dev.ferry.config.FerryConfig;
-import dev.ferry.deadletter.DeadLetterBreaker;
-import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.WorkItem;
 import dev.ferry.errors.Backoff;
 import dev.ferry.health.Readiness;
-import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.lifecycle.Waiter;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.CommitInDoubtException;
@@ -23,7 +15,6 @@ import dev.ferry.sink.RowSink;
 import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.Written;
 import dev.ferry.source.PartitionState;
-import dev.ferry.tracing.RecordTracer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,13 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,14 +42,16 @@ class PipelineProcessorTest {
   private static final Duration INITIAL = Duration.ofMillis(100);
   private static final Duration MAX = Duration.ofSeconds(2);
 
-  private final FerryConfig config = config();
+  private final ScriptedProcessor scripted =
+      new ScriptedProcessor(
+          "{name: p, topics: [t], table: t, columns: {id: /id}}",
+          "retry: {max-attempts: 3, initial-backoff: 100ms, max-backoff: 2s}");
   private final List<Duration> waits = new ArrayList<>();
   private final ScriptedSink sink = new ScriptedSink();
-  private final MockProducer<byte[], byte[]> producer =
-      new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+  private final MockProducer<byte[], byte[]> producer = scripted.producer;
   private final WorkerCounters counters = new WorkerCounters();
-  private final Readiness readiness = new Readiness();
-  private final Backoff backoff = new Backoff(INITIAL, MAX, new SplittableRandom(3));
+  private final Readiness readiness = scripted.readiness;
+  private final Backoff backoff = scripted.backoff;
   private final PipelineProcessor processor =
       processor(
           timeout -> {
@@ -70,48 +61,13 @@ class PipelineProcessorTest {
 
   /** A processor over the scripted sink whose backoff waits go to {@code waiter}. */
   private PipelineProcessor processor(Waiter waiter) {
-    ColumnType bigint = ColumnType.of("bigint", "bigint", "int8", 'N', -1);
-    RowCoercer coercer =
-        new RowCoercer(
-            List.of(new RowCoercer.Column("id", bigint, Coercers.of(bigint).orElseThrow())),
-            List.of());
-    return new PipelineProcessor(
-        List.of(new Pipeline(config.pipelines().get(0), Map.of("p:t", coercer), Optional.empty())),
-        config.retry(),
+    return scripted.processor(
+        new Pipeline(
+            scripted.settings(), Map.of("p:t", ScriptedProcessor.idBigint()), Optional.empty()),
         sink,
-        new DeadLetterPublisher(
-            producer,
-            config.deadLetter(),
-            "g",
-            backoff,
-            new StopSignal(),
-            Clock.systemUTC(),
-            Duration.ofSeconds(5),
-            readiness),
-        backoff,
         waiter,
         counters,
-        new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-        readiness,
-        Clock.systemUTC(),
-        RecordTracer.OFF);
-  }
-
-  private static FerryConfig config() {
-    try {
-      return ConfigLoader.withEnvironment(Map.of())
-          .parse(
-              """
-              kafka: {bootstrap-servers: "k:9092"}
-              database: {url: "jdbc:postgresql://h/d"}
-              retry: {max-attempts: 3, initial-backoff: 100ms, max-backoff: 2s}
-              pipelines:
-                - {name: p, topics: [t], table: t, columns: {id: /id}}
-              """,
-              "test");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+        Clock.systemUTC());
   }
 
   /** Fails each call with the next scripted exception, then succeeds. */

@@ -3,19 +3,9 @@ package dev.ferry.pipeline;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.coerce.Coercers;
-import dev.ferry.coerce.ColumnType;
-import dev.ferry.coerce.RowCoercer;
-import dev.ferry.config.ConfigLoader;
-import dev.ferry.config.FerryConfig;
-import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterHeaders;
-import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.LaterQueue;
 import dev.ferry.dispatch.WorkItem;
-import dev.ferry.errors.Backoff;
-import dev.ferry.health.Readiness;
-import dev.ferry.lifecycle.StopSignal;
 import dev.ferry.metrics.WorkerCounters;
 import dev.ferry.sink.KeyHold;
 import dev.ferry.sink.Origin;
@@ -25,7 +15,6 @@ import dev.ferry.sink.SinkResult;
 import dev.ferry.sink.Written;
 import dev.ferry.source.PartitionState;
 import dev.ferry.support.ManualClock;
-import dev.ferry.tracing.RecordTracer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,13 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,64 +41,24 @@ class RetryLaterTest {
   private static final Instant T0 = Instant.parse("2026-12-02T10:00:00Z");
 
   private final ManualClock clock = new ManualClock(T0);
-  private final FerryConfig config = config();
+  private final ScriptedProcessor scripted =
+      new ScriptedProcessor(
+          "{name: p, topics: [t], table: t, columns: {id: /id}}",
+          "retry: {later: {horizon: 10s, first-delay: 1s, max-delay: 4s}}");
   private final ParentSink sink = new ParentSink();
-  private final MockProducer<byte[], byte[]> producer =
-      new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+  private final MockProducer<byte[], byte[]> producer = scripted.producer;
   private final WorkerCounters counters = new WorkerCounters();
   private final AtomicInteger waitingTotal = new AtomicInteger();
   private final LaterQueue later = new LaterQueue(clock, waitingTotal, 3);
   private final PartitionState partition = new PartitionState(new TopicPartition("t", 0));
-  private final PipelineProcessor processor = processor();
-
-  private PipelineProcessor processor() {
-    ColumnType bigint = ColumnType.of("bigint", "bigint", "int8", 'N', -1);
-    RowCoercer coercer =
-        new RowCoercer(
-            List.of(new RowCoercer.Column("id", bigint, Coercers.of(bigint).orElseThrow())),
-            List.of());
-    Backoff backoff =
-        new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), new SplittableRandom(1));
-    Readiness readiness = new Readiness();
-    return new PipelineProcessor(
-        List.of(new Pipeline(config.pipelines().get(0), Map.of("p:t", coercer), Optional.empty())),
-        config.retry(),
-        sink,
-        new DeadLetterPublisher(
-            producer,
-            config.deadLetter(),
-            "g",
-            backoff,
-            new StopSignal(),
-            clock,
-            Duration.ofSeconds(5),
-            readiness),
-        backoff,
-        timeout -> false,
-        counters,
-        new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
-        readiness,
-        clock,
-        RecordTracer.OFF);
-  }
-
-  private static FerryConfig config() {
-    try {
-      return ConfigLoader.withEnvironment(Map.of())
-          .parse(
-              """
-              kafka: {bootstrap-servers: "k:9092"}
-              database: {url: "jdbc:postgresql://h/d"}
-              retry:
-                later: {horizon: 10s, first-delay: 1s, max-delay: 4s}
-              pipelines:
-                - {name: p, topics: [t], table: t, columns: {id: /id}}
-              """,
-              "test");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private final PipelineProcessor processor =
+      scripted.processor(
+          new Pipeline(
+              scripted.settings(), Map.of("p:t", ScriptedProcessor.idBigint()), Optional.empty()),
+          sink,
+          timeout -> false,
+          counters,
+          clock);
 
   /**
    * Refuses a row whose id is not a parent yet (SQLSTATE {@link #refusal}), as Postgres with a

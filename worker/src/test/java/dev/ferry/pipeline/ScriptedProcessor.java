@@ -62,6 +62,14 @@ final class ScriptedProcessor {
 
   /** {@code pipeline}: the config's one pipeline, as a YAML flow mapping. */
   ScriptedProcessor(String pipeline) {
+    this(pipeline, "");
+  }
+
+  /**
+   * {@code pipeline}: the config's one pipeline, as a YAML flow mapping; {@code sections}: more
+   * top-level sections, one per line (e.g. {@code retry: {max-attempts: 3}}).
+   */
+  ScriptedProcessor(String pipeline, String sections) {
     try {
       config =
           ConfigLoader.withEnvironment(Map.of())
@@ -69,10 +77,11 @@ final class ScriptedProcessor {
                   """
                   kafka: {bootstrap-servers: "k:9092"}
                   database: {url: "jdbc:postgresql://h/d"}
+                  %s
                   pipelines:
                     - %s
                   """
-                      .formatted(pipeline),
+                      .formatted(sections, pipeline),
                   "test");
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -132,6 +141,14 @@ final class ScriptedProcessor {
    * The processor of {@code pipeline} writing to {@code sink}, its backoff waiting in {@code wait}.
    */
   PipelineProcessor processor(Pipeline pipeline, RowSink sink, Waiter wait) {
+    return processor(pipeline, sink, wait, new WorkerCounters(), Clock.systemUTC());
+  }
+
+  /**
+   * {@link #processor(Pipeline, RowSink, Waiter)} counting in {@code counters}, on {@code clock}.
+   */
+  PipelineProcessor processor(
+      Pipeline pipeline, RowSink sink, Waiter wait, WorkerCounters counters, Clock clock) {
     return new PipelineProcessor(
         List.of(pipeline),
         config.retry(),
@@ -142,15 +159,15 @@ final class ScriptedProcessor {
             "g",
             backoff,
             new StopSignal(),
-            Clock.systemUTC(),
+            clock,
             Duration.ofSeconds(5),
             readiness),
         backoff,
         wait,
-        new WorkerCounters(),
+        counters,
         new DeadLetterBreaker(config.deadLetter().breaker(), (p, why) -> {}),
         readiness,
-        Clock.systemUTC(),
+        clock,
         RecordTracer.OFF);
   }
 
