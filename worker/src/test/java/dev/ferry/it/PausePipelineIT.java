@@ -85,10 +85,12 @@ class PausePipelineIT {
     Path config = dir.resolve("ferry.yaml");
     Files.writeString(config, yaml.text());
 
-    Thread loadFirst = load(first, DURING, 1).runInBackground();
-    Thread loadSecond = load(second, DURING, 1).runInBackground();
     long pausedAt;
     try (RunningWorker worker = RunningWorker.start(yaml.load())) {
+      // The load starts once the worker runs, so that its 5 s are not over before the pause (a
+      // worker slow to start on a busy machine would otherwise catch up with all of it first).
+      Thread loadFirst = load(first, DURING, 1).runInBackground();
+      Thread loadSecond = load(second, DURING, 1).runInBackground();
       Scrape scrape = worker.scrape();
       await().atMost(Duration.ofSeconds(30)).until(() -> count("second_events") > 100);
 
