@@ -191,7 +191,7 @@ public final class PollLoop {
       String topic = state.partition().topic();
       if (haltedTopic.test(topic) && discardedHaltedTopics.add(topic)) {
         int dropped = handler.discardQueued(s -> s.partition().topic().equals(topic));
-        log.warn("topic {} is halted: paused, {} queued records dropped", topic, dropped);
+        log.warn("topic {} paused or halted: {} queued records dropped", topic, dropped);
       }
     }
   }
