@@ -13,6 +13,7 @@ import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.dispatch.MemoryPlan;
+import dev.ferry.dispatch.TransactionSlots;
 import dev.ferry.dispatch.WorkerPool;
 import dev.ferry.errors.Backoff;
 import dev.ferry.format.Formats;
@@ -58,10 +59,15 @@ final class PipelineAssembly {
   private final Backoff backoff;
   private final StopSignal workersStop = new StopSignal();
   private final DdlStatements ddlStatements = new DdlStatements();
+  private final TransactionSlots slots;
   private Optional<RegistryClient> schemaRegistry = Optional.empty();
 
-  PipelineAssembly(FerryConfig config, Readiness readiness, Clock clock) {
+  /**
+   * @param slots each pipeline's max-transactions, which the workers' batches wait for
+   */
+  PipelineAssembly(FerryConfig config, Readiness readiness, Clock clock, TransactionSlots slots) {
     this.config = config;
+    this.slots = slots;
     this.readiness = readiness;
     this.clock = clock;
     this.backoff =
@@ -200,12 +206,15 @@ final class PipelineAssembly {
     return ddlStatements::count;
   }
 
-  /** The worker pool, not started; {@code onCrash} is told of a worker thread that died. */
+  /**
+   * The worker pool, not started; {@code onCrash} is told of a worker thread that died. A batch
+   * waits for a slot of each of its pipelines' max-transactions before {@code processor} has it.
+   */
   WorkerPool pool(
       Lanes lanes, PipelineProcessor processor, MemoryPlan memory, Consumer<Throwable> onCrash) {
     return new WorkerPool(
         lanes,
-        processor,
+        RateLimitedPipelines.gate(processor, slots, config.routing(), workersStop),
         config.worker().batchSize(),
         memory.batchBytesLimit(),
         config.worker().batchLinger(),
