@@ -3,6 +3,7 @@ package dev.ferry.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.app.Main;
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
@@ -12,6 +13,8 @@ import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * Acceptance 4 of issue 21: a pipeline configured at 100 records/s, with a backlog far larger than
@@ -137,6 +141,41 @@ class RateLimitIT {
           .isEqualTo(400);
       assertThat(scrape.sum("ferry_pipeline_rate_limit_records_per_second{pipeline=\"events\"}"))
           .isEqualTo(100.0);
+
+      // The CLI writes the same row; the control timer brings it to the worker.
+      Path configFile = Files.writeString(dir.resolve("ferry.yaml"), yaml);
+      Run set =
+          ferry(
+              "pipeline", "rate-limit", "events", "--max-transactions", "3", "-c", "" + configFile);
+      assertThat(set.exit()).as(set.err()).isZero();
+      assertThat(set.out())
+          .startsWith(
+              "pipeline events rate limit unlimited records/s, 3 transactions at once per worker"
+                  + " (group "
+                  + GROUP
+                  + ", in place of the config's 100 records/s,");
+      await("the timer applies the CLI's limit")
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  scrape.sum("ferry_pipeline_rate_limit_max_transactions{pipeline=\"events\"}")
+                      == 3.0);
+      assertThat(scrape.sum("ferry_pipeline_rate_limit_records_per_second{pipeline=\"events\"}"))
+          .isZero();
+      Run status = ferry("pipeline", "status", "-c", "" + configFile);
+      assertThat(status.out())
+          .startsWith(
+              "events: running; rate limit unlimited records/s, 3 transactions at once, set by"
+                  + " cli:")
+          .contains("(the config's: 100 records/s, unlimited transactions at once)");
+      Run clear = ferry("pipeline", "rate-limit", "events", "--clear", "-c", "" + configFile);
+      assertThat(clear.out()).contains("rate-limit override cleared");
+      await("back to the config's limit")
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () ->
+                  scrape.sum("ferry_pipeline_rate_limit_records_per_second{pipeline=\"events\"}")
+                      == 100.0);
     }
     // Held back, never dropped or dead-lettered: every row applied is there once.
     long rows = PG.queryLong("SELECT count(*) FROM events");
@@ -146,6 +185,17 @@ class RateLimitIT {
             PG.queryLong(
                 "SELECT count(*) FROM ferry.pipeline_rate_limits WHERE group_id = '" + GROUP + "'"))
         .isZero();
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run ferry(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return new Run(cli.execute(args), out.toString(), err.toString());
   }
 
   /** The records applied per second over the next {@code window}, as measured. */
