@@ -1,5 +1,6 @@
 package dev.ferry.health;
 
+import dev.ferry.config.RateLimit;
 import dev.ferry.health.http.HttpLimits;
 import dev.ferry.health.http.HttpRequest;
 import dev.ferry.health.http.HttpResponse;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -150,10 +152,11 @@ public final class HttpEndpoint implements AutoCloseable {
                       .map(HttpEndpoint::quote)
                       .collect(Collectors.joining(","))
                   + "]";
-      if (state.equals("ready") && !control.rateLimited().isEmpty()) {
+      Map<String, RateLimit> limited = state.equals("ready") ? control.rateLimited() : Map.of();
+      if (!limited.isEmpty()) {
         details +=
             ",\"rate-limited\":{"
-                + control.rateLimited().entrySet().stream()
+                + limited.entrySet().stream()
                     .map(e -> quote(e.getKey()) + ":" + e.getValue().json())
                     .collect(Collectors.joining(","))
                 + "}";
