@@ -26,6 +26,7 @@ import dev.ferry.sink.TableDefinitions;
 import dev.ferry.sink.TransactionWatchdog;
 import dev.ferry.source.PartitionClaimer;
 import dev.ferry.source.PollLoop;
+import dev.ferry.source.RecordHandler;
 import dev.ferry.spi.RecordTransform;
 import dev.ferry.tracing.RecordTracer;
 import dev.ferry.tracing.TracingSdk;
@@ -94,13 +95,13 @@ public final class FerryWorker {
 
   private FerryWorker(FerryConfig config, Clock clock) {
     this.config = config;
-    this.halted = new HaltedPipelines(config, readiness, this::pollLoop);
+    this.halted = new HaltedPipelines(config, readiness, this::pollLoop, clock);
     this.breaker = halted.breaker();
     MetricsCatalog.configure(registry);
     this.counters = new WorkerCounters(registry);
     this.kafka = new KafkaAssembly(config, readiness, lifecycle.stopSignal(), clock);
     this.sinks = new SinkAssembly(config, readiness, clock);
-    this.pipelines = new PipelineAssembly(config, readiness, clock);
+    this.pipelines = new PipelineAssembly(config, readiness, clock, halted.limits().slots());
     this.health =
         new HealthChecks(
             readiness::reasons,
@@ -179,7 +180,8 @@ public final class FerryWorker {
     pool = pipelines.pool(lanes, processor, memory, counters, this::onWorkerCrash);
     consumer = kafka.consumer(memory);
     PartitionClaimer claimer = kafka.arrivals(admin, epochs, topicIds);
-    pollLoop = kafka.pollLoop(consumer, lanes, claimer, pipelines.backoff(), halted::isStopped);
+    RecordHandler handler = halted.limits().throttle(lanes);
+    pollLoop = kafka.pollLoop(consumer, handler, claimer, pipelines.backoff(), halted::isStopped);
     if (epochs.isPresent()) {
       markerCleaner = sinks.startMarkerCleaner(epochs.get(), pollLoop::committedOffsets);
     }

@@ -2,8 +2,10 @@ package dev.ferry.app;
 
 import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.bookkeeping.PipelinePauses;
+import dev.ferry.bookkeeping.PipelineRateLimits;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.RateLimit;
 import dev.ferry.config.TopicRouting;
 import dev.ferry.deadletter.DeadLetterBreaker;
 import dev.ferry.deadletter.DeadLetterRefused;
@@ -13,9 +15,11 @@ import dev.ferry.health.Readiness;
 import dev.ferry.metrics.PipelineStatusView;
 import dev.ferry.source.PollLoop;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -38,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>Beside the breaker's halts, the pauses an operator made ({@link PausedPipelines}, kept in
  * {@code ferry.pipeline_pauses}): a pipeline is stopped ({@link #isStopped}) while it is halted or
  * paused. A pause does not make the worker not ready (it is on purpose; Kubernetes should neither
- * restart nor unroute the pod for it). {@link #resume} lifts both. Thread-safe.
+ * restart nor unroute the pod for it). {@link #resume} lifts both. And the rate limits in force
+ * ({@link RateLimitedPipelines}: configured, or an operator's override kept in {@code
+ * ferry.pipeline_rate_limits}), read by the same timer as the pauses. Thread-safe.
  */
 final class HaltedPipelines implements PipelineControl {
   private static final Logger log = LoggerFactory.getLogger(HaltedPipelines.class);
@@ -49,12 +55,14 @@ final class HaltedPipelines implements PipelineControl {
   private final TopicRouting routing;
   private final Supplier<PollLoop> pollLoop;
   private final PausedPipelines pauses;
+  private final RateLimitedPipelines limits;
   private volatile PipelineHalts records;
 
   /**
    * @param pollLoop the worker's poll loop, null before it is built
    */
-  HaltedPipelines(FerryConfig config, Readiness readiness, Supplier<PollLoop> pollLoop) {
+  HaltedPipelines(
+      FerryConfig config, Readiness readiness, Supplier<PollLoop> pollLoop, Clock clock) {
     this.config = config;
     this.readiness = readiness;
     this.routing = config.routing();
@@ -64,6 +72,12 @@ final class HaltedPipelines implements PipelineControl {
         new PausedPipelines(
             config.pipelines().stream().map(PipelineSettings::name).collect(Collectors.toSet()),
             this::restart);
+    this.limits = new RateLimitedPipelines(config, clock);
+  }
+
+  /** The rate limits in force, to throttle the hand-over and gate the batches with. */
+  RateLimitedPipelines limits() {
+    return limits;
   }
 
   DeadLetterBreaker breaker() {
@@ -77,9 +91,16 @@ final class HaltedPipelines implements PipelineControl {
   void recordIn(PipelineHalts records, DataSource dataSource) throws StartupException {
     this.records = records;
     try {
+      limits.start(new PipelineRateLimits(dataSource, config.kafka().groupId()));
+    } catch (SQLException e) {
+      throw new StartupException(
+          "cannot read the rate limits from ferry.pipeline_rate_limits: " + e.getMessage(), e);
+    }
+    try {
       pauses.start(
           new PipelinePauses(dataSource, config.kafka().groupId()),
-          config.worker().controlInterval());
+          config.worker().controlInterval(),
+          limits::refresh);
     } catch (SQLException e) {
       throw new StartupException(
           "cannot read the paused pipelines from ferry.pipeline_pauses: " + e.getMessage(), e);
@@ -192,13 +213,68 @@ final class HaltedPipelines implements PipelineControl {
   }
 
   @Override
+  public RateLimitResult setRateLimit(String pipeline, RateLimit limit, String by) {
+    if (!known(pipeline)) {
+      return RateLimitResult.UNKNOWN;
+    }
+    Optional<PipelineRateLimits> store = limits.store();
+    if (store.isEmpty()) {
+      return RateLimitResult.UNAVAILABLE;
+    }
+    try {
+      store.get().set(pipeline, limit, by);
+      limits.refresh(); // here at once; the other replicas within worker.control-interval
+      return RateLimitResult.SET;
+    } catch (SQLException e) {
+      log.warn("cannot set the rate limit of pipeline {}: {}", pipeline, e.toString());
+      return RateLimitResult.UNAVAILABLE;
+    }
+  }
+
+  @Override
+  public RateLimitResult clearRateLimit(String pipeline, String by) {
+    if (!known(pipeline)) {
+      return RateLimitResult.UNKNOWN;
+    }
+    Optional<PipelineRateLimits> store = limits.store();
+    if (store.isEmpty()) {
+      return RateLimitResult.UNAVAILABLE;
+    }
+    try {
+      boolean cleared = store.get().clear(pipeline).isPresent();
+      if (cleared) {
+        log.warn("pipeline {}: rate-limit override cleared by {}", pipeline, by);
+      }
+      limits.refresh();
+      return cleared ? RateLimitResult.CLEARED : RateLimitResult.NOT_SET;
+    } catch (SQLException e) {
+      log.warn("cannot clear the rate limit of pipeline {}: {}", pipeline, e.toString());
+      return RateLimitResult.UNAVAILABLE;
+    }
+  }
+
+  @Override
+  public Optional<RateLimit> rateLimit(String pipeline) {
+    return known(pipeline) ? Optional.of(limits.effective(pipeline)) : Optional.empty();
+  }
+
+  @Override
+  public Map<String, RateLimit> rateLimited() {
+    return limits.limited();
+  }
+
+  @Override
   public String statusJson() {
     List<String> items =
         config.pipelines().stream()
             .map(
                 p ->
                     PipelineStates.json(
-                        p.name(), pauses.pause(p.name()), breaker.isHalted(p.name())))
+                        p.name(),
+                        pauses.pause(p.name()),
+                        breaker.isHalted(p.name()),
+                        limits.effective(p.name()),
+                        limits.override(p.name())))
             .toList();
     return "{\"pipelines\":[" + String.join(",", items) + "]}";
   }
@@ -219,6 +295,21 @@ final class HaltedPipelines implements PipelineControl {
       @Override
       public boolean paused(String pipeline) {
         return pauses.isPaused(pipeline);
+      }
+
+      @Override
+      public double rateLimitRecordsPerSecond(String pipeline) {
+        return limits.effective(pipeline).recordsPerSecond().orElse(0);
+      }
+
+      @Override
+      public double rateLimitMaxTransactions(String pipeline) {
+        return limits.effective(pipeline).maxTransactions().orElse(0);
+      }
+
+      @Override
+      public double throttledSeconds(String pipeline) {
+        return limits.throttledSeconds(pipeline);
       }
     };
   }

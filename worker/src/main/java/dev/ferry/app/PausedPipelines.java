@@ -46,6 +46,15 @@ final class PausedPipelines implements AutoCloseable {
 
   /** Reads the pauses now, logs those in force, and re-reads them every {@code interval}. */
   void start(PipelinePauses store, Duration interval) throws SQLException {
+    start(store, interval, () -> {});
+  }
+
+  /**
+   * As {@link #start(PipelinePauses, Duration)}, running {@code alsoEachInterval} after each
+   * re-read, on the same timer thread (the rate limits are read beside the pauses).
+   */
+  void start(PipelinePauses store, Duration interval, Runnable alsoEachInterval)
+      throws SQLException {
     this.store = store;
     apply(store.current()); // logs each pause in force, for the start log
     synchronized (lock) {
@@ -57,7 +66,14 @@ final class PausedPipelines implements AutoCloseable {
                 return t;
               });
       long ms = interval.toMillis();
-      timer.scheduleWithFixedDelay(this::refresh, ms, ms, TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(
+          () -> {
+            refresh();
+            alsoEachInterval.run();
+          },
+          ms,
+          ms,
+          TimeUnit.MILLISECONDS);
     }
   }
 

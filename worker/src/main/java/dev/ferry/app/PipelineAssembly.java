@@ -14,6 +14,7 @@ import dev.ferry.deadletter.DeadLetterPublisher;
 import dev.ferry.dispatch.Lanes;
 import dev.ferry.dispatch.LaterQueue;
 import dev.ferry.dispatch.MemoryPlan;
+import dev.ferry.dispatch.TransactionSlots;
 import dev.ferry.dispatch.WorkerPool;
 import dev.ferry.errors.Backoff;
 import dev.ferry.format.Formats;
@@ -60,10 +61,15 @@ final class PipelineAssembly {
   private final Backoff backoff;
   private final StopSignal workersStop = new StopSignal();
   private final DdlStatements ddlStatements = new DdlStatements();
+  private final TransactionSlots slots;
   private Optional<RegistryClient> schemaRegistry = Optional.empty();
 
-  PipelineAssembly(FerryConfig config, Readiness readiness, Clock clock) {
+  /**
+   * @param slots each pipeline's max-transactions, which the workers' batches wait for
+   */
+  PipelineAssembly(FerryConfig config, Readiness readiness, Clock clock, TransactionSlots slots) {
     this.config = config;
+    this.slots = slots;
     this.readiness = readiness;
     this.clock = clock;
     this.backoff =
@@ -204,7 +210,9 @@ final class PipelineAssembly {
 
   /**
    * The worker pool, not started; {@code onCrash} is told of a worker thread that died. Each lane
-   * gets a queue of records that wait to be written again later, all of them counted together.
+   * gets a queue of records that wait to be written again later, all of them counted together. The
+   * worker pool, not started; {@code onCrash} is told of a worker thread that died. A batch waits
+   * for a slot of each of its pipelines' max-transactions before {@code processor} has it.
    */
   WorkerPool pool(
       Lanes lanes,
@@ -217,7 +225,7 @@ final class PipelineAssembly {
     int maxWaiting = config.retry().later().maxRecords();
     return new WorkerPool(
         lanes,
-        processor,
+        RateLimitedPipelines.gate(processor, slots, config.routing(), workersStop),
         config.worker().batchSize(),
         memory.batchBytesLimit(),
         config.worker().batchLinger(),

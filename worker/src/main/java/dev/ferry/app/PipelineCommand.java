@@ -5,9 +5,12 @@ import dev.ferry.bookkeeping.PipelineHalts;
 import dev.ferry.bookkeeping.PipelineHalts.Halt;
 import dev.ferry.bookkeeping.PipelinePauses;
 import dev.ferry.bookkeeping.PipelinePauses.Pause;
+import dev.ferry.bookkeeping.PipelineRateLimits;
+import dev.ferry.bookkeeping.PipelineRateLimits.RateOverride;
 import dev.ferry.config.Durations;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.PipelineSettings;
+import dev.ferry.config.RateLimit;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,9 +29,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry pipeline pause|resume|status|rewind}: an operator's control of the config's
- * pipelines ({@link RewindCommand} for rewind). The commands talk to Postgres only (the state in
- * {@code ferry.pipeline_pauses}), so they work when no worker is reachable; every worker of the
+ * {@code ferry pipeline pause|resume|status|rate-limit|rewind}: an operator's control of the
+ * config's pipelines ({@link RateLimitCommand} for rate-limit, {@link RewindCommand} for rewind).
+ * The commands talk to Postgres only (the state in {@code ferry.pipeline_pauses} and {@code
+ * ferry.pipeline_rate_limits}), so they work when no worker is reachable; every worker of the
  * consumer group obeys a change within its {@code worker.control-interval}, and a worker started
  * later obeys it from its start. Exit codes: 0 done (also a pause of a paused pipeline, or a resume
  * of a running one: what was found is printed), 1 Postgres failed, Ferry's schema is missing or a
@@ -36,12 +40,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "pipeline",
-    description = "Pause, resume, show and rewind the pipelines (state kept in Postgres).",
+    description =
+        "Pause, resume, show, rate-limit and rewind the pipelines (state kept in Postgres).",
     mixinStandardHelpOptions = true,
     subcommands = {
       PipelineCommand.PauseCommand.class,
       PipelineCommand.ResumeCommand.class,
       PipelineCommand.StatusCommand.class,
+      RateLimitCommand.class,
       RewindCommand.class
     })
 final class PipelineCommand implements Runnable {
@@ -50,7 +56,8 @@ final class PipelineCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is required: pause, resume, status or rewind");
+        spec.commandLine(),
+        "a subcommand is required: pause, resume, status, rate-limit or rewind");
   }
 
   /**
@@ -99,8 +106,8 @@ final class PipelineCommand implements Runnable {
         if (!tableExists(db)) {
           err()
               .println(
-                  "ferry: Ferry's schema has no table ferry.pipeline_pauses; run ferry migrate (or"
-                      + " start a worker) first");
+                  "ferry: Ferry's schema has no table ferry.pipeline_pauses or"
+                      + " ferry.pipeline_rate_limits; run ferry migrate (or start a worker) first");
           return ExitCodes.FAILURE;
         }
         run(loaded.get(), new PipelinePauses(db, loaded.get().kafka().groupId()), db);
@@ -151,7 +158,9 @@ final class PipelineCommand implements Runnable {
       try (Connection c = db.getConnection();
           Statement s = c.createStatement();
           ResultSet rs =
-              s.executeQuery("SELECT to_regclass('ferry.pipeline_pauses') IS NOT NULL")) {
+              s.executeQuery(
+                  "SELECT to_regclass('ferry.pipeline_pauses') IS NOT NULL"
+                      + " AND to_regclass('ferry.pipeline_rate_limits') IS NOT NULL")) {
         rs.next();
         return rs.getBoolean(1);
       }
@@ -255,7 +264,8 @@ final class PipelineCommand implements Runnable {
 
   @Command(
       name = "status",
-      description = "Show every pipeline: running, paused (since, by, why) or halted.",
+      description =
+          "Show every pipeline: running, paused (since, by, why) or halted, and its rate limit.",
       mixinStandardHelpOptions = true)
   static final class StatusCommand extends Base {
     @Override
@@ -263,6 +273,8 @@ final class PipelineCommand implements Runnable {
       Map<String, Pause> paused = pauses.current();
       List<String> names = config.pipelines().stream().map(PipelineSettings::name).toList();
       List<Halt> halts = PipelineHalts.current(db, config.kafka().groupId(), names);
+      Map<String, RateOverride> overrides =
+          new PipelineRateLimits(db, config.kafka().groupId()).current();
       for (String name : names) {
         List<String> parts = new java.util.ArrayList<>();
         Pause p = paused.get(name);
@@ -282,9 +294,28 @@ final class PipelineCommand implements Runnable {
                             + h.reason()
                             + ")"));
         String line = name + ": " + (parts.isEmpty() ? "running" : String.join("; ", parts));
+        line += rateLimit(config, name, overrides.get(name));
         out().println(line);
       }
     }
+  }
+
+  /** {@code ; rate limit …} for a status line; empty when the pipeline is unlimited. */
+  private static String rateLimit(FerryConfig config, String name, RateOverride override) {
+    RateLimit configured =
+        config.pipelines().stream()
+            .filter(p -> p.name().equals(name))
+            .map(PipelineSettings::rateLimit)
+            .findFirst()
+            .orElse(RateLimit.UNLIMITED);
+    if (override != null) {
+      return "; rate limit "
+          + RateLimitCommand.describe(override)
+          + " (the config's: "
+          + configured.describe()
+          + ")";
+    }
+    return configured.isUnlimited() ? "" : "; rate limit " + configured.describe() + " (config)";
   }
 
   /** Who a pause from the CLI is recorded as by: the OS user and the host. */

@@ -35,7 +35,8 @@ public final class Migrations {
           "V4__replayed_origins.sql",
           "V5__source_positions.sql",
           "V6__pipeline_pauses.sql",
-          "V7__rewind_audit.sql");
+          "V7__rewind_audit.sql",
+          "V8__pipeline_rate_limits.sql");
 
   private Migrations() {}
 

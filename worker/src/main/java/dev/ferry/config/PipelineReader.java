@@ -48,6 +48,7 @@ final class PipelineReader {
       if (pattern.pattern().isPresent()) {
         p = p.withTopicPattern(pattern.pattern().get());
       }
+      p = p.withRateLimit(RateLimitReader.read(s));
       if (!p.name().isEmpty() && !names.add(p.name())) {
         s.problem(s.key("name"), "'" + p.name() + "' is used by another pipeline too");
       }

@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param unknownFields what a plain value's top-level field that no column takes does, for a table
  *     mapped by name ({@code unknown-fields}); change events use {@link
  *     CdcSettings#unknownFields()}
+ * @param rateLimit {@code rate-limit}: records per second and transactions at once, per worker
+ *     process; an operator's override in {@code ferry.pipeline_rate_limits} takes its place
  */
 public record PipelineSettings(
     String name,
@@ -50,7 +52,8 @@ public record PipelineSettings(
     boolean autoCreate,
     boolean evolve,
     Optional<TableTemplate> tableTemplate,
-    CdcSettings.UnknownFields unknownFields) {
+    CdcSettings.UnknownFields unknownFields,
+    RateLimit rateLimit) {
 
   /** What a tombstone (a record whose value is null) does. */
   public enum Tombstones {
@@ -72,6 +75,44 @@ public record PipelineSettings(
     topics = List.copyOf(topics);
     transformOptions = Map.copyOf(transformOptions);
     targets = List.copyOf(targets);
+  }
+
+  /** A pipeline without a rate limit. */
+  public PipelineSettings(
+      String name,
+      List<String> topics,
+      Optional<String> schema,
+      TargetSettings primary,
+      Tombstones tombstones,
+      Optional<String> transform,
+      Map<String, String> transformOptions,
+      List<TargetSettings> targets,
+      Optional<CdcSettings> cdc,
+      RecordFormat format,
+      RecordFormat keyFormat,
+      Optional<TopicPattern> topicPattern,
+      boolean autoCreate,
+      boolean evolve,
+      Optional<TableTemplate> tableTemplate,
+      CdcSettings.UnknownFields unknownFields) {
+    this(
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        cdc,
+        format,
+        keyFormat,
+        topicPattern,
+        autoCreate,
+        evolve,
+        tableTemplate,
+        unknownFields,
+        RateLimit.UNLIMITED);
   }
 
   /**
@@ -127,7 +168,30 @@ public record PipelineSettings(
         autoCreate,
         evolve,
         tableTemplate,
-        unknownFields);
+        unknownFields,
+        rateLimit);
+  }
+
+  /** The same pipeline with {@code limit} as its configured rate limit. */
+  public PipelineSettings withRateLimit(RateLimit limit) {
+    return new PipelineSettings(
+        name,
+        topics,
+        schema,
+        primary,
+        tombstones,
+        transform,
+        transformOptions,
+        targets,
+        cdc,
+        format,
+        keyFormat,
+        topicPattern,
+        autoCreate,
+        evolve,
+        tableTemplate,
+        unknownFields,
+        limit);
   }
 
   /** Whether each record's table is resolved from a template. */
@@ -218,6 +282,7 @@ public record PipelineSettings(
         + transform.map(t -> ", transform=" + t).orElse("")
         + (autoCreate ? ", auto-create" : "")
         + (evolve ? ", evolve" : "")
+        + (rateLimit.isUnlimited() ? "" : ", rate-limit=" + rateLimit.describe())
         + (targets.isEmpty()
             ? ""
             : ", targets=" + targets.stream().map(t -> t.table().toString()).toList())

@@ -1,5 +1,6 @@
 package dev.ferry.health;
 
+import dev.ferry.config.RateLimit;
 import dev.ferry.health.http.HttpLimits;
 import dev.ferry.health.http.HttpRequest;
 import dev.ferry.health.http.HttpResponse;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -23,10 +25,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: Prometheus text format;
  *   <li>{@code GET /health/live}: 200 while the poll loop and the workers run, else 503;
  *   <li>{@code GET /health/ready}: 200 when there is no reason not to be ready (with the pipelines
- *       an operator paused, if any, as {@code "paused":[…]}), else 503 with a JSON body naming the
- *       reasons;
+ *       an operator paused, if any, as {@code "paused":[…]}, and the rate limits in force, if any,
+ *       as {@code "rate-limited":{NAME:{…}}}), else 503 with a JSON body naming the reasons;
  *   <li>{@code GET /pipelines}, {@code POST /pipelines/NAME/pause}, {@code POST
- *       /pipelines/NAME/resume}: see {@link PipelineRoutes}.
+ *       /pipelines/NAME/resume}, {@code POST|DELETE /pipelines/NAME/rate-limit}: see {@link
+ *       PipelineRoutes}.
  * </ul>
  *
  * {@code HEAD} is answered on every {@code GET} path, with the headers only. Every route but the
@@ -149,6 +152,15 @@ public final class HttpEndpoint implements AutoCloseable {
                       .map(HttpEndpoint::quote)
                       .collect(Collectors.joining(","))
                   + "]";
+      Map<String, RateLimit> limited = state.equals("ready") ? control.rateLimited() : Map.of();
+      if (!limited.isEmpty()) {
+        details +=
+            ",\"rate-limited\":{"
+                + limited.entrySet().stream()
+                    .map(e -> quote(e.getKey()) + ":" + e.getValue().json())
+                    .collect(Collectors.joining(","))
+                + "}";
+      }
       return HttpResponse.json(200, "{\"status\":\"" + state + "\"" + details + "}");
     }
     String list =

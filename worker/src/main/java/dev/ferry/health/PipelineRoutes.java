@@ -15,7 +15,8 @@ import java.nio.charset.StandardCharsets;
  *       #MAX_REASON} characters kept). 200 paused, 409 already paused, 404 unknown, 503 when the
  *       pause cannot be recorded now;
  *   <li>{@code POST /pipelines/NAME/resume}: lifts both an operator's pause and a dead-letter halt
- *       (200), or says it was neither (409) or does not exist (404).
+ *       (200), or says it was neither (409) or does not exist (404);
+ *   <li>{@code POST|DELETE /pipelines/NAME/rate-limit}: see {@link RateLimitRoute}.
  * </ul>
  */
 final class PipelineRoutes {
@@ -35,6 +36,9 @@ final class PipelineRoutes {
       return HttpResponse.json(200, control.statusJson());
     }
     // ["", "pipelines", NAME, ACTION]
+    if (parts.length == 4 && parts[3].equals("rate-limit")) {
+      return RateLimitRoute.route(request, parts[2], control);
+    }
     if (parts.length != 4 || !(parts[3].equals("resume") || parts[3].equals("pause"))) {
       return HttpResponse.json(404, "{\"error\":\"not found\"}");
     }

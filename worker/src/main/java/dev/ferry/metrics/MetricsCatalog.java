@@ -225,6 +225,25 @@ public final class MetricsCatalog {
           .tag("pipeline", pipeline)
           .register(registry);
       Gauge.builder(
+              "ferry.pipeline.rate.limit.records.per.second",
+              status,
+              p -> p.rateLimitRecordsPerSecond(pipeline))
+          .description("The pipeline's records-per-second limit in force in this worker; 0: none")
+          .tag("pipeline", pipeline)
+          .register(registry);
+      Gauge.builder(
+              "ferry.pipeline.rate.limit.max.transactions",
+              status,
+              p -> p.rateLimitMaxTransactions(pipeline))
+          .description("The pipeline's max-transactions limit in force in this worker; 0: none")
+          .tag("pipeline", pipeline)
+          .register(registry);
+      FunctionCounter.builder("ferry.pipeline.throttled", status, p -> p.throttledSeconds(pipeline))
+          .description("Time the pipeline's records were held back by its records-per-second limit")
+          .baseUnit("seconds")
+          .tag("pipeline", pipeline)
+          .register(registry);
+      Gauge.builder(
               "ferry.pipeline.dead.letter.too.large",
               status,
               p -> p.haltedForTooLargeDeadLetter(pipeline) ? 1 : 0)

@@ -12,4 +12,19 @@ public interface PipelineStatusView {
   default boolean paused(String pipeline) {
     return false;
   }
+
+  /** The pipeline's records-per-second limit in force; 0 when unlimited. */
+  default double rateLimitRecordsPerSecond(String pipeline) {
+    return 0;
+  }
+
+  /** The pipeline's max-transactions limit in force; 0 when unlimited. */
+  default double rateLimitMaxTransactions(String pipeline) {
+    return 0;
+  }
+
+  /** Seconds the pipeline was held back by its records-per-second limit, since start. */
+  default double throttledSeconds(String pipeline) {
+    return 0;
+  }
 }

@@ -139,8 +139,7 @@ public final class PollLoop {
       if (!state.isClaimed()
           || !state.mayHandOver(barrier.test(record))
           || !handler.hasRoomFor(record, state)) {
-        // Unclaimed: paused until claimed, so this should not happen. Behind a barrier, or no room
-        // for its bytes: paused until it may go. Either way, read it and the rest again later.
+        // Unclaimed, behind a barrier, no room (bytes, rate): read it and the rest again later.
         rewound.add(tp);
         consumer.seek(tp, record.offset());
         continue;
@@ -228,7 +227,7 @@ public final class PollLoop {
 
   /**
    * Pauses exactly the partitions that must not be fetched now: all of them while the dispatcher is
-   * full or while draining, otherwise the ones not yet claimed.
+   * full or while draining, otherwise the ones not claimed, halted or held back by the handler.
    */
   private void applyPauses() {
     Set<TopicPartition> assigned = consumer.assignment();
@@ -241,7 +240,8 @@ public final class PollLoop {
         if (state == null
             || !state.isClaimed()
             || state.heldByBarrier()
-            || haltedTopic.test(tp.topic())) {
+            || haltedTopic.test(tp.topic())
+            || handler.holdsBack(tp.topic())) {
           wanted.add(tp);
         }
       }

@@ -23,6 +23,15 @@ public interface RecordHandler {
   }
 
   /**
+   * Whether the partitions of {@code topic} are to be paused for now although there is room: the
+   * handler refuses their records for a while (a rate limit), so fetching them would only fetch
+   * them again. Called on the poll thread before each poll. The default holds nothing back.
+   */
+  default boolean holdsBack(String topic) {
+    return false;
+  }
+
+  /**
    * Drops the queued records (not yet taken by a worker) of the partitions {@code which} selects:
    * on a drain, a revocation or a fencing. They stay uncommitted and are read again by whoever owns
    * the partition next. Batches already in a worker's hands are kept.

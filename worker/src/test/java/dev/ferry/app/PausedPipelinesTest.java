@@ -53,13 +53,26 @@ class PausedPipelinesTest {
   void describesSinceByAndWhy() {
     assertThat(PausedPipelines.describe(pause("a")))
         .isEqualTo("since 2026-12-02T02:00:00Z by cli:ops@host (backfill)");
-    assertThat(PipelineStates.json("a", java.util.Optional.of(pause("a")), true))
+    assertThat(
+            PipelineStates.json(
+                "a",
+                java.util.Optional.of(pause("a")),
+                true,
+                dev.ferry.config.RateLimit.UNLIMITED,
+                java.util.Optional.empty()))
         .isEqualTo(
             "{\"pipeline\":\"a\",\"state\":\"paused\",\"paused\":{\"since\":"
                 + "\"2026-12-02T02:00:00Z\",\"by\":\"cli:ops@host\",\"reason\":\"backfill\"},"
-                + "\"halted\":true}");
-    assertThat(PipelineStates.json("q\"\n", java.util.Optional.empty(), false))
-        .isEqualTo(
-            "{\"pipeline\":\"q\\\"\\u000a\",\"state\":\"running\",\"paused\":null,\"halted\":false}");
+                + "\"halted\":true,\"rate-limit\":{\"records-per-second\":null,"
+                + "\"max-transactions\":null,\"source\":\"config\"}}");
+    assertThat(
+            PipelineStates.json(
+                "q\"\n",
+                java.util.Optional.empty(),
+                false,
+                dev.ferry.config.RateLimit.UNLIMITED,
+                java.util.Optional.empty()))
+        .startsWith(
+            "{\"pipeline\":\"q\\\"\\u000a\",\"state\":\"running\",\"paused\":null,\"halted\":false,");
   }
 }

@@ -106,6 +106,9 @@ class MetricsCatalogTest {
       series.add("ferry_pipeline_halted{pipeline=\"" + p + "\"}");
       series.add("ferry_pipeline_dead_letter_too_large{pipeline=\"" + p + "\"}");
       series.add("ferry_records_retried_later_total{pipeline=\"" + p + "\"}");
+      series.add("ferry_pipeline_rate_limit_records_per_second{pipeline=\"" + p + "\"}");
+      series.add("ferry_pipeline_rate_limit_max_transactions{pipeline=\"" + p + "\"}");
+      series.add("ferry_pipeline_throttled_seconds_total{pipeline=\"" + p + "\"}");
     }
     series.add("ferry_records_waiting");
     for (FailureClass failureClass : FailureClass.values()) {

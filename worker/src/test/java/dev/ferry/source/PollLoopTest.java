@@ -47,6 +47,12 @@ class PollLoopTest {
     final AtomicBoolean full = new AtomicBoolean();
     final AtomicInteger discarded = new AtomicInteger();
     final Set<Long> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<String> heldBack = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean holdsBack(String topic) {
+      return heldBack.contains(topic);
+    }
 
     @Override
     public boolean hasRoomFor(ConsumerRecord<byte[], byte[]> record, PartitionState partition) {
@@ -215,6 +221,21 @@ class PollLoopTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> loop.pausedPartitions() == 2);
     handler.full.set(false);
     await().atMost(Duration.ofSeconds(10)).until(() -> loop.pausedPartitions() == 0);
+  }
+
+  @Test
+  void aTopicTheHandlerHoldsBackIsPausedWithoutStoppingThePollUntilItMayGoAgain() {
+    start(tp -> new PartitionClaim(1, Set.of()));
+    assignAndAdd(P0, 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 1);
+
+    handler.heldBack.add("t"); // a rate limit without tokens
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.pausedPartitions() == 2);
+    assertThat(handler.discarded).hasValue(0); // held back, not halted: nothing queued is dropped
+    handler.heldBack.clear();
+    await().atMost(Duration.ofSeconds(10)).until(() -> loop.pausedPartitions() == 0);
+    assignAndAdd(P0, 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> handler.records.size() == 2);
   }
 
   @Test
