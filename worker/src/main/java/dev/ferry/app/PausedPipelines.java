@@ -33,7 +33,7 @@ final class PausedPipelines implements AutoCloseable {
   private volatile Map<String, Pause> paused = Map.of();
   private volatile PipelinePauses store;
   private ScheduledExecutorService timer;
-  private volatile boolean failing;
+  private final ControlTableReads reads = new ControlTableReads("ferry.pipeline_pauses", "pauses");
 
   /**
    * @param pipelines the configured pipelines; pauses of other names (another config of the same
@@ -96,23 +96,12 @@ final class PausedPipelines implements AutoCloseable {
     if (s == null) {
       return;
     }
-    try {
-      synchronized (lock) { // read and apply as one, so that an older read never undoes a newer
-        apply(s.current());
-      }
-      if (failing) {
-        failing = false;
-        log.info("ferry.pipeline_pauses can be read again");
-      }
-    } catch (SQLException | RuntimeException e) {
-      if (!failing) { // once per outage, not every interval
-        failing = true;
-        log.warn(
-            "cannot read ferry.pipeline_pauses; the last known pauses stay in force until it can"
-                + " be read again: {}",
-            e.toString());
-      }
-    }
+    reads.run(
+        () -> {
+          synchronized (lock) { // read and apply as one, so that an older read never undoes a newer
+            apply(s.current());
+          }
+        });
   }
 
   /** Takes {@code now} as the pauses in force: logs the changes, hands on lifted pauses. */

@@ -42,7 +42,8 @@ final class RateLimitedPipelines {
   private final Object lock = new Object();
   private volatile Map<String, RateOverride> overrides = Map.of();
   private volatile PipelineRateLimits store;
-  private volatile boolean failing;
+  private final ControlTableReads reads =
+      new ControlTableReads("ferry.pipeline_rate_limits", "rate limits");
 
   RateLimitedPipelines(FerryConfig config, Clock clock) {
     this.routing = config.routing();
@@ -73,23 +74,12 @@ final class RateLimitedPipelines {
     if (s == null) {
       return;
     }
-    try {
-      synchronized (lock) { // read and apply as one, so that an older read never undoes a newer
-        apply(s.current());
-      }
-      if (failing) {
-        failing = false;
-        log.info("ferry.pipeline_rate_limits can be read again");
-      }
-    } catch (SQLException | RuntimeException e) {
-      if (!failing) {
-        failing = true;
-        log.warn(
-            "cannot read ferry.pipeline_rate_limits; the last known rate limits stay in force"
-                + " until it can be read again: {}",
-            e.toString());
-      }
-    }
+    reads.run(
+        () -> {
+          synchronized (lock) { // read and apply as one, so that an older read never undoes a newer
+            apply(s.current());
+          }
+        });
   }
 
   /** Takes {@code now} as the overrides in force: applies and logs what changed. */
