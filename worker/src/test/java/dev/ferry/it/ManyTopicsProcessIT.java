@@ -33,8 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Issue 20's first acceptance line from outside: one pipeline with a topic pattern and a table
@@ -48,7 +46,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * id sum.
  */
 @Timeout(180)
-@Execution(ExecutionMode.CONCURRENT) // mostly waiting: runs beside the other ITs (worker/pom.xml)
 class ManyTopicsProcessIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

@@ -29,8 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +43,6 @@ import picocli.CommandLine;
  * take about 80 s: the acceptance is stated over 60 s.
  */
 @Timeout(180)
-@Execution(ExecutionMode.CONCURRENT) // mostly waiting: runs beside the other ITs (worker/pom.xml)
 class RateLimitIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Retry later, end to end: order lines on one topic arrive before their orders on another, and the
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * horizon has passed, and the committed offsets then reach the end of both topics.
  */
 @Timeout(120)
-@Execution(ExecutionMode.CONCURRENT) // mostly waiting: runs beside the other ITs (worker/pom.xml)
 class RetryLaterIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

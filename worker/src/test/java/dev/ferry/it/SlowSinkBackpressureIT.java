@@ -18,8 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Bounded memory under a slow sink: a trigger holds every insert for 80 ms, against a backlog of
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * scripts/bench}, not here.
  */
 @Timeout(240)
-@Execution(ExecutionMode.CONCURRENT) // mostly waiting: runs beside the other ITs (worker/pom.xml)
 class SlowSinkBackpressureIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
