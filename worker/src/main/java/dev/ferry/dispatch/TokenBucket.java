@@ -95,7 +95,13 @@ public final class TokenBucket {
    * Whether the pipeline is to be held back (its partitions paused): from a refusal until half the
    * bucket (at least one token) is there again.
    */
-  public synchronized boolean holdsBack() {
+  public boolean holdsBack() {
+    // Unlimited, the common case: asked for every assigned partition on every poll, so no lock and
+    // no clock (a rate set to none ends the throttled stretch itself).
+    return rate != 0 && holdsBackLimited();
+  }
+
+  private synchronized boolean holdsBackLimited() {
     long now = refill();
     if (throttledSince < 0) {
       return false;

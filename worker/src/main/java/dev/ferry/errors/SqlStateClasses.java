@@ -71,9 +71,11 @@ public final class SqlStateClasses {
     this.overrides = Map.copyOf(keyed);
   }
 
+  private static final SqlStateClasses DEFAULTS = new SqlStateClasses(DEFAULT_OVERRIDES);
+
   /** The defaults: the built-in rules with {@link #DEFAULT_OVERRIDES}. */
   public static SqlStateClasses defaults() {
-    return new SqlStateClasses(DEFAULT_OVERRIDES);
+    return DEFAULTS;
   }
 
   /**
