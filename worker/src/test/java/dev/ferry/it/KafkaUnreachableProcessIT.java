@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.support.FerryProcess;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kafka.api-timeout}) instead of a bare {@code TimeoutException}.
  */
 @Timeout(120)
+@RunsBesideOthers
 class KafkaUnreachableProcessIT {
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
 

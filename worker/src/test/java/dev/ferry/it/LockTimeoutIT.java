@@ -11,6 +11,7 @@ import dev.ferry.support.Hold;
 import dev.ferry.support.LogCapture;
 import dev.ferry.support.Progress;
 import dev.ferry.support.RunningWorker;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * readiness while it lasts, dead-letters nothing and lands every record once after the lock goes.
  */
 @Timeout(300)
+@RunsBesideOthers
 class LockTimeoutIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

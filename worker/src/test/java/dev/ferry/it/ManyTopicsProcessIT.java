@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.support.FerryProcess;
 import dev.ferry.support.FerryYaml;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.math.BigDecimal;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * id sum.
  */
 @Timeout(180)
+@RunsBesideOthers
 class ManyTopicsProcessIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

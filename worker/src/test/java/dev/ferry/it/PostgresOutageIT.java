@@ -8,6 +8,7 @@ import dev.ferry.support.GroupLag;
 import dev.ferry.support.Hold;
 import dev.ferry.support.Progress;
 import dev.ferry.support.RunningWorker;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * land every record exactly once after the database is back.
  */
 @Timeout(300)
+@RunsBesideOthers
 class PostgresOutageIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

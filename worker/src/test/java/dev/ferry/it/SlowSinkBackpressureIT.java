@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Hold;
 import dev.ferry.support.RunningWorker;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * scripts/bench}, not here.
  */
 @Timeout(240)
+@RunsBesideOthers
 class SlowSinkBackpressureIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.support.RunningWorker;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.net.TcpProxy;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * rather than an empty one that would rightly answer "unknown id" for a moment.
  */
 @Timeout(240)
+@RunsBesideOthers
 class RegistryOutageIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
