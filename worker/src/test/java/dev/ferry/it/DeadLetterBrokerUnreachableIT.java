@@ -12,6 +12,7 @@ import dev.ferry.support.GroupLag;
 import dev.ferry.support.Hold;
 import dev.ferry.support.Progress;
 import dev.ferry.support.RunningWorker;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.kafka.KafkaClusterExtension;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * flowing meanwhile.
  */
 @Timeout(300)
+@RunsBesideOthers
 class DeadLetterBrokerUnreachableIT {
   @RegisterExtension static final KafkaClusterExtension KAFKA = new KafkaClusterExtension(2);
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

@@ -7,6 +7,7 @@ import dev.ferry.support.FerryProcess;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Hold;
 import dev.ferry.support.Progress;
+import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.support.Scrape;
 import dev.ferry.testkit.FreePorts;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * record lands exactly once and SIGTERM exits 0.
  */
 @Timeout(600)
+@RunsBesideOthers
 class LargeRecordBacklogProcessIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();

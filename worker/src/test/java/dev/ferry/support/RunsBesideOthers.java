@@ -11,9 +11,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Marks an integration test class that is long and mostly waits on a clock (a rate over 60 s, a
- * slow sink, an outage of 20 s, a topic refresh): it runs on a second thread beside the other
- * integration tests, which run one after the other (worker/pom.xml, failsafe's JUnit parallel
- * settings: two threads, no more).
+ * slow sink, an outage of 20 s, a table locked for 40 s, a topic refresh): it runs on a second
+ * thread beside the other integration tests, which run one after the other (worker/pom.xml,
+ * failsafe's JUnit parallel settings: two threads, no more).
  *
  * <p>The classes so marked hold one lock, so they run one at a time, and their test methods run one
  * after the other. Such a class must use only its own broker, topics, tables and consumer group,
