@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.config.TableName;
 import dev.ferry.ddl.PostgresTableProvisioner.Policy;
+import dev.ferry.support.FerrySchema;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -53,9 +54,9 @@ class ReplicasRacingOnDdlIT {
   private final DdlStatements replicaA = new DdlStatements();
   private final DdlStatements replicaB = new DdlStatements();
   private final PostgresTableProvisioner a =
-      new PostgresTableProvisioner(TestTables.dataSource(PG), BOTH, replicaA);
+      new PostgresTableProvisioner(FerrySchema.dataSource(PG), BOTH, replicaA);
   private final PostgresTableProvisioner b =
-      new PostgresTableProvisioner(TestTables.dataSource(PG), BOTH, replicaB);
+      new PostgresTableProvisioner(FerrySchema.dataSource(PG), BOTH, replicaB);
 
   @AfterEach
   void stop() throws Exception {

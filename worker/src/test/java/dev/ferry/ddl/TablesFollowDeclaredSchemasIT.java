@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.PipelineSettings;
 import dev.ferry.config.TableName;
 import dev.ferry.errors.Reason;
+import dev.ferry.support.FerrySchema;
 import dev.ferry.support.LogCapture;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class TablesFollowDeclaredSchemasIT {
               + " \"int\"}, {\"name\": \"channel\", \"type\": \"string\"}");
 
   private static PostgresTableProvisioner provisioner(PipelineSettings p, DdlStatements counts) {
-    return PostgresTableProvisioner.of(TestTables.dataSource(PG), List.of(p), counts);
+    return PostgresTableProvisioner.of(FerrySchema.dataSource(PG), List.of(p), counts);
   }
 
   @Test
@@ -278,7 +279,7 @@ class TablesFollowDeclaredSchemasIT {
     DdlStatements counts = new DdlStatements();
     PostgresTableProvisioner provisioner =
         new PostgresTableProvisioner(
-            TestTables.dataSource(PG),
+            FerrySchema.dataSource(PG),
             java.util.Map.of("p", new PostgresTableProvisioner.Policy(true, true)),
             counts);
 
@@ -293,7 +294,7 @@ class TablesFollowDeclaredSchemasIT {
   void aTableInASchemaThatDoesNotExistIsRefusedPermanentlyWithoutAReason() throws Exception {
     PostgresTableProvisioner provisioner =
         new PostgresTableProvisioner(
-            TestTables.dataSource(PG),
+            FerrySchema.dataSource(PG),
             java.util.Map.of("p", new PostgresTableProvisioner.Policy(true, true)),
             new DdlStatements());
     DeclaredTable declared =

@@ -7,21 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** A test class's database schema as the ddl ITs read it: tables, columns, primary keys. */
 final class TestTables {
   private TestTables() {}
-
-  static PGSimpleDataSource dataSource(PostgresSchemaExtension pg) {
-    PGSimpleDataSource db = new PGSimpleDataSource();
-    db.setURL(pg.url());
-    db.setUser(pg.user());
-    if (!pg.password().isEmpty()) {
-      db.setPassword(pg.password());
-    }
-    return db;
-  }
 
   static TableName table(PostgresSchemaExtension pg, String name) {
     return TableName.parse(pg.qualified(name)).orElseThrow();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.app.Main;
-import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.support.FerrySchema;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.RunningWorker;
 import dev.ferry.support.RunsBesideOthers;
@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -58,12 +57,7 @@ class RateLimitIT {
   @BeforeAll
   static void tables() throws Exception {
     PG.executeSchemaFile("events.sql");
-    PGSimpleDataSource db = new PGSimpleDataSource();
-    db.setURL(PG.url());
-    db.setUser(PG.user());
-    db.setPassword(PG.password());
-    Migrations.migrate(db); // the table of the overrides, cleared of an earlier run's below
-    PG.execute("DELETE FROM ferry.pipeline_rate_limits WHERE group_id = '" + GROUP + "'");
+    FerrySchema.migrateAndClearRateLimits(PG, GROUP);
   }
 
   @Test
