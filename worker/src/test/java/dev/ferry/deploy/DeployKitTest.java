@@ -176,7 +176,7 @@ class DeployKitTest {
         rules++;
       }
     }
-    assertThat(rules).isEqualTo(8);
+    assertThat(rules).isEqualTo(11);
     assertThat(used).hasSizeGreaterThan(10);
     for (String name : used) {
       String base = name.replaceFirst("_(bucket|count|sum)$", "");
