@@ -7,6 +7,7 @@ import dev.ferry.support.FerryProcess;
 import dev.ferry.support.FerryYaml;
 import dev.ferry.support.GroupLag;
 import dev.ferry.support.Progress;
+import dev.ferry.support.SlowInserts;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
@@ -32,12 +33,7 @@ class GracefulDrainProcessIT {
     PG.executeSchemaFile("events.sql");
     PG.execute("CREATE TABLE events_under_load (LIKE events)");
     PG.execute("CREATE TABLE events_slow (LIKE events)");
-    PG.execute(
-        "CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS"
-            + " $$ BEGIN PERFORM pg_sleep(0.2); RETURN NEW; END $$");
-    PG.execute(
-        "CREATE TRIGGER slow BEFORE INSERT ON events_slow FOR EACH ROW EXECUTE FUNCTION"
-            + " slow_insert()");
+    SlowInserts.everyRowSleeps(PG, "events_slow", 0.2);
   }
 
   private static Path config(Path dir, FerryYaml yaml) throws Exception {

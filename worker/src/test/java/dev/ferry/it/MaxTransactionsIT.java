@@ -9,12 +9,10 @@ import dev.ferry.support.FerryYaml;
 import dev.ferry.support.RunningWorker;
 import dev.ferry.support.RunsBesideOthers;
 import dev.ferry.support.Scrape;
+import dev.ferry.support.SlowInserts;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -47,12 +45,7 @@ class MaxTransactionsIT {
   @BeforeAll
   static void slowTable() throws Exception {
     PG.executeSchemaFile("events.sql");
-    PG.execute(
-        "CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS"
-            + " $$ BEGIN PERFORM pg_sleep(0.02); RETURN NEW; END $$");
-    PG.execute(
-        "CREATE TRIGGER slow BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION"
-            + " slow_insert()");
+    SlowInserts.everyRowSleeps(PG, "events", 0.02);
     FerrySchema.migrateAndClearRateLimits(PG, GROUP);
   }
 
@@ -96,17 +89,7 @@ class MaxTransactionsIT {
           .isEqualTo(1.0);
 
       HttpResponse<String> raised =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              "http://127.0.0.1:"
-                                  + worker.httpPort()
-                                  + "/pipelines/events/rate-limit"))
-                      .timeout(Duration.ofSeconds(5))
-                      .POST(HttpRequest.BodyPublishers.ofString("{\"max-transactions\": 3}"))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          scrape.post("/pipelines/events/rate-limit", "{\"max-transactions\": 3}");
       assertThat(raised.statusCode()).as(raised.body()).isEqualTo(200);
       assertThat(scrape.sum("ferry_pipeline_rate_limit_max_transactions{pipeline=\"events\"}"))
           .isEqualTo(3.0);

@@ -7,6 +7,7 @@ import dev.ferry.support.FerryYaml;
 import dev.ferry.support.Hold;
 import dev.ferry.support.RunningWorker;
 import dev.ferry.support.RunsBesideOthers;
+import dev.ferry.support.SlowInserts;
 import dev.ferry.testkit.kafka.KafkaBrokerExtension;
 import dev.ferry.testkit.load.LoadGenerator;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
@@ -40,12 +41,7 @@ class SlowSinkBackpressureIT {
   @BeforeAll
   static void slowTable() throws Exception {
     PG.executeSchemaFile("events.sql");
-    PG.execute(
-        "CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS"
-            + " $$ BEGIN PERFORM pg_sleep(0.08); RETURN NEW; END $$");
-    PG.execute(
-        "CREATE TRIGGER slow BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION"
-            + " slow_insert()");
+    SlowInserts.everyRowSleeps(PG, "events", 0.08);
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Reads a worker's {@code /metrics} and {@code /health/*} the way Prometheus and a probe do, and
- * asks it to resume a pipeline the way an operator does.
+ * makes the admin calls an operator makes without a token (resume, rate-limit).
  */
 public final class Scrape {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -55,6 +55,12 @@ public final class Scrape {
   /** {@code POST path} without a body, as an operator's {@code curl -X POST}. */
   public HttpResponse<String> post(String path) throws IOException, InterruptedException {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  /** {@code POST path} with a JSON {@code body}, as an operator's {@code curl -X POST -d BODY}. */
+  public HttpResponse<String> post(String path, String body)
+      throws IOException, InterruptedException {
+    return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   /** The readiness probe's answer: its status code and, when not ready, the reasons. */
