@@ -76,9 +76,11 @@ final class RowWrites {
 
   /**
    * Writes consecutive rows with the same statement (one table, one kind, one set of columns) in
-   * one JDBC batch, or one COPY for a long enough run of whole rows of an insert-mode table; the
-   * record order is kept, so an insert and a later delete of the same key apply in that order. A
-   * COPY that fails fails the transaction as a statement would.
+   * one JDBC batch (split where an upsert's key comes again: {@link
+   * TableWriter#partsWithoutRepeatedKeys}), or one COPY for a long enough run of whole rows of an
+   * insert-mode table; the record order is kept, so an insert and a later delete of the same key
+   * apply in that order, and every version of a key is written. A COPY that fails fails the
+   * transaction as a statement would.
    */
   private void writeRuns(Connection c, List<Row> rows) throws SQLException {
     int start = 0;
@@ -103,11 +105,13 @@ final class RowWrites {
         copy(c, writer, copy.get(), run);
       } else {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-          for (Row row : writer.lastPerKey(run)) {
-            writer.bind(ps, row);
-            ps.addBatch();
+          for (List<Row> part : writer.partsWithoutRepeatedKeys(run)) {
+            for (Row row : part) {
+              writer.bind(ps, row);
+              ps.addBatch();
+            }
+            ps.executeBatch();
           }
-          ps.executeBatch();
         }
       }
       start = end;

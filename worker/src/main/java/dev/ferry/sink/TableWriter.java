@@ -11,10 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The statements of one pipeline's table ({@link WriteStatements}), built from the table's real
@@ -119,24 +121,48 @@ public final class TableWriter {
   }
 
   /**
-   * For an upsert, keeps only the last row of each key in a run of inserts: Postgres rejects one
-   * INSERT … ON CONFLICT DO UPDATE that touches the same row twice, and the last row is what the
-   * run would leave anyway. Other runs are returned as they are.
+   * Splits a run of upsert rows before each row whose key came earlier in the part, so that every
+   * row is written, in order: Postgres rejects one INSERT … ON CONFLICT DO UPDATE that touches the
+   * same row twice (and the driver rewrites a JDBC batch into such statements), while keeping only
+   * each key's last row would hide an earlier row the database refuses (its parent row not there
+   * yet, a check) behind the later one. Other runs, and runs without a repeated key, come back
+   * whole.
    */
-  List<Row> lastPerKey(List<Row> run) {
+  List<List<Row>> partsWithoutRepeatedKeys(List<Row> run) {
     if (!upsert || run.size() < 2 || run.get(0).kind() != Row.Kind.WRITE) {
-      return run;
+      return List.of(run);
     }
-    Map<List<String>, Row> last = new LinkedHashMap<>();
-    for (Row row : run) {
-      List<String> key = new ArrayList<>(keyIndexes.length);
-      for (int i : keyIndexes) {
-        key.add(row.values()[i]);
+    List<List<Row>> parts = null;
+    Set<Object> keys = new HashSet<>(run.size() * 2);
+    int start = 0;
+    for (int i = 0; i < run.size(); i++) {
+      Object key = keyOf(run.get(i));
+      if (!keys.add(key)) {
+        parts = parts == null ? new ArrayList<>() : parts;
+        parts.add(run.subList(start, i));
+        start = i;
+        keys.clear();
+        keys.add(key);
       }
-      last.remove(key);
-      last.put(key, row);
     }
-    return last.size() == run.size() ? run : new ArrayList<>(last.values());
+    if (parts == null) {
+      return List.of(run);
+    }
+    parts.add(run.subList(start, run.size()));
+    return parts;
+  }
+
+  /** The row's key values, compared by equals: the one value of a one-column key. */
+  private Object keyOf(Row row) {
+    String[] values = row.values();
+    if (keyIndexes.length == 1) {
+      return values[keyIndexes[0]];
+    }
+    List<String> key = new ArrayList<>(keyIndexes.length);
+    for (int i : keyIndexes) {
+      key.add(values[i]);
+    }
+    return key;
   }
 
   public String pipeline() {
