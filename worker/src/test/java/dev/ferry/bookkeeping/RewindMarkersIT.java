@@ -2,6 +2,7 @@ package dev.ferry.bookkeeping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.support.FerrySchema;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.util.Map;
 import java.util.UUID;
@@ -15,17 +16,13 @@ import org.postgresql.ds.PGSimpleDataSource;
 class RewindMarkersIT {
   @RegisterExtension static final PostgresSchemaExtension PG = new PostgresSchemaExtension();
 
-  private static final PGSimpleDataSource DB = new PGSimpleDataSource();
+  private static PGSimpleDataSource DB;
   private static final TopicPartition P0 = new TopicPartition("t", 0);
   private static final TopicPartition P1 = new TopicPartition("t", 1);
 
   @BeforeAll
   static void migrate() throws Exception {
-    DB.setURL(PG.url());
-    DB.setUser(PG.user());
-    if (!PG.password().isEmpty()) {
-      DB.setPassword(PG.password());
-    }
+    DB = FerrySchema.dataSource(PG);
     Migrations.migrate(DB);
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.bookkeeping.Migrations;
 import dev.ferry.support.FerryProcess;
+import dev.ferry.support.FerrySchema;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +23,7 @@ class MigrationsIT {
 
   @Test
   void migrateBringsTheSchemaToTheLatestVersionAndIsIdempotent(@TempDir Path dir) throws Exception {
-    PGSimpleDataSource db = new PGSimpleDataSource();
-    db.setURL(PG.url());
-    db.setUser(PG.user());
-    if (!PG.password().isEmpty()) {
-      db.setPassword(PG.password());
-    }
+    PGSimpleDataSource db = FerrySchema.dataSource(PG);
     Migrations.migrate(db);
     assertThat(Migrations.migrate(db)).isEmpty();
     try (Connection c = db.getConnection()) {

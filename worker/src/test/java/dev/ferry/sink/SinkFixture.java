@@ -9,6 +9,7 @@ import dev.ferry.config.TableName;
 import dev.ferry.config.TargetSettings;
 import dev.ferry.config.WorkerSettings;
 import dev.ferry.health.Readiness;
+import dev.ferry.support.FerrySchema;
 import dev.ferry.testkit.postgres.PostgresSchemaExtension;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -30,7 +31,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class SinkFixture {
   static final String TOPIC = "changes";
 
-  final PGSimpleDataSource dataSource = new PGSimpleDataSource();
+  final PGSimpleDataSource dataSource;
   final String group = "sink-it-" + UUID.randomUUID();
   final TopicPartition partition = new TopicPartition(TOPIC, 0);
   private final PostgresSchemaExtension pg;
@@ -39,11 +40,7 @@ final class SinkFixture {
 
   SinkFixture(PostgresSchemaExtension pg) throws SQLException {
     this.pg = pg;
-    dataSource.setURL(pg.url());
-    dataSource.setUser(pg.user());
-    if (!pg.password().isEmpty()) {
-      dataSource.setPassword(pg.password());
-    }
+    dataSource = FerrySchema.dataSource(pg);
     Migrations.migrate(dataSource);
     epoch =
         new EpochStore(dataSource, group, "sink-it", TopicIds.fixed(Map.of(TOPIC, "topic-id-1")))
